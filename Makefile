@@ -1,0 +1,33 @@
+# CCHC Portal — `make run` serves the portal, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test venv messages check clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+## Serve the portal at http://127.0.0.1:8000/ with a Celery worker and beat (Ctrl-C stops all).
+run: venv
+	./scripts/run.sh
+
+## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Extract and compile the Vietnamese translations.
+messages: venv
+	DEBUG=1 $(BIN)/python manage.py messages
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+check: venv
+	DEBUG=1 $(BIN)/python manage.py check
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var/cache var/broker var/test-media var/test-artifacts

@@ -1,0 +1,74 @@
+"""Who may see and change what: the one set of access helpers every view and API
+endpoint goes through. A user never sees another unit's data."""
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from core.models import Unit
+
+
+def readable_units(user):
+    """Units whose data ``user`` may read."""
+    if not user.is_authenticated or not user.is_active:
+        return Unit.objects.none()
+    if user.is_administrator:
+        return Unit.objects.all()
+    if user.is_office:
+        return Unit.objects.filter(office_id=user.office_id)
+    if user.unit_id:
+        return Unit.objects.filter(pk=user.unit_id)
+    return Unit.objects.none()
+
+
+def can_write(user, unit) -> bool:
+    """Staff and principals write their own unit; administrators any; offices none."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_administrator:
+        return True
+    return user.role in ("staff", "principal") and user.unit_id == unit.pk
+
+
+def can_manage(user, unit) -> bool:
+    """Principal-level actions (apologies, targets, catalogue) on ``unit``."""
+    return can_write(user, unit) and (user.is_administrator or user.is_principal)
+
+
+def scoped(queryset, user, unit_field="unit"):
+    """``queryset`` restricted to the units ``user`` may read."""
+    if user.is_authenticated and user.is_administrator:
+        return queryset
+    return queryset.filter(**{f"{unit_field}__in": readable_units(user)})
+
+
+def get_unit_for_user(user, slug, *, write=False, manage=False):
+    """The unit with ``slug`` if ``user`` may read it (404 otherwise, so that other
+    units' existence does not leak); PermissionDenied if it may not write it."""
+    unit = readable_units(user).filter(slug=slug).first()
+    if unit is None:
+        raise Http404
+    if manage and not can_manage(user, unit):
+        raise PermissionDenied
+    if write and not can_write(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def get_object_for_user(queryset, user, *, write=False, manage=False, unit_field="unit", **lookup):
+    """One row of ``queryset`` by ``lookup`` if ``user`` may read its unit (404 otherwise),
+    checking write or manage permission on that unit when asked."""
+    obj = scoped(queryset, user, unit_field).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    unit = getattr(obj, unit_field)
+    if manage and not can_manage(user, unit):
+        raise PermissionDenied
+    if write and not can_write(user, unit):
+        raise PermissionDenied
+    return obj
+
+
+def default_unit(user):
+    """The unit a user's pages open on."""
+    if user.unit_id:
+        return user.unit
+    return readable_units(user).first()

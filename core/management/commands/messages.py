@@ -1,0 +1,43 @@
+"""`manage.py messages`: makemessages for Vietnamese, one catalogue per app.
+
+Django's makemessages puts strings of templates/<app>/ into the project catalogue;
+here they go to <app>/locale/ beside the app's Python strings, so that each app owns
+its translations. Everything else (base.html, core) goes to the project's locale/.
+Then compile with `manage.py compilemessages`.
+"""
+import os
+
+from django.conf import settings
+from django.core.management.commands import makemessages
+
+APPS_WITH_CATALOGUES = ("dossiers", "surveys", "feedback", "kpi")
+
+
+class Command(makemessages.Command):
+    def handle(self, *args, **options):
+        options["locale"] = options.get("locale") or ["vi"]
+        options["ignore_patterns"] = list(options.get("ignore_patterns") or []) + [
+            ".venv/*", "var/*", "bench/*", "tests/*", "static/*", "node_modules/*",
+        ]
+        options["no_obsolete"] = True
+        options["add_location"] = "file"
+        return super().handle(*args, **options)
+
+    def find_files(self, root):
+        files = super().find_files(root)
+        base = os.path.abspath(settings.BASE_DIR)
+        for f in files:
+            parts = os.path.relpath(os.path.abspath(f.dirpath), base).split(os.sep)
+            if len(parts) >= 2 and parts[0] == "templates" and parts[1] in APPS_WITH_CATALOGUES:
+                f.locale_dir = os.path.join(base, parts[1], "locale")
+        return files
+
+    def write_po_file(self, potfile, locale):
+        super().write_po_file(potfile, locale)
+        # A creation date in the header would make every run a change (and a merge conflict).
+        basedir = os.path.join(os.path.dirname(potfile), locale, "LC_MESSAGES")
+        pofile = os.path.join(basedir, "%s.po" % self.domain)
+        with open(pofile, encoding="utf-8") as fp:
+            lines = [line for line in fp if not line.startswith('"POT-Creation-Date:')]
+        with open(pofile, "w", encoding="utf-8") as fp:
+            fp.writelines(lines)

@@ -1,0 +1,30 @@
+import unicodedata
+
+from django.http import QueryDict
+
+
+def _normalised(query: QueryDict) -> QueryDict:
+    copy = QueryDict(mutable=True, encoding=query.encoding)
+    for key, values in query.lists():
+        copy.setlist(key, [unicodedata.normalize("NFC", v) for v in values])
+    copy._mutable = False
+    return copy
+
+
+class NFCInputMiddleware:
+    """Normalise form and query input to Unicode NFC before any view sees it, so that
+    'Nguyễn' typed on a phone keyboard (decomposed) and on a desktop (composed) are
+    stored, searched and compared as the same text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.GET:
+            request.GET = _normalised(request.GET)
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            request.POST = _normalised(request.POST)
+        return self.get_response(request)

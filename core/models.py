@@ -1,0 +1,179 @@
+"""Offices, units, people, fields and the working-day calendar."""
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Office(models.Model):
+    """A supervising office (Phòng Nội vụ, a ward, the city education department...)."""
+
+    name = models.CharField(_("name"), max_length=255)
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A public unit (a school) that runs its yearly CCHC plan."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="units", verbose_name=_("office"))
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("Prefix of the dossier codes."))
+    name = models.CharField(_("name"), max_length=255)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    closing_time = models.TimeField(_("office closing time"), default=datetime.time(17, 0))
+    feedback_days = models.PositiveSmallIntegerField(_("feedback deadline (working days)"), default=5)
+    head_name = models.CharField(_("head of unit"), max_length=255, blank=True)
+    head_title = models.CharField(_("title of the head"), max_length=100, default="Hiệu trưởng")
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person with an account. Staff and principals belong to one unit,
+    office accounts to one office; administrators see everything."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        PRINCIPAL = "principal", _("Principal")
+        OFFICE = "office", _("Supervising office")
+        ADMIN = "admin", _("Administrator")
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit")
+    )
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="members", verbose_name=_("office")
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_scope",
+                condition=(
+                    models.Q(role__in=["staff", "principal"], unit__isnull=False)
+                    | models.Q(role="office", office__isnull=False)
+                    | models.Q(role="admin")
+                ),
+            ),
+        ]
+
+    @property
+    def is_administrator(self):
+        return self.is_superuser or self.role == self.Role.ADMIN
+
+    @property
+    def is_principal(self):
+        return self.role == self.Role.PRINCIPAL
+
+    @property
+    def is_office(self):
+        return self.role == self.Role.OFFICE
+
+
+class Field(models.Model):
+    """A field of procedures (lĩnh vực), also a survey service area."""
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    default_target = models.DecimalField(_("default target (%)"), max_digits=5, decimal_places=2, default=100)
+    has_procedures = models.BooleanField(_("has procedures"), default=True)
+    is_survey_area = models.BooleanField(_("is a survey service area"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["position", "key"]
+
+    def __str__(self):
+        return self.name
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the plain Monday-to-Friday rule, as the administrator
+    keeps them: a holiday on a weekday, or a make-up working day (usually a Saturday).
+
+    A row here overrides the `holidays` package for that date."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Day off")
+        WORKING = "working", _("Working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class Notification(models.Model):
+    """An in-portal notice to one person; e-mailed by a separate task after commit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40)
+    # What the notice is about, e.g. "dossier:123" — one notice per (user, kind, subject).
+    subject_key = models.CharField(max_length=80)
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "subject_key"], name="notification_once"),
+        ]
+        indexes = [
+            models.Index(fields=["emailed_at"], name="notification_unsent", condition=models.Q(emailed_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class EngineRun(models.Model):
+    """One run of the deadline engine, for /healthz and the administrator."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    now = models.DateTimeField(help_text="The 'now' the run judged deadlines against.")
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"

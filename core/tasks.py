@@ -1,0 +1,23 @@
+import logging
+
+from celery import shared_task
+
+log = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Send a task to the broker; when the broker is down, log and carry on: the
+    work is kept as rows and the next deadline-engine run catches up."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry=False)
+        return True
+    except Exception:  # noqa: BLE001 - the broker being down must not break a page
+        log.warning("broker unavailable, %s left for the next engine run", task.name)
+        return False
+
+
+@shared_task(ignore_result=True)
+def send_notifications():
+    from core.notify import deliver_pending
+
+    return deliver_pending()

@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from core import access
+from core.models import EngineRun, Unit
+
+# Each app contributes a section to the unit's public page: a callable
+# (unit) -> {"template": ..., **context} or None.
+PUBLIC_UNIT_SECTIONS = (
+    "kpi.public.section",
+    "dossiers.public.section",
+    "surveys.public.section",
+    "feedback.public.section",
+)
+
+
+@login_required
+def home(request):
+    unit = access.default_unit(request.user)
+    units = access.readable_units(request.user)
+    return render(request, "core/home.html", {"unit": unit, "units": units[:50] if request.user.is_office else None})
+
+
+@login_required
+def notifications(request):
+    page = Paginator(request.user.notifications.select_related("unit"), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("notifications")
+
+
+def unit_public(request, slug):
+    """The unit's public page: published procedures, rates and answered feedback."""
+    unit = get_object_or_404(Unit, slug=slug)
+    sections = []
+    for path in PUBLIC_UNIT_SECTIONS:
+        section = import_string(path)(unit)
+        if section:
+            sections.append(section)
+    return render(request, "core/unit_public.html", {"unit": unit, "sections": sections})
+
+
+def _broker_ok() -> bool:
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            return bool(redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping())
+        except redis.RedisError:
+            return False
+    return True  # the filesystem broker needs no server
+
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers and people: database, broker, last engine run."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+        last = EngineRun.objects.order_by("-started_at").values("started_at", "finished_at", "summary").first()
+    except Exception:  # noqa: BLE001 - a health check reports, it does not raise
+        database, last = "error", None
+    broker = "ok" if _broker_ok() else "error"
+    body = {
+        "status": "ok" if database == "ok" and broker == "ok" else "error",
+        "database": database,
+        "broker": broker,
+        "deadline_engine": {
+            "last_run": last["started_at"].isoformat() if last else None,
+            "finished_at": last["finished_at"].isoformat() if last and last["finished_at"] else None,
+            "summary": last["summary"] if last else None,
+        },
+    }
+    return JsonResponse(body, status=200 if database == "ok" else 503)

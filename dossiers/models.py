@@ -1,0 +1,210 @@
+"""Procedures (TTHC), dossiers (hồ sơ), their events, apologies and code sequences."""
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def new_survey_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Procedure(models.Model):
+    class SupplementClock(models.TextChoices):
+        RESTART = "restart", _("Restart the clock when the complete dossier comes back")
+        PAUSE = "pause", _("Pause the clock while waiting for the supplement")
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="procedures", verbose_name=_("unit"))
+    code = models.CharField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=500)
+    field = models.ForeignKey("core.Field", on_delete=models.PROTECT, related_name="procedures", verbose_name=_("field"))
+    processing_days = models.PositiveSmallIntegerField(_("processing time (working days)"))
+    clock_on_supplement = models.CharField(
+        _("clock on supplement"), max_length=8, choices=SupplementClock.choices, default=SupplementClock.RESTART
+    )
+    required_documents = models.JSONField(_("required documents"), default=list, blank=True)
+    fee = models.CharField(_("fee"), max_length=255, blank=True, default="")
+    legal_basis = models.TextField(_("legal basis"), blank=True, default="")
+    is_published = models.BooleanField(_("published"), default=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["field__position", "code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="procedure_code_per_unit")]
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+
+class Dossier(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PROCESSING = "processing", _("Processing")
+        AWAITING_SUPPLEMENT = "awaiting_supplement", _("Awaiting supplement")
+        COMPLETED = "completed", _("Completed")
+        RETURNED = "returned", _("Result returned")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT)
+
+    class Timeliness(models.TextChoices):
+        EARLY = "early", _("Early")
+        ON_TIME = "on_time", _("On time")
+        LATE = "late", _("Late")
+
+    class Delivery(models.TextChoices):
+        DESK = "desk", _("At the unit's desk")
+        POST = "post", _("By post")
+        ONLINE = "online", _("Online")
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("unit"))
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure"))
+    # Copied from the procedure at intake: KPIs break down by field without a join.
+    field = models.ForeignKey("core.Field", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("field"))
+    code = models.CharField(_("dossier code"), max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+
+    # Form 01: the applicant and the request
+    applicant_name = models.CharField(_("applicant"), max_length=255)
+    applicant_id_number = models.CharField(_("ID number"), max_length=20, blank=True, default="")
+    applicant_address = models.CharField(_("address"), max_length=500, blank=True, default="")
+    applicant_phone = models.CharField(_("phone"), max_length=20)
+    applicant_email = models.EmailField(_("e-mail"), blank=True, default="")
+    representative_name = models.CharField(_("authorised representative"), max_length=255, blank=True, default="")
+    request_summary = models.TextField(_("request"), blank=True, default="")
+    documents = models.JSONField(_("submitted documents"), default=list, blank=True)  # [{name, kind, count}]
+    sets_count = models.PositiveSmallIntegerField(_("number of sets"), default=1)
+    processing_days = models.PositiveSmallIntegerField(_("processing time (working days)"))
+    result_delivery = models.CharField(_("result collected"), max_length=8, choices=Delivery.choices, default=Delivery.DESK)
+    register_book = models.CharField(_("register book"), max_length=50, blank=True, default="")
+    register_line = models.PositiveIntegerField(_("line in the register"), null=True, blank=True)
+
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("received by")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_dossiers",
+        verbose_name=_("handled by"),
+    )
+    due_date = models.DateField(_("promised return date"))
+    due_at = models.DateTimeField(_("promised return time"))
+    # Pause rule for supplements: working days left on the clock when it stopped.
+    remaining_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    timeliness = models.CharField(_("timeliness"), max_length=8, choices=Timeliness.choices, null=True, blank=True)
+
+    # Set once by the deadline engine.
+    overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("apology warning sent at"), null=True, blank=True)
+
+    tracking_secret = models.CharField(max_length=32, default=new_secret)
+    survey_token = models.CharField(max_length=48, unique=True, default=new_survey_token)
+    survey_answered_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-received_at"]
+        indexes = [
+            # The deadline engine's sweeps touch open rows only.
+            models.Index(
+                fields=["due_at"], name="dossier_open_due",
+                condition=Q(status__in=["received", "processing", "awaiting_supplement"], overdue_at__isnull=True),
+            ),
+            models.Index(
+                fields=["due_date"], name="dossier_open_unwarned",
+                condition=Q(status__in=["received", "processing", "awaiting_supplement"], warned_at__isnull=True),
+            ),
+            models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
+            models.Index(fields=["unit", "completed_at"], name="dossier_unit_completed"),
+            models.Index(fields=["unit", "due_date"], name="dossier_unit_due"),
+            models.Index(fields=["unit", "status"], name="dossier_unit_status"),
+            models.Index(fields=["assigned_to", "due_at"], name="dossier_assignee_due"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+
+class DossierEvent(models.Model):
+    """One line of the control sheet (form 05)."""
+
+    ENGINE_ACTIONS = ("overdue", "apology_warning", "promise_overdue")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=20, blank=True, default="")
+    to_status = models.CharField(_("to"), max_length=20, blank=True, default="")
+    at = models.DateTimeField(_("effective time"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("note"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
+        ordering = ["at", "id"]
+        constraints = [
+            # The engine's events happen once per dossier, however many workers run.
+            models.UniqueConstraint(
+                fields=["dossier", "action"], name="dossier_engine_event_once",
+                condition=Q(action__in=["overdue", "apology_warning", "promise_overdue"]),
+            ),
+        ]
+        indexes = [models.Index(fields=["dossier", "at"], name="dossier_event_at")]
+
+
+class Apology(models.Model):
+    """Form 04: apology letter with a new return date, signed by the head of the unit."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+    new_due_date = models.DateField(_("new return date"))
+    new_due_at = models.DateTimeField(_("new return time"))
+    timely = models.BooleanField(_("sent at least one working day before the due date"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    promise_overdue_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("apology letter")
+        verbose_name_plural = _("apology letters")
+
+
+class DailySequence(models.Model):
+    """The last dossier number given by a unit on a day (gap-free, see services)."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="daily_sequence_once")]

@@ -1,0 +1,5 @@
+"""This app's section of the unit's public page (/u/<slug>/)."""
+
+
+def section(unit):
+    return None

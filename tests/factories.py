@@ -1,0 +1,75 @@
+"""factory_boy factories shared by every app's tests."""
+import datetime
+
+import factory
+
+from core.models import Field, Office, Unit, User
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Office
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Phòng Nội vụ {n}")
+    code = factory.Sequence(lambda n: f"office-{n}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    office = factory.SubFactory(OfficeFactory)
+    slug = factory.Sequence(lambda n: f"truong-{n}")
+    code = factory.Sequence(lambda n: f"000.00.{n:02d}.H29")
+    name = factory.Sequence(lambda n: f"Trường mầm non số {n}")
+    closing_time = datetime.time(17, 0)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Lan"
+    last_name = "Nguyễn Thị"
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.vn")
+    role = User.Role.STAFF
+    unit = factory.SubFactory(UnitFactory)
+    office = None
+    password = factory.PostGenerationMethodCall("set_password", "pass-12345")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffFactory(UserFactory):
+    role = User.Role.STAFF
+
+
+class PrincipalFactory(UserFactory):
+    role = User.Role.PRINCIPAL
+
+
+class OfficeUserFactory(UserFactory):
+    role = User.Role.OFFICE
+    unit = None
+    office = factory.SubFactory(OfficeFactory)
+
+
+class AdminFactory(UserFactory):
+    role = User.Role.ADMIN
+    unit = None
+    is_staff = True
+    is_superuser = True
+
+
+def field(key: str) -> Field:
+    """A field of the reference list (loaded by core's data migration)."""
+    return Field.objects.get(key=key)
+
+
+PASSWORD = "pass-12345"
