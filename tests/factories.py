@@ -73,3 +73,25 @@ def field(key: str) -> Field:
 
 
 PASSWORD = "pass-12345"
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dossiers.Procedure"
+
+    unit = factory.SubFactory(UnitFactory)
+    code = factory.Sequence(lambda n: f"TTHC-{n:03d}")
+    name = factory.Sequence(lambda n: f"Thủ tục số {n}")
+    field = factory.LazyFunction(lambda: Field.objects.get(key="xac-nhan"))
+    processing_days = 5
+    required_documents = factory.LazyFunction(lambda: ["Đơn đề nghị", "Bản sao giấy khai sinh"])
+
+
+def receive_dossier(*, procedure=None, unit=None, received_at=None, actor=None, **details):
+    """A dossier registered through the real intake service."""
+    from dossiers.services import dossier_receive
+
+    procedure = procedure or ProcedureFactory(**({"unit": unit} if unit else {}))
+    details.setdefault("applicant_name", "Nguyễn Văn An")
+    details.setdefault("applicant_phone", "0901234567")
+    return dossier_receive(unit=procedure.unit, procedure=procedure, received_at=received_at, actor=actor, **details)
