@@ -11,7 +11,6 @@ import time
 import psycopg2
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from core.models import Notification
 from tests.factories import PrincipalFactory, ProcedureFactory, StaffFactory, receive_dossier

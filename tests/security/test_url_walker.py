@@ -1,0 +1,183 @@
+"""Walk every URL and API endpoint as anonymous, staff of another unit, staff,
+principal, office and administrator, and check the status each must get.
+
+EXPECTATIONS is the allow-list: a URL pattern without a row fails the suite, so a
+new page or endpoint cannot ship without someone deciding who may open it."""
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import (AdminFactory, OfficeUserFactory, PrincipalFactory, ProcedureFactory, StaffFactory,
+                             UnitFactory, receive_dossier)
+from tests.security.urlmap import routes
+
+ROLES = ("anonymous", "other_unit_staff", "staff", "principal", "office", "admin")
+LOGIN = "login"  # 302 to the login page
+DENIED = "denied"  # the API's 401 or 403
+REDIRECT = "redirect"  # any 302
+
+
+def by_role(anonymous, other_unit_staff, staff, principal, office, admin_):
+    return dict(zip(ROLES, (anonymous, other_unit_staff, staff, principal, office, admin_)))
+
+
+PUBLIC = by_role(200, 200, 200, 200, 200, 200)
+SIGNED_IN = by_role(LOGIN, 200, 200, 200, 200, 200)  # every account, each sees its own scope
+UNIT_OBJECT = by_role(LOGIN, 404, 200, 200, 200, 200)  # a page of unit A's data
+PRINCIPAL_PAGE = by_role(LOGIN, 404, 403, 200, 403, 200)
+API = by_role(DENIED, 200, 200, 200, 200, 200)
+API_OBJECT = by_role(DENIED, 404, 200, 200, 200, 200)
+POST_ONLY = by_role(LOGIN, 405, 405, 405, 405, 405)
+
+
+@dataclass
+class Expect:
+    status: dict
+    kwargs: Callable[["World"], dict] | None = None
+    query: str = ""
+    why: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+EXPECTATIONS: dict[str, Expect] = {
+    # core
+    "home": Expect(SIGNED_IN),
+    "healthz": Expect(PUBLIC),
+    "notifications": Expect(SIGNED_IN),
+    "notifications-read": Expect(POST_ONLY),
+    "unit-public": Expect(PUBLIC),
+    "login": Expect(PUBLIC),
+    "logout": Expect(by_role(405, 405, 405, 405, 405, 405), why="logout is POST only (Django 5)"),
+    "password_change": Expect(SIGNED_IN),
+    "password_change_done": Expect(SIGNED_IN),
+    "set_language": Expect(by_role(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), query="?next=/"),
+    # API v1
+    "api-units": Expect(API),
+    "api-fields": Expect(API),
+    "api-calendar": Expect(API, query="?year=2026"),
+    "api-add-working-days": Expect(API, query="?start=2026-03-10&days=5"),
+    "api-schema": Expect(PUBLIC, why="the OpenAPI description is public, as CONTRACT.md publishes it"),
+    "api-docs": Expect(PUBLIC, why="Swagger UI of the public schema; every call it makes needs a token"),
+    # dossiers, surveys, feedback, kpi: their staff landing pages (more after the merge)
+    "dossiers:worklist": Expect(SIGNED_IN),
+    "surveys:results": Expect(SIGNED_IN),
+    "feedback:inbox": Expect(SIGNED_IN),
+    "kpi:dashboard": Expect(SIGNED_IN),
+}
+
+
+class World:
+    """Unit A (with its staff, principal, office, a dossier) and unit B with its staff."""
+
+    def __init__(self):
+        self.staff = StaffFactory(username="staff-a")
+        self.unit = self.staff.unit
+        self.principal = PrincipalFactory(username="principal-a", unit=self.unit)
+        self.office = OfficeUserFactory(username="office-a", office=self.unit.office)
+        self.admin = AdminFactory(username="admin")
+        self.other_unit = UnitFactory()
+        self.other_unit_staff = StaffFactory(username="staff-b", unit=self.other_unit)
+        self.procedure = ProcedureFactory(unit=self.unit)
+        self.dossier = receive_dossier(procedure=self.procedure, actor=self.staff)
+
+    def user(self, role):
+        return None if role == "anonymous" else getattr(self, role)
+
+    def default_kwargs(self, params) -> dict:
+        values = {"slug": self.unit.slug, "code": self.dossier.code, "token": self.dossier.survey_token,
+                  "area": "cham-soc-giao-duc", "key": "cham-soc-giao-duc"}
+        missing = [p for p in params if p not in values]
+        assert not missing, f"no value for URL parameters {missing}: give the row kwargs="
+        return {p: values[p] for p in params}
+
+
+def matches(expected, response) -> bool:
+    if expected == LOGIN:
+        return response.status_code == 302 and response["Location"].startswith(reverse(settings.LOGIN_URL))
+    if expected == DENIED:
+        return response.status_code in (401, 403)
+    if expected == REDIRECT:
+        return response.status_code == 302
+    return response.status_code == expected
+
+
+def test_every_url_has_an_expectation():
+    found = routes()
+    missing = sorted(set(found) - set(EXPECTATIONS))
+    assert not missing, f"URLs without a row in EXPECTATIONS (decide who may open them): {missing}"
+    stale = sorted(set(EXPECTATIONS) - set(found))
+    assert not stale, f"rows for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_expected(client, role):
+    world = World()
+    user = world.user(role)
+    if user:
+        client.force_login(user)
+    wrong = []
+    for key, route in sorted(routes().items()):
+        expect = EXPECTATIONS.get(key)
+        if expect is None:
+            continue  # reported by test_every_url_has_an_expectation
+        kwargs = expect.kwargs(world) if expect.kwargs else world.default_kwargs(route.params)
+        url = reverse(key, kwargs=kwargs) + expect.query
+        response = client.get(url)
+        if not matches(expect.status[role], response):
+            wrong.append(f"{url} as {role}: got {response.status_code}, expected {expect.status[role]}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["other_unit_staff", "staff", "admin"])
+def test_other_units_public_page_is_public_and_unknown_units_404(client, role):
+    world = World()
+    client.force_login(world.user(role))
+    assert client.get(reverse("unit-public", kwargs={"slug": world.other_unit.slug})).status_code == 200
+    assert client.get(reverse("unit-public", kwargs={"slug": "khong-co"})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_api_accepts_a_token_and_refuses_a_wrong_one(client):
+    from rest_framework.authtoken.models import Token
+
+    world = World()
+    token = Token.objects.create(user=world.staff)
+    ok = client.get("/api/v1/units/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert ok.status_code == 200 and [u["slug"] for u in ok.json()["results"]] == [world.unit.slug]
+    assert client.get("/api/v1/units/", HTTP_AUTHORIZATION="Token " + "0" * 40).status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "staff", "principal", "office"])
+def test_admin_site_is_for_administrators_only(client, role):
+    world = World()
+    user = world.user(role)
+    if user:
+        client.force_login(user)
+    for url in admin_urls():
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+@pytest.mark.django_db
+def test_admin_site_opens_every_model_for_the_administrator(client):
+    world = World()
+    client.force_login(world.admin)
+    wrong = [f"{url}: {r.status_code}" for url in admin_urls() if (r := client.get(url)).status_code != 200]
+    assert not wrong, wrong
+
+
+def admin_urls():
+    yield reverse("admin:index")
+    for model in admin.site._registry:
+        opts = model._meta
+        yield reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            yield reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
