@@ -126,25 +126,25 @@ FROM (
               WHEN r.h < 3 THEN 'processing' WHEN r.h < 4 THEN 'awaiting_supplement'
               WHEN r.h < 7 THEN 'rejected' WHEN r.h < 9 THEN 'withdrawn'
               WHEN r.h < 13 THEN 'completed' ELSE 'returned' END AS status
-  FROM generate_series(%(first)s, %(last)s) g
+  FROM generate_series(%(first)s::bigint, %(last)s::bigint) g
   JOIN bench_u u ON u.i = g %% %(units)s
   CROSS JOIN LATERAL (SELECT timestamptz '2025-01-01 08:00+07' + (g::float8 / %(dossiers)s) * interval '688 days'
                              + (g * 7919 %% 540) * interval '1 minute' AS received_at,
-                             abs(hashint4(g)) %% 100 AS h) r
+                             abs(hashint4((g)::int)::bigint) %% 100 AS h) r
   JOIN bench_p p ON p.unit_id = u.id AND p.k = (g / %(units)s) %% p.n
 ) d
 CROSS JOIN LATERAL (
   SELECT CASE WHEN d.status IN ('completed', 'returned')
-              THEN d.received_at + (ceil(d.processing_days * 1.4) * (0.3 + (abs(hashint4(g + 1)) %% 100) / 130.0))
+              THEN d.received_at + (ceil(d.processing_days * 1.4) * (0.3 + (abs(hashint4((g + 1)::int)::bigint) %% 100) / 130.0))
                    * interval '1 day' END AS completed_at
 ) c"""),
     ("apologies", """
 INSERT INTO dossiers_apology (dossier_id, unit_id, issued_at, recorded_at, reason, new_due_date, new_due_at, timely,
                               signed_by_id)
 SELECT d.id, d.unit_id, d.due_at - interval '2 days', d.due_at - interval '2 days', 'Cần xác minh thêm thông tin',
-       d.due_date + 5, d.due_at + interval '5 days', abs(hashint4(d.id::int)) %% 10 < 8, u.principal_id
+       d.due_date + 5, d.due_at + interval '5 days', abs(hashint4((d.id::int)::int)::bigint) %% 10 < 8, u.principal_id
 FROM dossiers_dossier d JOIN bench_u u ON u.id = d.unit_id
-WHERE d.timeliness = 'late' AND abs(hashint4(d.id::int + 3)) %% 10 < 7"""),
+WHERE d.timeliness = 'late' AND abs(hashint4((d.id::int + 3)::int)::bigint) %% 10 < 7"""),
     ("questionnaire", """
 INSERT INTO surveys_questionnaire (unit_id, version, title, is_active, created_at)
 SELECT NULL, 9999, 'Bench SIPAS', true, now()
@@ -158,7 +158,7 @@ SELECT u.id, q.id, CASE WHEN g %% 2 = 0 THEN 'dossier' ELSE 'open' END, a.id,
        CASE WHEN g %% 10 = 0 THEN 'Cô giáo rất tận tình' ELSE '' END, '{}',
        timestamptz '2025-01-02 09:00+07' + (g::float8 / %(responses)s) * interval '685 days'
 FROM generate_series(0, %(responses)s - 1) g
-CROSS JOIN LATERAL (SELECT abs(hashint4(g + 11)) %% 100 AS h) r
+CROSS JOIN LATERAL (SELECT abs(hashint4((g + 11)::int)::bigint) %% 100 AS h) r
 JOIN bench_u u ON u.i = g %% %(units)s
 JOIN (SELECT id, (row_number() OVER (ORDER BY position, id) - 1)::int AS k, count(*) OVER () AS n
       FROM core_field WHERE is_survey_area) a ON a.k = (g / %(units)s) %% a.n
@@ -187,7 +187,7 @@ FROM (
   FROM generate_series(0, %(feedback)s - 1) g
   JOIN bench_u u ON u.i = (g * 7) %% %(units)s
   CROSS JOIN LATERAL (SELECT timestamptz '2025-01-03 10:00+07' + (g::float8 / %(feedback)s) * interval '684 days'
-                             AS received_at, abs(hashint4(g + 5)) %% 100 AS h) r
+                             AS received_at, abs(hashint4((g + 5)::int)::bigint) %% 100 AS h) r
 ) f"""),
     ("analyze", "DROP TABLE bench_u, bench_p; ANALYZE"),
 ]
