@@ -46,6 +46,7 @@ bench: venv
 
 ## Load test: gunicorn on 127.0.0.1 and wrk at rising concurrency, each page beside a trivial view.
 load: venv
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 .PHONY: backup restore bench load

@@ -203,3 +203,15 @@ def test_postgresql_restarted_under_gunicorn_requests_recover_without_restarting
         assert web.proc.poll() is None
     finally:
         web.stop()
+
+
+@pytest.mark.skip(reason="TODO after merging the surveys app: answer /survey/<token>/ and /u/<slug>/survey/<area>/ "
+                         "with Redis stopped (private_redis.stop()) -> the response is saved, the page answers")
+def test_survey_answers_are_saved_with_redis_stopped():
+    pass
+
+
+@pytest.mark.skip(reason="TODO after merging the feedback app: send /feedback/new/?unit=<slug> with Redis stopped "
+                         "-> saved with its tracking code, staff notified once the engine runs after Redis is back")
+def test_feedback_is_received_with_redis_stopped():
+    pass
