@@ -32,7 +32,7 @@ def test_hostile_query_strings_on_every_url(client, role):
         if expect is None:
             continue
         url = reverse(key, kwargs=expect.kwargs(world) if expect.kwargs else world.default_kwargs(route.params))
-        # Every hostile value reaches every key, spread over a few requests per URL.
+        # Each request carries a different hostile value in each key, rotated so every value is sent.
         for start in range(0, len(NASTY), 4):
             query = {k: NASTY[(start + i) % len(NASTY)] for i, k in enumerate(QUERY_KEYS)}
             response = client.get(url, query)
