@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.models import Unit
@@ -42,9 +43,9 @@ class PublishedAnswersFeed(Feed):
         # The summary is HTML: the sender's words and the answer are escaped first.
         return format_html(
             "{}<p><strong>{}</strong></p>{}",
-            linebreaks(item.public_content, autoescape=True),
+            mark_safe(linebreaks(item.public_content, autoescape=True)),  # noqa: S308 - escaped by linebreaks
             _("Answer of the unit:"),
-            linebreaks(item.public_answer, autoescape=True),
+            mark_safe(linebreaks(item.public_answer, autoescape=True)),  # noqa: S308 - escaped by linebreaks
         )
 
     def item_link(self, item):

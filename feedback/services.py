@@ -7,6 +7,7 @@ import uuid
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import workdays
 from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent, FeedbackNote, FeedbackSequence
@@ -140,8 +141,8 @@ def feedback_transition(
     allowed_from, to_status = TRANSITIONS[action]
     if feedback.status not in allowed_from:
         raise TransitionError(
-            _("Cannot %(action)s feedback that is %(status)s.")
-            % {"action": ACTION_LABELS()[action], "status": feedback.get_status_display().lower()}
+            _("Cannot %(action)s feedback whose status is “%(status)s”.")
+            % {"action": ACTION_LABELS()[action], "status": feedback.get_status_display()}
         )
     at = _effective_time(feedback, at)
     updates = {}
@@ -172,7 +173,10 @@ def feedback_transition(
 
 
 def ACTION_LABELS():  # noqa: N802 - a table, built lazily so it follows the active language
-    return {"start": _("start"), "answer": _("answer"), "publish": _("publish"), "close": _("close")}
+    return {
+        "start": pgettext("feedback action", "start"), "answer": pgettext("feedback action", "answer"),
+        "publish": pgettext("feedback action", "publish"), "close": pgettext("feedback action", "close"),
+    }
 
 
 @transaction.atomic
