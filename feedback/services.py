@@ -7,7 +7,6 @@ import uuid
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from core import workdays
 from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent, FeedbackNote, FeedbackSequence
@@ -141,8 +140,7 @@ def feedback_transition(
     allowed_from, to_status = TRANSITIONS[action]
     if feedback.status not in allowed_from:
         raise TransitionError(
-            _("Cannot %(action)s feedback whose status is “%(status)s”.")
-            % {"action": ACTION_LABELS()[action], "status": feedback.get_status_display()}
+            _refusal(action) % {"status": feedback.get_status_display()}
         )
     at = _effective_time(feedback, at)
     updates = {}
@@ -172,11 +170,13 @@ def feedback_transition(
     return feedback
 
 
-def ACTION_LABELS():  # noqa: N802 - a table, built lazily so it follows the active language
+def _refusal(action: str) -> str:
     return {
-        "start": pgettext("feedback action", "start"), "answer": pgettext("feedback action", "answer"),
-        "publish": pgettext("feedback action", "publish"), "close": pgettext("feedback action", "close"),
-    }
+        "start": _("Cannot start handling feedback whose status is “%(status)s”."),
+        "answer": _("Cannot answer feedback whose status is “%(status)s”."),
+        "publish": _("Cannot publish feedback whose status is “%(status)s”."),
+        "close": _("Cannot close feedback whose status is “%(status)s”."),
+    }[action]
 
 
 @transaction.atomic
