@@ -39,6 +39,8 @@ def _notify_each(items, *, kind, title, body) -> int:
     sent = 0
     for feedback in items:
         people = {u.pk: u for u in [feedback.assigned_to, *principals.get(feedback.unit_id, [])] if u is not None}
+        if not people:
+            continue
         sent += notify(
             users=people.values(), unit=feedback.unit, kind=kind, subject_key=f"feedback:{feedback.pk}",
             title=title(feedback), body=body(feedback), link=reverse("feedback:detail", args=[feedback.code]),
