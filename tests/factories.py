@@ -95,3 +95,32 @@ def receive_dossier(*, procedure=None, unit=None, received_at=None, actor=None, 
     details.setdefault("applicant_name", "Nguyễn Văn An")
     details.setdefault("applicant_phone", "0901234567")
     return dossier_receive(unit=procedure.unit, procedure=procedure, received_at=received_at, actor=actor, **details)
+
+
+# --- feedback ---
+def send_feedback(*, unit=None, received_at=None, **fields):
+    """Feedback received through the real service (as the public form does)."""
+    from feedback.services import feedback_receive
+
+    unit = unit or UnitFactory()
+    fields.setdefault("kind", "phan-anh")
+    fields.setdefault("subject", "Giờ đón trẻ buổi chiều")
+    fields.setdefault("content", "Cổng trường ùn tắc lúc 16 giờ 30.")
+    fields.setdefault("name", "Trần Văn Bình")
+    fields.setdefault("phone", "0912345678")
+    fields.setdefault("email", "binh@example.vn")
+    return feedback_receive(unit=unit, received_at=received_at, **fields)
+
+
+def answered_feedback(*, actor=None, answer="Nhà trường đã mở thêm cổng phụ.", **kwargs):
+    from feedback.services import feedback_transition
+
+    feedback = send_feedback(**kwargs)
+    feedback = feedback_transition(feedback=feedback, action="start", actor=actor)
+    return feedback_transition(feedback=feedback, action="answer", actor=actor, answer=answer)
+
+
+def published_feedback(*, actor=None, **kwargs):
+    from feedback.services import feedback_transition
+
+    return feedback_transition(feedback=answered_feedback(actor=actor, **kwargs), action="publish", actor=actor)
