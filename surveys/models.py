@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 # The five SIPAS factors, then the overall rating: the form field names of CONTRACT.md.
 FACTORS = ("access", "procedure", "staff", "result", "feedback_handling")
+# Questions every questionnaire keeps (stored in Response columns); others go to ``answers``.
+CORE_KEYS = (*FACTORS, "overall", "comment")
+COMMENT_MAX_LENGTH = 2000
 
 
 class Questionnaire(models.Model):
