@@ -136,10 +136,11 @@ def survey_areas():
 def active_questionnaire(unit) -> Questionnaire:
     """The questionnaire a new response of ``unit`` answers: the unit's own newest
     version in use, else the national default's newest."""
-    own = Questionnaire.objects.filter(unit=unit, is_active=True).order_by("-version").first()
-    if own is not None:
-        return own
-    return Questionnaire.objects.filter(unit__isnull=True, is_active=True).order_by("-version").first()
+    return (
+        Questionnaire.objects.filter(Q(unit=unit) | Q(unit__isnull=True), is_active=True)
+        .order_by(F("unit").asc(nulls_last=True), "-version")
+        .first()
+    )
 
 
 def next_version(unit) -> int:

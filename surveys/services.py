@@ -31,25 +31,33 @@ def _response(*, unit, area, questionnaire, source, answers: dict, now) -> Respo
     )
 
 
+def _validate(response: Response):
+    """Ratings 1–5 and the comment's length (the form checked them already; a service
+    caller that skips the form gets the same rules). The database's own CHECK covers
+    ``overall``, so no extra query for the constraint."""
+    response.full_clean(exclude=["unit", "area", "questionnaire"], validate_constraints=False)
+
+
 @transaction.atomic
-def response_submit_for_dossier(*, token: str, questionnaire: Questionnaire, answers: dict,
+def response_submit_for_dossier(*, dossier: Dossier, questionnaire: Questionnaire, answers: dict,
                                 now: datetime.datetime | None = None) -> Response:
-    """Count the one response of the dossier with survey ``token``.
+    """Count the one response of ``dossier`` (found by its survey token).
 
     The claim is a conditional UPDATE in the same transaction as the insert: of two
     submissions at the same moment, PostgreSQL lets exactly one change the row; the
     other sees ``survey_answered_at`` set and gets AlreadyAnswered. This is the only
     write the surveys app makes to the dossiers table."""
     now = now or timezone.now()
-    dossier = Dossier.objects.select_related("unit", "field").get(survey_token=token)
-    claimed = Dossier.objects.filter(survey_token=token, survey_answered_at__isnull=True).update(survey_answered_at=now)
+    claimed = Dossier.objects.filter(
+        survey_token=dossier.survey_token, survey_answered_at__isnull=True
+    ).update(survey_answered_at=now)
     if not claimed:
         raise AlreadyAnswered
     response = _response(
         unit=dossier.unit, area=dossier.field, questionnaire=questionnaire,
         source=Response.Source.DOSSIER, answers=answers, now=now,
     )
-    response.full_clean(exclude=["unit", "area", "questionnaire"])
+    _validate(response)
     response.save()
     return response
 
@@ -62,7 +70,7 @@ def response_submit_open(*, unit, area, questionnaire: Questionnaire, answers: d
         unit=unit, area=area, questionnaire=questionnaire, source=Response.Source.OPEN,
         answers=answers, now=now or timezone.now(),
     )
-    response.full_clean(exclude=["unit", "area", "questionnaire"])
+    _validate(response)
     response.save()
     return response
 

@@ -46,7 +46,7 @@ def dossier_survey(request, token):
     form = SurveyForm(request.POST or None, questions=_questions(questionnaire))
     if request.method == "POST" and form.is_valid():
         try:
-            services.response_submit_for_dossier(token=token, questionnaire=questionnaire, answers=form.answers())
+            services.response_submit_for_dossier(dossier=dossier, questionnaire=questionnaire, answers=form.answers())
         except services.AlreadyAnswered:
             return render(request, "surveys/already.html", {"unit": dossier.unit, "reason": "dossier"})
         return redirect("surveys:dossier-thanks", token=token)
