@@ -136,3 +136,14 @@ def survey_answers(**overrides):
             "started": signing.dumps(int(time.time()) - 30, salt=STARTED_SALT)}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def reload_reference_data():
+    """The rows the data migrations create (fields, calendar, the SIPAS questionnaire),
+    back after an earlier transactional test flushed the database. Idempotent."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("core.migrations.0002_reference_data").load(apps, None)
+    import_module("surveys.migrations.0002_default_questionnaire").create_default(apps, None)

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from surveys.links import dossier_survey_path
 from surveys.models import Response
 from tests.e2e.conftest import ARTIFACTS
-from tests.factories import UnitFactory, receive_dossier
+from tests.factories import reload_reference_data, UnitFactory, receive_dossier
 
 
 def weigh(browser, url):
@@ -25,8 +25,9 @@ def weigh(browser, url):
     return [(urls.get(rid, ("?", "?"))[0], urls.get(rid, ("?", "?"))[1], n) for rid, n in sizes.items()]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_scan_answer_thanks_then_a_second_attempt(live_server, phone, browser, screenshot):
+    reload_reference_data()
     dossier = receive_dossier(applicant_email="phuhuynh@example.vn")
     scan_link = f"{live_server.url}{dossier_survey_path(dossier)}"  # what the receipt's QR code carries
 
@@ -84,8 +85,9 @@ def test_scan_answer_thanks_then_a_second_attempt(live_server, phone, browser, s
     assert Response.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_open_survey_from_a_poster_works_without_javascript(live_server, browser, screenshot):
+    reload_reference_data()
     unit = UnitFactory(slug="mn-tuoi-hong", name="Trường mầm non Tuổi Hồng")
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                                   java_script_enabled=False, locale="vi-VN")

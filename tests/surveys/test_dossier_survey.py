@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from dossiers.models import Dossier
 from surveys import services
 from surveys.models import Response
-from tests.factories import default_questionnaire, receive_dossier, survey_answers
+from tests.factories import reload_reference_data, default_questionnaire, receive_dossier, survey_answers
 
 
 def url(dossier):
@@ -71,8 +71,9 @@ def test_a_submission_takes_few_queries(client):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_one_response_per_token_when_answers_arrive_at_the_same_moment():
+    reload_reference_data()
     dossier = receive_dossier()
     questionnaire = default_questionnaire()
     threads_n = 8
@@ -103,8 +104,9 @@ def test_one_response_per_token_when_answers_arrive_at_the_same_moment():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_posts_through_the_page_count_once(client):
+    reload_reference_data()
     from django.test import Client
 
     dossier = receive_dossier()
