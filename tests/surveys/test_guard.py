@@ -127,3 +127,11 @@ def test_the_counters_live_briefly_in_redis_and_hold_no_address(unit):
     keys = [k.decode() for k in r.scan_iter(match="*survey-addr:*")]
     assert keys and all("203.0.113.77" not in k for k in keys)
     assert all(0 < r.ttl(k) <= 24 * 3600 + 60 for k in keys)
+
+
+@pytest.mark.django_db
+def test_an_open_survey_submission_takes_five_queries(unit, django_assert_num_queries):
+    # unit, area, questionnaire, its questions, the INSERT, and the service's transaction
+    # (a savepoint and its release inside the test's transaction); the guard uses the cache only
+    with django_assert_num_queries(7):
+        assert parent().post(url(unit), survey_answers()).status_code == 302
