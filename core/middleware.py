@@ -28,3 +28,16 @@ class NFCInputMiddleware:
         ):
             request.POST = _normalised(request.POST)
         return self.get_response(request)
+
+
+class VietnameseFirstMiddleware:
+    """The portal speaks Vietnamese unless the person chose English with the language
+    switch (a cookie): a parent's phone set to English must not turn the school's
+    pages English by itself, so the browser's Accept-Language is not consulted."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

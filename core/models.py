@@ -78,6 +78,10 @@ class User(AbstractUser):
             ),
         ]
 
+    def get_full_name(self):
+        """Vietnamese order: family and middle names first ("Trần Thị Mỹ Hạnh")."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def is_administrator(self):
         return self.is_superuser or self.role == self.Role.ADMIN

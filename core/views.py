@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
@@ -20,6 +21,10 @@ PUBLIC_UNIT_SECTIONS = (
     "surveys.public.section",
     "feedback.public.section",
 )
+
+
+def favicon(request):
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_required

@@ -90,6 +90,20 @@ class Feedback(models.Model):
         return self.status in self.OPEN_STATUSES and self.due_at < timezone.now()
 
 
+EVENT_LABELS = {
+    "receive": _("received"),
+    "start": _("handling started"),
+    "answer": _("answered"),
+    "publish": _("published"),
+    "close": _("closed"),
+    "assign": _("assigned"),
+    "note": _("internal note"),
+    "to_dossier": _("opened as a complaint dossier"),
+    "overdue": _("marked overdue"),
+    "warning": _("deadline warning sent"),
+}
+
+
 class FeedbackEvent(models.Model):
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
     unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
@@ -109,6 +123,10 @@ class FeedbackEvent(models.Model):
                 condition=Q(action__in=["overdue", "warning"]),
             ),
         ]
+
+    @property
+    def label(self):
+        return EVENT_LABELS.get(self.action, self.action)
 
 
 class FeedbackNote(models.Model):
@@ -132,3 +150,14 @@ class FeedbackAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class FeedbackSequence(models.Model):
+    """The last feedback number a unit gave on a day (one atomic upsert, see services)."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="feedback_sequence_once")]

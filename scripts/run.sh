@@ -13,12 +13,16 @@ if ! $PY manage.py shell -c "import sys; from core.models import Unit; sys.exit(
   $PY manage.py seed_demo
 fi
 
+# One engine run now, so that /healthz and the pages show it at once; beat takes over.
+$PY manage.py check_deadlines
+
 pids=()
 cleanup() {
   trap - INT TERM EXIT
   echo "Stopping..."
   kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
+  exit 0
 }
 trap cleanup INT TERM EXIT
 

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 # The five SIPAS factors, then the overall rating: the form field names of CONTRACT.md.
 FACTORS = ("access", "procedure", "staff", "result", "feedback_handling")
+# Questions every questionnaire keeps (stored in Response columns); others go to ``answers``.
+CORE_KEYS = (*FACTORS, "overall", "comment")
+COMMENT_MAX_LENGTH = 2000
 
 
 class Questionnaire(models.Model):
@@ -68,7 +71,7 @@ class Response(models.Model):
     result = models.PositiveSmallIntegerField(_("the result"), validators=RATING, null=True, blank=True)
     feedback_handling = models.PositiveSmallIntegerField(_("handling of feedback"), validators=RATING, null=True, blank=True)
     overall = models.PositiveSmallIntegerField(_("overall"), validators=RATING)
-    comment = models.TextField(_("comment"), blank=True, default="")
+    comment = models.TextField(_("comment"), blank=True, default="", max_length=COMMENT_MAX_LENGTH)
     answers = models.JSONField(_("answers to the unit's own questions"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
     comment_handled_at = models.DateTimeField(null=True, blank=True)

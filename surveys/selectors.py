@@ -3,12 +3,23 @@
 A response is *satisfied* when its overall rating is 4 or 5 (DESIGN.md "Surveys");
 ``SATISFIED`` is the one place that rule is written."""
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Avg, Count, F, Max, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from surveys.models import Response
+from core.models import Field
+from surveys.models import FACTORS, Questionnaire, Response
 
 SATISFIED = Q(overall__gte=4)
+
+
+def rate(satisfied: int, responses: int) -> Decimal | None:
+    """Percentage rounded to two decimals; None when nobody answered."""
+    if not responses:
+        return None
+    return (Decimal(satisfied) * 100 / Decimal(responses)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def responses_in(*, units, start: datetime.datetime, end: datetime.datetime, source: str | None = None):
@@ -20,7 +31,7 @@ def responses_in(*, units, start: datetime.datetime, end: datetime.datetime, sou
 
 
 def satisfaction_by_area(*, units, start, end, source: str | None = None) -> list[dict]:
-    """One query: ``[{"area": key, "satisfied": n, "responses": n}]`` per service area."""
+    """One query: ``[{"area_key": key, "responses": n, "satisfied": n}]`` per service area."""
     return list(
         responses_in(units=units, start=start, end=end, source=source)
         .values(area_key=F("area__key"))
@@ -28,3 +39,109 @@ def satisfaction_by_area(*, units, start, end, source: str | None = None) -> lis
         .order_by("area_key")
         .values("area_key", "responses", "satisfied")
     )
+
+
+def satisfaction_summary(*, units, start, end) -> dict:
+    """One query: responses and satisfied overall and per source, with rates."""
+    qs = responses_in(units=units, start=start, end=end)
+    row = qs.aggregate(
+        responses=Count("id"),
+        satisfied=Count("id", filter=SATISFIED),
+        dossier_responses=Count("id", filter=Q(source=Response.Source.DOSSIER)),
+        dossier_satisfied=Count("id", filter=SATISFIED & Q(source=Response.Source.DOSSIER)),
+        open_responses=Count("id", filter=Q(source=Response.Source.OPEN)),
+        open_satisfied=Count("id", filter=SATISFIED & Q(source=Response.Source.OPEN)),
+    )
+    row["rate"] = rate(row["satisfied"], row["responses"])
+    row["dossier_rate"] = rate(row["dossier_satisfied"], row["dossier_responses"])
+    row["open_rate"] = rate(row["open_satisfied"], row["open_responses"])
+    return row
+
+
+def area_rows(*, units, start, end) -> list[dict]:
+    """Every survey area (also those nobody answered yet) with its counts and rate:
+    two queries (areas, counts)."""
+    counts = {r["area_key"]: r for r in satisfaction_by_area(units=units, start=start, end=end)}
+    rows = []
+    for area in survey_areas():
+        c = counts.get(area.key, {"responses": 0, "satisfied": 0})
+        rows.append({
+            "area": area, "area_key": area.key, "responses": c["responses"], "satisfied": c["satisfied"],
+            "rate": rate(c["satisfied"], c["responses"]),
+        })
+    return rows
+
+
+def factor_averages(*, units, start, end) -> list[dict]:
+    """One query: ``[{"key", "average", "answers"}]`` for the five factors and overall.
+    A factor left blank does not count in its average."""
+    keys = (*FACTORS, "overall")
+    aggregates = {}
+    for key in keys:
+        aggregates[f"{key}_avg"] = Avg(key)
+        aggregates[f"{key}_n"] = Count(key)
+    row = responses_in(units=units, start=start, end=end).aggregate(**aggregates)
+    labels = {f.name: f.verbose_name for f in Response._meta.fields}
+    return [
+        {
+            "key": key,
+            "label": labels[key],
+            "average": None if row[f"{key}_avg"] is None else round(float(row[f"{key}_avg"]), 2),
+            "answers": row[f"{key}_n"],
+        }
+        for key in keys
+    ]
+
+
+def monthly_trend(*, units, start, end) -> list[dict]:
+    """One query: one row per calendar month (local time) of [start, end), months with
+    no response included: ``{"month": date, "responses", "satisfied", "rate", "average"}``."""
+    tz = timezone.get_current_timezone()
+    found = {
+        r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"]: r
+        for r in responses_in(units=units, start=start, end=end)
+        .annotate(month=TruncMonth("submitted_at", tzinfo=tz))
+        .values("month")
+        .annotate(responses=Count("id"), satisfied=Count("id", filter=SATISFIED), average=Avg("overall"))
+        .order_by("month")
+    }
+    rows = []
+    month = timezone.localtime(start).date().replace(day=1)
+    last = timezone.localtime(end - datetime.timedelta(microseconds=1)).date().replace(day=1)
+    while month <= last:
+        r = found.get(month, {"responses": 0, "satisfied": 0, "average": None})
+        rows.append({
+            "month": month, "responses": r["responses"], "satisfied": r["satisfied"],
+            "rate": rate(r["satisfied"], r["responses"]),
+            "average": None if r["average"] is None else round(float(r["average"]), 2),
+        })
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return rows
+
+
+def comments(*, units, start, end, state: str = "open"):
+    """Responses with a comment, newest first; ``state`` open | handled | all."""
+    qs = responses_in(units=units, start=start, end=end).exclude(comment="").select_related("area", "comment_handled_by")
+    if state == "open":
+        qs = qs.filter(comment_handled_at__isnull=True)
+    elif state == "handled":
+        qs = qs.filter(comment_handled_at__isnull=False)
+    return qs.order_by("-submitted_at", "-id")
+
+
+def survey_areas():
+    return Field.objects.filter(is_survey_area=True).order_by("position", "key")
+
+
+def active_questionnaire(unit) -> Questionnaire:
+    """The questionnaire a new response of ``unit`` answers: the unit's own newest
+    version in use, else the national default's newest."""
+    return (
+        Questionnaire.objects.filter(Q(unit=unit) | Q(unit__isnull=True), is_active=True)
+        .order_by(F("unit").asc(nulls_last=True), "-version")
+        .first()
+    )
+
+
+def next_version(unit) -> int:
+    return (Questionnaire.objects.filter(unit=unit).aggregate(v=Max("version"))["v"] or 0) + 1

@@ -4,5 +4,16 @@ from surveys import views
 
 app_name = "surveys"
 urlpatterns = [
+    # Public (printed as QR codes: CONTRACT.md, never change)
+    path("survey/<str:token>/", views.dossier_survey, name="dossier"),
+    path("survey/<str:token>/thanks/", views.dossier_thanks, name="dossier-thanks"),
+    path("u/<slug:slug>/survey/<slug:area_key>/", views.open_survey, name="open"),
+    path("u/<slug:slug>/survey/<slug:area_key>/thanks/", views.open_thanks, name="open-thanks"),
+    path("u/<slug:slug>/survey/<slug:area_key>/qr.svg", views.open_survey_qr, name="qr"),
+    # The unit's people
     path("surveys/results/", views.results, name="results"),
+    path("surveys/comments/<int:pk>/handled/", views.comment_handled, name="comment-handled"),
+    path("surveys/posters/", views.posters, name="posters"),
+    path("surveys/questionnaire/", views.questionnaire, name="questionnaire"),
+    path("surveys/questionnaire/remove/", views.questionnaire_remove, name="questionnaire-remove"),
 ]

@@ -95,3 +95,83 @@ def receive_dossier(*, procedure=None, unit=None, received_at=None, actor=None, 
     details.setdefault("applicant_name", "Nguyễn Văn An")
     details.setdefault("applicant_phone", "0901234567")
     return dossier_receive(unit=procedure.unit, procedure=procedure, received_at=received_at, actor=actor, **details)
+
+
+# --- feedback ---
+def send_feedback(*, unit=None, received_at=None, **fields):
+    """Feedback received through the real service (as the public form does)."""
+    from feedback.services import feedback_receive
+
+    unit = unit or UnitFactory()
+    fields.setdefault("kind", "phan-anh")
+    fields.setdefault("subject", "Giờ đón trẻ buổi chiều")
+    fields.setdefault("content", "Cổng trường ùn tắc lúc 16 giờ 30.")
+    fields.setdefault("name", "Trần Văn Bình")
+    fields.setdefault("phone", "0912345678")
+    fields.setdefault("email", "binh@example.vn")
+    return feedback_receive(unit=unit, received_at=received_at, **fields)
+
+
+def answered_feedback(*, actor=None, answer="Nhà trường đã mở thêm cổng phụ.", **kwargs):
+    from feedback.services import feedback_transition
+
+    feedback = send_feedback(**kwargs)
+    feedback = feedback_transition(feedback=feedback, action="start", actor=actor)
+    return feedback_transition(feedback=feedback, action="answer", actor=actor, answer=answer)
+
+
+def published_feedback(*, actor=None, **kwargs):
+    from feedback.services import feedback_transition
+
+    return feedback_transition(feedback=answered_feedback(actor=actor, **kwargs), action="publish", actor=actor)
+
+# --- surveys ---
+def default_questionnaire():
+    """The national SIPAS questionnaire created by the surveys data migration."""
+    from surveys.models import Questionnaire
+
+    return Questionnaire.objects.get(unit__isnull=True, version=1)
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Response"
+
+    unit = factory.SubFactory(UnitFactory)
+    questionnaire = factory.LazyFunction(default_questionnaire)
+    source = "open"
+    area = factory.LazyFunction(lambda: Field.objects.get(key="cham-soc-giao-duc"))
+    access = 5
+    procedure = 5
+    staff = 5
+    result = 5
+    feedback_handling = 5
+    overall = 5
+    comment = ""
+    submitted_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.timezone.utc))
+
+
+def survey_answers(**overrides):
+    """POST data of a complete, valid survey (CONTRACT.md field names), with a start
+    stamp old enough for the stuffing guard."""
+    from surveys.guard import STARTED_SALT
+    import time
+
+    from django.core import signing
+
+    data = {"access": "5", "procedure": "4", "staff": "5", "result": "4", "feedback_handling": "5",
+            "overall": "5", "comment": "", "website": "",
+            "started": signing.dumps(int(time.time()) - 30, salt=STARTED_SALT)}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def reload_reference_data():
+    """The rows the data migrations create (fields, calendar, the SIPAS questionnaire),
+    back after an earlier transactional test flushed the database. Idempotent."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("core.migrations.0002_reference_data").load(apps, None)
+    import_module("surveys.migrations.0002_default_questionnaire").create_default(apps, None)

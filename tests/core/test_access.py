@@ -70,3 +70,8 @@ def test_token_auth_works():
     assert api.get("/api/v1/units/").status_code == 200
     api.credentials(HTTP_AUTHORIZATION="Token wrong")
     assert api.get("/api/v1/units/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_full_names_are_in_vietnamese_order():
+    assert StaffFactory(last_name="Trần Thị Mỹ", first_name="Hạnh").get_full_name() == "Trần Thị Mỹ Hạnh"

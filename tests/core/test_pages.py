@@ -92,3 +92,9 @@ def test_security_headers(client):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_the_switch_is_used(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in page.content.decode()

@@ -1,0 +1,246 @@
+"""Every write to feedback goes through here (HackSoft style: keyword-only, typed,
+atomic). Pages, the API and the demo data all call these functions; nothing else
+sets ``Feedback.status``."""
+import datetime
+import uuid
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import workdays
+from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent, FeedbackNote, FeedbackSequence
+from feedback.uploads import CheckedUpload
+
+S = Feedback.Status
+
+# action -> (states it may start from, state it leads to)
+TRANSITIONS = {
+    "start": ((S.NEW,), S.IN_PROGRESS),
+    "answer": ((S.NEW, S.IN_PROGRESS), S.ANSWERED),
+    "publish": ((S.ANSWERED,), S.PUBLISHED),
+    "close": ((S.NEW, S.IN_PROGRESS, S.ANSWERED, S.PUBLISHED), S.CLOSED),
+}
+ACTIONS = tuple(TRANSITIONS)
+
+
+class TransitionError(Exception):
+    """A transition the feedback's state does not allow (HTTP 409 in the API)."""
+
+
+class ConversionError(Exception):
+    """A feedback item that cannot be turned into a complaint dossier."""
+
+
+def _next_number(*, unit, day: datetime.date) -> int:
+    """The next number of ``unit`` on ``day``: one atomic upsert, so two parents who
+    send at the same second get different codes."""
+    table = FeedbackSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name is ours
+            f"ON CONFLICT (unit_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [unit.pk, day],
+        )
+        return cursor.fetchone()[0]
+
+
+def feedback_code(*, unit, day: datetime.date, number: int) -> str:
+    """``<unit code>-PA-<yyMMdd>-<3-digit sequence>``: PA for phản ánh, kiến nghị."""
+    return f"{unit.code}-PA-{day:%y%m%d}-{number:03d}"
+
+
+@transaction.atomic
+def feedback_receive(
+    *,
+    unit,
+    kind: str,
+    subject: str,
+    content: str,
+    name: str = "",
+    phone: str = "",
+    email: str = "",
+    consent_publish: bool = True,
+    attachments: list[CheckedUpload] = (),
+    received_at: datetime.datetime | None = None,
+) -> Feedback:
+    """Register feedback sent by anyone: its tracking code and answer deadline
+    (``unit.feedback_days`` working days after the day of receipt)."""
+    now = timezone.now()
+    received_at = received_at or now
+    day = timezone.localdate(received_at)
+    due_date = workdays.add_working_days(day, unit.feedback_days)
+    feedback = Feedback.objects.create(
+        unit=unit,
+        code=feedback_code(unit=unit, day=day, number=_next_number(unit=unit, day=day)),
+        kind=kind,
+        subject=subject.strip(),
+        content=content.strip(),
+        name=name.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        consent_publish=consent_publish,
+        publishable=consent_publish,
+        received_at=received_at,
+        due_date=due_date,
+        due_at=workdays.due_at(due_date, unit.closing_time),
+    )
+    for upload in attachments:
+        attachment = FeedbackAttachment(
+            feedback=feedback, original_name=upload.original_name[:255],
+            content_type=upload.content_type, size=upload.size,
+        )
+        # A random stored name: the sender's file name never reaches the file system.
+        attachment.file.save(f"{uuid.uuid4().hex}.{upload.extension}", upload.file, save=True)
+    _event(feedback, "receive", S.NEW, at=received_at, recorded_at=now, from_status="")
+    return feedback
+
+
+def _event(feedback, action, to_status, *, at, actor=None, note="", recorded_at=None, from_status=None):
+    return FeedbackEvent.objects.create(
+        feedback=feedback, unit_id=feedback.unit_id, action=action,
+        from_status=feedback.status if from_status is None else from_status, to_status=to_status,
+        at=at, recorded_at=recorded_at or timezone.now(), actor=actor, note=note,
+    )
+
+
+def _effective_time(feedback, at: datetime.datetime | None) -> datetime.datetime:
+    """``at`` may be in the past (logged after the fact), never in the future and
+    never before the feedback's previous event."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now + datetime.timedelta(seconds=5):
+        raise TransitionError(_("The time of an action cannot be in the future."))
+    last = feedback.events.order_by("-at").values_list("at", flat=True).first() or feedback.received_at
+    if at < last:
+        raise TransitionError(_("The time of an action cannot be before the previous step."))
+    return at
+
+
+@transaction.atomic
+def feedback_transition(
+    *,
+    feedback: Feedback,
+    action: str,
+    actor=None,
+    at: datetime.datetime | None = None,
+    answer: str = "",
+    public_subject: str | None = None,
+    public_content: str | None = None,
+    public_answer: str | None = None,
+) -> Feedback:
+    """Move ``feedback`` one step: start, answer, publish or close.
+
+    The row is locked and its state re-read, so two staff clicking at once cannot both
+    move it; a step the state does not allow raises TransitionError."""
+    if action not in TRANSITIONS:
+        raise TransitionError(_("Unknown action: %(action)s.") % {"action": action})
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    allowed_from, to_status = TRANSITIONS[action]
+    if feedback.status not in allowed_from:
+        raise TransitionError(
+            _refusal(action) % {"status": feedback.get_status_display()}
+        )
+    at = _effective_time(feedback, at)
+    updates = {}
+    if action == "answer":
+        answer = (answer or "").strip()
+        if not answer:
+            raise TransitionError(_("Write the answer before sending it."))
+        updates = {"answer": answer, "answered_at": at, "answered_by": actor}
+    elif action == "publish":
+        if not feedback.consent_publish or not feedback.publishable:
+            raise TransitionError(_("The sender did not agree to publication: this feedback cannot be published."))
+        updates = {
+            "public_subject": (public_subject if public_subject is not None else feedback.subject).strip(),
+            "public_content": (public_content if public_content is not None else feedback.content).strip(),
+            "public_answer": (public_answer if public_answer is not None else feedback.answer).strip(),
+            "published_at": at,
+        }
+        if not updates["public_subject"] or not updates["public_answer"]:
+            raise TransitionError(_("A published item needs a subject and an answer."))
+    elif action == "close":
+        updates = {"closed_at": at}
+    _event(feedback, action, to_status, at=at, actor=actor)
+    for name, value in updates.items():
+        setattr(feedback, name, value)
+    feedback.status = to_status
+    feedback.save(update_fields=[*updates, "status", "updated_at"])
+    return feedback
+
+
+def _refusal(action: str) -> str:
+    return {
+        "start": _("Cannot start handling feedback whose status is “%(status)s”."),
+        "answer": _("Cannot answer feedback whose status is “%(status)s”."),
+        "publish": _("Cannot publish feedback whose status is “%(status)s”."),
+        "close": _("Cannot close feedback whose status is “%(status)s”."),
+    }[action]
+
+
+@transaction.atomic
+def feedback_assign(*, feedback: Feedback, assignee, actor=None, at: datetime.datetime | None = None) -> Feedback:
+    """Give the feedback to one person of its unit (or to nobody)."""
+    if assignee is not None and assignee.unit_id != feedback.unit_id:
+        raise ValueError("assignee of another unit")
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    feedback.assigned_to = assignee
+    feedback.save(update_fields=["assigned_to", "updated_at"])
+    who = assignee.get_full_name() or assignee.username if assignee else ""
+    _event(feedback, "assign", feedback.status, at=_effective_time(feedback, at), actor=actor, note=who)
+    return feedback
+
+
+@transaction.atomic
+def feedback_add_note(*, feedback: Feedback, body: str, author=None) -> FeedbackNote:
+    """An internal note: staff only, never on a public page, in the feed or the API's
+    public fields."""
+    body = (body or "").strip()
+    if not body:
+        raise ValueError("empty note")
+    note = FeedbackNote.objects.create(feedback=feedback, author=author, body=body)
+    _event(feedback, "note", feedback.status, at=note.created_at, actor=author)
+    return note
+
+
+COMPLAINT_FIELD = "khieu-nai-to-cao"
+
+
+def complaint_procedures(unit):
+    from dossiers.models import Procedure
+
+    return Procedure.objects.filter(unit=unit, field__key=COMPLAINT_FIELD, is_active=True).order_by("code")
+
+
+@transaction.atomic
+def feedback_to_dossier(*, feedback: Feedback, actor=None, procedure=None):
+    """Turn feedback that is really a formal complaint or denunciation into a dossier
+    of the field ``khieu-nai-to-cao``; both are linked (Feedback.dossier and the
+    dossier's ``feedback`` relation)."""
+    from dossiers.services import dossier_receive
+
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    if feedback.dossier_id:
+        raise ConversionError(_("This feedback is already dossier %(code)s.") % {"code": feedback.dossier.code})
+    candidates = complaint_procedures(feedback.unit)
+    if procedure is None:
+        procedure = candidates.first()
+    elif not candidates.filter(pk=procedure.pk).exists():
+        procedure = None
+    if procedure is None:
+        raise ConversionError(
+            _("The unit has no procedure in use in the field of complaints and denunciations; "
+              "ask the administrator to add one to the catalogue.")
+        )
+    summary = _("From feedback %(code)s: %(subject)s") % {"code": feedback.code, "subject": feedback.subject}
+    dossier = dossier_receive(
+        unit=feedback.unit, procedure=procedure,
+        applicant_name=feedback.name or _("Sender of feedback %(code)s") % {"code": feedback.code},
+        applicant_phone=feedback.phone, applicant_email=feedback.email, actor=actor,
+        request_summary=f"{summary}\n\n{feedback.content}",
+    )
+    feedback.dossier = dossier
+    feedback.save(update_fields=["dossier", "updated_at"])
+    _event(feedback, "to_dossier", feedback.status, at=timezone.now(), actor=actor, note=dossier.code)
+    return dossier
