@@ -11,14 +11,18 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import (AdminFactory, OfficeUserFactory, PrincipalFactory, ProcedureFactory, StaffFactory,
-                             UnitFactory, receive_dossier)
-from tests.security.urlmap import routes
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from feedback.models import FeedbackAttachment
+from tests.factories import (AdminFactory, OfficeUserFactory, PrincipalFactory, ProcedureFactory, ResponseFactory,
+                             StaffFactory, UnitFactory, published_feedback, receive_dossier,
+                             send_feedback)
+from tests.security.urlmap import routes, url_for
 
 ROLES = ("anonymous", "other_unit_staff", "staff", "principal", "office", "admin")
 LOGIN = "login"  # 302 to the login page
 DENIED = "denied"  # the API's 401 or 403
-REDIRECT = "redirect"  # any 302
+REDIRECT = "redirect"  # a 301 or 302
 
 
 def by_role(anonymous, other_unit_staff, staff, principal, office, admin_):
@@ -62,10 +66,40 @@ EXPECTATIONS: dict[str, Expect] = {
     "api-add-working-days": Expect(API, query="?start=2026-03-10&days=5"),
     "api-schema": Expect(PUBLIC, why="the OpenAPI description is public, as CONTRACT.md publishes it"),
     "api-docs": Expect(PUBLIC, why="Swagger UI of the public schema; every call it makes needs a token"),
-    # dossiers, surveys, feedback, kpi: their staff landing pages (more after the merge)
+    "favicon.ico": Expect(by_role(*[REDIRECT] * 6)),
+    # dossiers
     "dossiers:worklist": Expect(SIGNED_IN),
+    # surveys: public pages printed as QR codes, then the unit's own pages
+    "surveys:dossier": Expect(PUBLIC),
+    "surveys:dossier-thanks": Expect(PUBLIC),
+    "surveys:open": Expect(PUBLIC),
+    "surveys:open-thanks": Expect(PUBLIC),
+    "surveys:qr": Expect(PUBLIC),
     "surveys:results": Expect(SIGNED_IN),
+    "surveys:comment-handled": Expect(POST_ONLY, kwargs=lambda w: {"pk": w.response.pk}),
+    "surveys:posters": Expect(SIGNED_IN),
+    "surveys:questionnaire": Expect(SIGNED_IN),
+    "surveys:questionnaire-remove": Expect(POST_ONLY),
+    # feedback: public form, feed, published answers, tracking; then the inbox
+    "feedback:new": Expect(PUBLIC, query="?unit={slug}"),
+    "feedback:feed": Expect(PUBLIC),
+    "feedback:public-list": Expect(PUBLIC),
+    "feedback:public-item": Expect(PUBLIC),
+    "feedback:track": Expect(PUBLIC),
     "feedback:inbox": Expect(SIGNED_IN),
+    "feedback:detail": Expect(UNIT_OBJECT),
+    "feedback:publish": Expect(by_role(LOGIN, 404, 200, 200, 403, 200)),
+    "feedback:assign": Expect(POST_ONLY),
+    "feedback:note": Expect(POST_ONLY),
+    "feedback:to-dossier": Expect(POST_ONLY),
+    "feedback:attachment": Expect(by_role(LOGIN, 404, 200, 200, 404, 200),
+                                  kwargs=lambda w: {"code": w.feedback.code, "pk": w.attachment.pk},
+                                  why="a sender's photos are private to the unit's staff, not the office"),
+    "feedback:act": Expect(POST_ONLY, kwargs=lambda w: {"code": w.feedback.code, "action": "start"}),
+    "api-feedback-list": Expect(API),
+    "api-feedback-detail": Expect(API_OBJECT),
+    "api-feedback-actions": Expect(by_role(DENIED, 405, 405, 405, 405, 405), why="POST only; see the POST test"),
+    # kpi
     "kpi:dashboard": Expect(SIGNED_IN),
 }
 
@@ -83,13 +117,18 @@ class World:
         self.other_unit_staff = StaffFactory(username="staff-b", unit=self.other_unit)
         self.procedure = ProcedureFactory(unit=self.unit)
         self.dossier = receive_dossier(procedure=self.procedure, actor=self.staff)
+        self.feedback = published_feedback(unit=self.unit, actor=self.staff)
+        self.attachment = FeedbackAttachment.objects.create(
+            feedback=self.feedback, file=SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff proof"), original_name="anh.jpg",
+            content_type="image/jpeg", size=12)
+        self.response = ResponseFactory(unit=self.unit, comment="Cô giáo rất tận tình")
 
     def user(self, role):
         return None if role == "anonymous" else getattr(self, role)
 
     def default_kwargs(self, params) -> dict:
-        values = {"slug": self.unit.slug, "code": self.dossier.code, "token": self.dossier.survey_token,
-                  "area": "cham-soc-giao-duc", "key": "cham-soc-giao-duc"}
+        values = {"slug": self.unit.slug, "code": self.feedback.code, "token": self.dossier.survey_token,
+                  "area_key": "cham-soc-giao-duc", "key": "cham-soc-giao-duc"}
         missing = [p for p in params if p not in values]
         assert not missing, f"no value for URL parameters {missing}: give the row kwargs="
         return {p: values[p] for p in params}
@@ -101,7 +140,7 @@ def matches(expected, response) -> bool:
     if expected == DENIED:
         return response.status_code in (401, 403)
     if expected == REDIRECT:
-        return response.status_code == 302
+        return response.status_code in (301, 302)
     return response.status_code == expected
 
 
@@ -126,7 +165,7 @@ def test_every_url_answers_each_role_as_expected(client, role):
         if expect is None:
             continue  # reported by test_every_url_has_an_expectation
         kwargs = expect.kwargs(world) if expect.kwargs else world.default_kwargs(route.params)
-        url = reverse(key, kwargs=kwargs) + expect.query
+        url = url_for(route, kwargs) + expect.query.format(slug=world.unit.slug)
         response = client.get(url)
         if not matches(expect.status[role], response):
             wrong.append(f"{url} as {role}: got {response.status_code}, expected {expect.status[role]}")
@@ -181,3 +220,19 @@ def admin_urls():
         obj = model._default_manager.order_by("pk").first()
         if obj is not None:
             yield reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "expected"), [("anonymous", (401, 403)), ("other_unit_staff", (404,)),
+                                                ("office", (403,)), ("staff", (200,))])
+def test_api_actions_on_another_units_feedback_are_404_and_offices_cannot_write(client, role, expected):
+    world = World()
+    answered = world.feedback
+    fresh = send_feedback(unit=world.unit)
+    user = world.user(role)
+    if user:
+        client.force_login(user)
+    response = client.post(f"/api/v1/feedback/{fresh.code}/actions/", {"action": "start"},
+                           content_type="application/json")
+    assert response.status_code in expected, response.content[:300]
+    assert answered.code != fresh.code

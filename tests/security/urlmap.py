@@ -32,3 +32,14 @@ def routes() -> dict[str, Route]:
     for r in walk():
         found.setdefault(r.key, r)
     return found
+
+
+def url_for(route: Route, kwargs: dict) -> str:
+    """The path of ``route``: reversed by name, or the route itself when it has no name."""
+    from django.urls import reverse
+
+    if route.key != route.route:
+        return reverse(route.key, kwargs=kwargs)
+    if route.params:
+        raise ValueError(f"unnamed URL pattern with parameters: {route.route}; give it a name")
+    return "/" + route.route
