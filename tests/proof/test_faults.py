@@ -4,15 +4,19 @@ process killed in the middle of a sweep, two engines at once, PostgreSQL restart
 under the web process."""
 import datetime
 import json
+import re
 import subprocess
 import sys
 import time
 
 import psycopg2
 import pytest
+import requests
 from django.db import connection
 
 from core.models import Notification
+from feedback.models import Feedback
+from surveys.models import Response
 from tests.factories import PrincipalFactory, ProcedureFactory, StaffFactory, receive_dossier
 from tests.proof._pg import db_url
 from tests.proof._state import engine_state
@@ -106,6 +110,12 @@ def test_redis_stopped_pages_work_notices_wait_and_the_engine_catches_up_once(ci
         for path in ("/accounts/login/", f"/u/{unit.slug}/", "/api/v1/schema/"):
             assert web.get(path)[0] in (200, 401, 403), path
 
+        # A parent's survey answer and a citizen's feedback are received all the same.
+        survey, sent_feedback = public_forms_with_redis_stopped(web, unit)
+        assert survey == 302 and sent_feedback == 302
+        assert Response.objects.filter(unit=unit, comment="Redis đang dừng").count() == 1
+        received = Feedback.objects.get(unit=unit, subject="Redis đang dừng")
+
         # A notice created while the broker is down is kept; its e-mail waits.
         done = run_portal("-m", "tests.proof.actions", "notify", str(staff.pk), "during-outage", env=env)
         assert done.returncode == 0, done.stderr
@@ -128,6 +138,8 @@ def test_redis_stopped_pages_work_notices_wait_and_the_engine_catches_up_once(ci
         wait_for(lambda: sum(count_mail(mail).values()) >= expected, 45, "every pending notice e-mailed", 0.5)
         assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
+        assert Feedback.objects.filter(pk=received.pk).exists()
+
         # Later runs (a second beat tick, the command) send nothing again.
         assert run_portal("manage.py", "check_deadlines", "--now", NOW, env=env).returncode == 0
         assert run_portal("-m", "tests.proof.actions", "enqueue-engine", env=env).returncode == 0
@@ -137,6 +149,26 @@ def test_redis_stopped_pages_work_notices_wait_and_the_engine_catches_up_once(ci
     finally:
         worker.stop()
         web.stop()
+
+
+def public_forms_with_redis_stopped(web, unit) -> tuple[int, int]:
+    """Answer the open survey and send feedback through gunicorn as a browser would."""
+    survey_url = f"{web.base}/u/{unit.slug}/survey/cham-soc-giao-duc/"
+    feedback_url = f"{web.base}/feedback/new/?unit={unit.slug}"
+    browser = requests.Session()
+    survey_page = browser.get(survey_url, timeout=15).text
+    browser.get(feedback_url, timeout=15)
+    started = re.search(r'name="started" value="([^"]+)"', survey_page).group(1)
+    time.sleep(2.2)  # the stuffing guard wants a person's pace
+    token = browser.cookies["csrftoken"]
+    answers = {"access": 5, "procedure": 4, "staff": 5, "result": 4, "feedback_handling": 5, "overall": 5,
+               "comment": "Redis đang dừng", "website": "", "started": started, "csrfmiddlewaretoken": token}
+    survey = browser.post(survey_url, data=answers, timeout=15, allow_redirects=False).status_code
+    sent = browser.post(feedback_url, data={
+        "kind": "gop-y", "subject": "Redis đang dừng", "content": "Góp ý khi máy chủ hàng đợi dừng.",
+        "name": "Phụ huynh", "phone": "0912345678", "email": "", "consent_publish": "on", "website": "",
+        "csrfmiddlewaretoken": token}, timeout=15, allow_redirects=False).status_code
+    return survey, sent
 
 
 def test_engine_killed_inside_its_sweeps_then_rerun_ends_like_one_clean_run(city, reference, private_redis, tmp_path):
@@ -203,15 +235,3 @@ def test_postgresql_restarted_under_gunicorn_requests_recover_without_restarting
         assert web.proc.poll() is None
     finally:
         web.stop()
-
-
-@pytest.mark.skip(reason="TODO after merging the surveys app: answer /survey/<token>/ and /u/<slug>/survey/<area>/ "
-                         "with Redis stopped (private_redis.stop()) -> the response is saved, the page answers")
-def test_survey_answers_are_saved_with_redis_stopped():
-    pass
-
-
-@pytest.mark.skip(reason="TODO after merging the feedback app: send /feedback/new/?unit=<slug> with Redis stopped "
-                         "-> saved with its tracking code, staff notified once the engine runs after Redis is back")
-def test_feedback_is_received_with_redis_stopped():
-    pass
