@@ -20,7 +20,16 @@ ORDER = ["deadlines", "kpi", "intake", "pages"]
 
 
 def modules() -> list[str]:
-    found = sorted(p.stem for p in (ROOT / "bench").glob("*.py") if p.stem not in HELPERS)
+    """Modules that follow the convention (a top-level ``def run(db_url``); standalone
+    scripts in bench/ are listed on stderr and left out."""
+    found = []
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        if path.stem in HELPERS:
+            continue
+        if "\ndef run(" in path.read_text(encoding="utf-8"):
+            found.append(path.stem)
+        else:
+            print(f"  (bench/{path.name} has no run(db_url): not in the table)", file=sys.stderr)
     return sorted(found, key=lambda m: (ORDER.index(m) if m in ORDER else len(ORDER), m))
 
 

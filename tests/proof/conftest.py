@@ -19,3 +19,14 @@ def private_postgres():
     server.start()
     yield server
     server.destroy()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Fields, calendar and the SIPAS questionnaire, back after an earlier transactional
+    test flushed the database (every proof test that touches the database commits)."""
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("transactional_db")
+        from tests.factories import reload_reference_data
+
+        reload_reference_data()

@@ -8,7 +8,7 @@ import pytest
 from tests.factories import ProcedureFactory, StaffFactory, receive_dossier
 from tests.proof._pg import db_url, run_script, scratch_database
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 DOSSIER_CHECKSUM = "SELECT count(*), md5(coalesce(string_agg(d::text, '|' ORDER BY d.id), '')) FROM dossiers_dossier d"
 TABLES = """SELECT table_name FROM information_schema.tables

@@ -22,7 +22,7 @@ from tests.proof._pg import db_url
 from tests.proof._state import engine_state
 from tests.proof.servers import CeleryWorker, Gunicorn, count_mail, portal_env, run_portal, wait_for
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 NOW = "2026-03-20T09:00:00+07:00"
 TZ = datetime.timezone(datetime.timedelta(hours=7))
