@@ -95,3 +95,30 @@ def receive_dossier(*, procedure=None, unit=None, received_at=None, actor=None, 
     details.setdefault("applicant_name", "Nguyễn Văn An")
     details.setdefault("applicant_phone", "0901234567")
     return dossier_receive(unit=procedure.unit, procedure=procedure, received_at=received_at, actor=actor, **details)
+
+
+# --- dossiers ---
+def dossier_in(status: str, *, procedure=None, unit=None, received_at=None, actor=None, **details):
+    """A dossier brought to ``status`` through the real lifecycle service, its events
+    spaced one hour apart starting at ``received_at`` (default: ten days ago)."""
+    from django.utils import timezone
+
+    from dossiers.services import dossier_transition
+
+    received_at = received_at or timezone.now() - datetime.timedelta(days=10)
+    dossier = receive_dossier(procedure=procedure, unit=unit, received_at=received_at, actor=actor, **details)
+    paths = {
+        "received": [],
+        "processing": ["start"],
+        "awaiting_supplement": ["start", "request_supplement"],
+        "completed": ["start", "complete"],
+        "returned": ["start", "complete", "return"],
+        "rejected": ["reject"],
+        "withdrawn": ["withdraw"],
+    }
+    for hours, action in enumerate(paths[status], start=1):
+        dossier = dossier_transition(
+            dossier=dossier, action=action, actor=actor, at=received_at + datetime.timedelta(hours=hours),
+            reason="Thiếu giấy tờ" if action in ("reject", "request_supplement") else "",
+        )
+    return dossier
