@@ -30,7 +30,7 @@ class BootstrapMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if self.is_bound and name in self.errors:
+            if self._errors and name in self._errors:
                 css += " is-invalid"
             widget.attrs["class"] = css
 

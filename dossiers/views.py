@@ -94,7 +94,8 @@ def intake(request):
                 applicant_email=data["applicant_email"], representative_name=data["representative_name"],
                 request_summary=data["request_summary"], sets_count=data["sets_count"],
                 result_delivery=data["result_delivery"], register_book=data["register_book"],
-                register_line=data["register_line"], assigned_to=data["assigned_to"], documents=form.documents(request.POST),
+                register_line=data["register_line"],
+                assigned_to=data["assigned_to"] or (request.user if request.user.unit_id == unit.pk else None), documents=form.documents(request.POST),
             )
         except ValueError as error:
             form.add_error(None, str(error))
