@@ -128,10 +128,10 @@ def _warn(now, warn_until: datetime.date) -> int:
     title, body = _sql_text(texts["warning"]), _sql_text(texts["warning_body"])
     condition = """
         status IN ('received', 'processing', 'awaiting_supplement') AND warned_at IS NULL
-        AND status <> 'awaiting_supplement' AND due_date <= %(until)s AND due_at >= %(now)s
+        AND status <> 'awaiting_supplement' AND due_date BETWEEN %(today)s AND %(until)s AND due_at >= %(now)s
         AND NOT EXISTS (SELECT 1 FROM dossiers_apology a WHERE a.dossier_id = dossiers_dossier.id)
     """
-    params = {"now": now, "until": warn_until}
+    params = {"now": now, "today": timezone.localdate(now), "until": warn_until}
     if connection.vendor == "postgresql":
         return _run(
             f"""
