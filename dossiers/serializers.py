@@ -32,7 +32,7 @@ class EventSerializer(serializers.ModelSerializer):
         model = DossierEvent
         fields = ["action", "at", "recorded_at", "actor", "note", "from_status", "to_status"]
 
-    def get_actor(self, event):
+    def get_actor(self, event) -> str | None:
         return event.actor.username if event.actor else None
 
 
