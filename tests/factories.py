@@ -175,3 +175,29 @@ def reload_reference_data():
 
     import_module("core.migrations.0002_reference_data").load(apps, None)
     import_module("surveys.migrations.0002_default_questionnaire").create_default(apps, None)
+
+# --- dossiers ---
+def dossier_in(status: str, *, procedure=None, unit=None, received_at=None, actor=None, **details):
+    """A dossier brought to ``status`` through the real lifecycle service, its events
+    spaced one hour apart starting at ``received_at`` (default: ten days ago)."""
+    from django.utils import timezone
+
+    from dossiers.services import dossier_transition
+
+    received_at = received_at or timezone.now() - datetime.timedelta(days=10)
+    dossier = receive_dossier(procedure=procedure, unit=unit, received_at=received_at, actor=actor, **details)
+    paths = {
+        "received": [],
+        "processing": ["start"],
+        "awaiting_supplement": ["start", "request_supplement"],
+        "completed": ["start", "complete"],
+        "returned": ["start", "complete", "return"],
+        "rejected": ["reject"],
+        "withdrawn": ["withdraw"],
+    }
+    for hours, action in enumerate(paths[status], start=1):
+        dossier = dossier_transition(
+            dossier=dossier, action=action, actor=actor, at=received_at + datetime.timedelta(hours=hours),
+            reason="Thiếu giấy tờ" if action in ("reject", "request_supplement") else "",
+        )
+    return dossier
