@@ -18,19 +18,31 @@ class Indicator:
     monthly: bool = False
     # shown in the Excel chart and on the office comparison
     main: bool = True
+    numerator_label: str = ""
+    denominator_label: str = ""
 
 
 INDICATORS = (
-    Indicator("dossier_on_time_rate", _("Dossiers resolved on time"), breakdown="field"),
-    Indicator("late_apology_rate", _("Late dossiers with an apology letter")),
-    Indicator("satisfaction_rate", _("Satisfaction with the unit's service"), breakdown="area"),
-    Indicator("dossier_satisfaction_rate", _("Satisfaction with the handling of administrative procedures")),
-    Indicator("feedback_answered_rate", _("Feedback answered")),
-    Indicator("feedback_on_time_rate", _("Feedback answered by the deadline"), main=False),
-    Indicator("feedback_published_rate", _("Answered feedback published")),
-    Indicator("e_payment_rate", _("Service payments made electronically"), monthly=True),
-    Indicator("e_document_rate", _("Official documents exchanged electronically"), monthly=True),
-    Indicator("outreach_rate", _("Outreach products published against planned"), monthly=True, main=False),
+    Indicator("dossier_on_time_rate", _("Dossiers resolved on time"), breakdown="field",
+              numerator_label=_("early or on time"), denominator_label=_("completed")),
+    Indicator("late_apology_rate", _("Late dossiers with an apology letter"),
+              numerator_label=_("with an apology letter"), denominator_label=_("late or overdue")),
+    Indicator("satisfaction_rate", _("Satisfaction with the unit's service"), breakdown="area",
+              numerator_label=_("satisfied"), denominator_label=_("responses")),
+    Indicator("dossier_satisfaction_rate", _("Satisfaction with the handling of administrative procedures"),
+              numerator_label=_("satisfied"), denominator_label=_("dossier survey responses")),
+    Indicator("feedback_answered_rate", _("Feedback answered"),
+              numerator_label=_("answered"), denominator_label=_("received")),
+    Indicator("feedback_on_time_rate", _("Feedback answered by the deadline"), main=False,
+              numerator_label=_("by the deadline"), denominator_label=_("answered")),
+    Indicator("feedback_published_rate", _("Answered feedback published"),
+              numerator_label=_("published"), denominator_label=_("answered and publishable")),
+    Indicator("e_payment_rate", _("Service payments made electronically"), monthly=True,
+              numerator_label=_("electronic"), denominator_label=_("payments")),
+    Indicator("e_document_rate", _("Official documents exchanged electronically"), monthly=True,
+              numerator_label=_("electronic"), denominator_label=_("documents")),
+    Indicator("outreach_rate", _("Outreach products published against planned"), monthly=True, main=False,
+              numerator_label=_("published"), denominator_label=_("planned")),
 )
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 MONTHLY_KEYS = tuple(i.key for i in INDICATORS if i.monthly)

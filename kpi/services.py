@@ -82,5 +82,51 @@ def evidence_delete(*, evidence: Evidence) -> None:
     evidence.delete()
 
 
-def first_of_month(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, 1)
+# --- Excel exports run by Celery ------------------------------------------------------------
+
+def export_job_start(*, user, unit, period, rows_total: int):
+    """Record a large export and send it to Celery once the transaction commits."""
+    from core.tasks import enqueue
+    from kpi.models import ExportJob
+    from kpi.tasks import export_report
+
+    job = ExportJob.objects.create(
+        requested_by=user, rows_total=rows_total,
+        params={"unit": unit.slug if unit else None, "from": period.start.isoformat(), "to": period.end.isoformat()},
+    )
+    transaction.on_commit(lambda: enqueue(export_report, job.pk))
+    return job
+
+
+def export_job_run(*, job_id: int) -> None:
+    """Run one export job, once: a second delivery of the task finds it no longer pending."""
+    import tempfile
+
+    from django.core.files import File
+    from django.utils import timezone
+
+    from kpi import excel
+    from kpi.indicators import Period
+    from kpi.models import ExportJob
+    from kpi.scope import units_for
+
+    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(status=ExportJob.Status.RUNNING):
+        return
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        units, unit = units_for(job.requested_by, job.params.get("unit"))
+        period = Period(datetime.date.fromisoformat(job.params["from"]), datetime.date.fromisoformat(job.params["to"]))
+
+        def progress(done):
+            ExportJob.objects.filter(pk=job_id).update(rows_done=done)
+
+        with tempfile.TemporaryFile() as tmp:
+            excel.write_report(tmp, units=units, period=period, office=unit is None, progress=progress)
+            tmp.seek(0)
+            job.file.save(excel.filename(unit, period), File(tmp), save=False)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.DONE, file=job.file.name, finished_at=timezone.now(),
+        )
+    except Exception as exc:  # noqa: BLE001 - the page must show the failure, not spin forever
+        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        raise
