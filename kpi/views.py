@@ -76,11 +76,13 @@ def _unit_dashboard(request, units, unit, period, context):
     cards = [r for r in rows if r["field"] is None]
     details = {}
     for r in rows:
-        if r["field"] is not None and (r["denominator"] or r["target"] is not None):
-            details.setdefault(r["key"], []).append(r)
+        if r["field"] is not None:
+            r["label"] = r["name"].split(" — ", 1)[-1]
+            entry = details.setdefault(r["key"], {"rows": [], "empty": []})
+            (entry["rows"] if r["denominator"] else entry["empty"]).append(r)
     context.update({
         "cards": cards,
-        "details": [(str(BY_KEY[key].name), items) for key, items in details.items()],
+        "details": [(str(BY_KEY[key].name), entry) for key, entry in details.items()],
         "missed": sum(1 for r in cards if r["status"] == "missed"),
         "breakdown": breakdown,
         "late_links": links.late_without_apology(link_unit, period),

@@ -26,7 +26,7 @@
         data: { labels: data.labels, datasets: datasets },
         options: {
           responsive: true,
-          maintainAspectRatio: true,
+          maintainAspectRatio: false,
           animation: false,
           scales: { y: { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } } },
           plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } }
