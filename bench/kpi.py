@@ -32,8 +32,9 @@ START = datetime.datetime(2024, 12, 1, 7, 0)
 
 
 def ensure_database():
-    import psycopg2
     from urllib.parse import urlparse
+
+    import psycopg2
 
     url = urlparse(BENCH_URL)
     conn = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username or "postgres",
@@ -221,9 +222,10 @@ def bench_selector(label, unit_ids, period, now):
 
 def period_with_rows(n_rows):
     """A period starting at the first dossier whose register (every unit) has about ``n_rows`` rows."""
+    from django.utils import timezone
+
     from dossiers.models import Dossier
     from kpi.indicators import Period
-    from django.utils import timezone
 
     first = Dossier.objects.order_by("received_at").values_list("received_at", flat=True).first()
     nth = Dossier.objects.order_by("received_at").values_list("received_at", flat=True)[n_rows - 1]
@@ -296,7 +298,7 @@ def main():
 
     now = timezone.make_aware(datetime.datetime(2026, 11, 27, 9, 0))
     unit_ids = list(Unit.objects.filter(slug__startswith="bench-").order_by("slug").values_list("pk", flat=True))
-    print(f"Dashboard selector (indicator_rows, 7 queries) vs one hand-written SQL query, median of 5:")
+    print("Dashboard selector (indicator_rows, 7 queries) vs one hand-written SQL query, median of 5:")
     bench_selector("one unit, year 2026", unit_ids[:1], Period(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)), now)
     bench_selector("one unit, March 2026", unit_ids[:1], Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)), now)
     bench_selector(f"office ({len(unit_ids)} units), year 2026", unit_ids, Period(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)), now)

@@ -3,7 +3,7 @@
 Written with openpyxl's write-only workbook: rows stream from database cursors
 (``.iterator()``) to temporary files, so memory stays flat however long the register
 is. The indicator sheet reads ``kpi.selectors`` — the same numbers as the API."""
-from typing import Callable
+from collections.abc import Callable
 
 from django.db.models import F
 from django.utils import timezone

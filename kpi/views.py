@@ -22,6 +22,7 @@ from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS
 from kpi.models import Evidence, MonthlyFigure, YearPlan
 from kpi.scope import units_for
 
+
 def _period_form(request):
     form = PeriodForm(request.GET or None)
     if request.GET and not form.is_valid():

@@ -9,8 +9,16 @@ from django.utils import timezone
 
 from kpi.services import plan_create
 from tests.factories import (
-    OfficeUserFactory, PrincipalFactory, ProcedureFactory, UnitFactory, apologise_for_test, feedback_for_test, field,
-    finish_dossier_for_test, receive_dossier, survey_response_for_test,
+    OfficeUserFactory,
+    PrincipalFactory,
+    ProcedureFactory,
+    UnitFactory,
+    apologise_for_test,
+    feedback_for_test,
+    field,
+    finish_dossier_for_test,
+    receive_dossier,
+    survey_response_for_test,
 )
 
 

@@ -12,7 +12,12 @@ from kpi.models import Evidence, MonthlyFigure, Target, YearPlan
 from kpi.public import section
 from kpi.services import plan_create
 from tests.factories import (
-    OfficeUserFactory, PrincipalFactory, StaffFactory, UnitFactory, finish_dossier_for_test, receive_dossier,
+    OfficeUserFactory,
+    PrincipalFactory,
+    StaffFactory,
+    UnitFactory,
+    finish_dossier_for_test,
+    receive_dossier,
     survey_response_for_test,
 )
 

@@ -12,8 +12,17 @@ from rest_framework.authtoken.models import Token
 from kpi.models import ExportJob
 from kpi.services import plan_create
 from tests.factories import (
-    OfficeUserFactory, PrincipalFactory, ProcedureFactory, StaffFactory, UnitFactory, apologise_for_test,
-    feedback_for_test, field, finish_dossier_for_test, receive_dossier, survey_response_for_test,
+    OfficeUserFactory,
+    PrincipalFactory,
+    ProcedureFactory,
+    StaffFactory,
+    UnitFactory,
+    apologise_for_test,
+    feedback_for_test,
+    field,
+    finish_dossier_for_test,
+    receive_dossier,
+    survey_response_for_test,
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -13,8 +13,15 @@ from kpi.indicators import Period
 from kpi.models import MonthlyFigure
 from kpi.services import plan_create
 from tests.factories import (
-    ProcedureFactory, UnitFactory, apologise_for_test, feedback_for_test, field, finish_dossier_for_test,
-    receive_dossier, set_dossier_status_for_test, survey_response_for_test,
+    ProcedureFactory,
+    UnitFactory,
+    apologise_for_test,
+    feedback_for_test,
+    field,
+    finish_dossier_for_test,
+    receive_dossier,
+    set_dossier_status_for_test,
+    survey_response_for_test,
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
