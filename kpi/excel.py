@@ -93,17 +93,20 @@ class _Sheet:
 
     def formats(self, **by_column):
         """Number formats by 0-based column index: ``formats(**{"3": PERCENT})``."""
-        self._formats = {int(k): v for k, v in by_column.items()}
+        self._formats = {}
+        for index, number_format in by_column.items():
+            cell = WriteOnlyCell(self.ws)
+            cell.number_format = number_format
+            self._formats[int(index)] = cell
         return self
 
     def append(self, values):
-        if self._formats:
-            values = list(values)
-            for index, number_format in self._formats.items():
-                if values[index] is not None:
-                    cell = WriteOnlyCell(self.ws, value=values[index])
-                    cell.number_format = number_format
-                    values[index] = cell
+        # A write-only sheet serialises a row as soon as it is appended, so one styled
+        # cell per column can be reused row after row instead of styling a new cell.
+        for index, cell in self._formats.items():
+            if values[index] is not None:
+                cell.value = values[index]
+                values[index] = cell
         self.ws.append(values)
         self.rows += 1
 
