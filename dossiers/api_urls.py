@@ -1,1 +1,10 @@
-urlpatterns = []
+from django.urls import path
+
+from dossiers import api
+
+urlpatterns = [
+    path("procedures/", api.ProcedureList.as_view(), name="api-procedures"),
+    path("dossiers/", api.DossierList.as_view(), name="api-dossiers"),
+    path("dossiers/<str:code>/", api.DossierDetail.as_view(), name="api-dossier"),
+    path("dossiers/<str:code>/actions/", api.DossierAction.as_view(), name="api-dossier-actions"),
+]

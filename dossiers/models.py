@@ -179,6 +179,12 @@ class DossierEvent(models.Model):
         ]
         indexes = [models.Index(fields=["dossier", "at"], name="dossier_event_at")]
 
+    @property
+    def label(self) -> str:
+        from dossiers.services import action_label
+
+        return action_label(self.action)
+
 
 class Apology(models.Model):
     """Form 04: apology letter with a new return date, signed by the head of the unit."""

@@ -2,11 +2,13 @@
 atomic). The lifecycle transitions are added beside ``dossier_receive``."""
 import datetime
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import workdays
-from dossiers.models import DailySequence, Dossier, DossierEvent, Procedure
+from dossiers.models import Apology, DailySequence, Dossier, DossierEvent, Procedure
 
 
 class TransitionError(Exception):
@@ -76,3 +78,215 @@ def dossier_receive(
         at=received_at, recorded_at=now, actor=actor,
     )
     return dossier
+
+
+# --- Lifecycle (DESIGN.md "Dossier lifecycle") -----------------------------------------
+S = Dossier.Status
+
+# action -> (states it is allowed from, state it leads to; None = the state does not change)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "start": ((S.RECEIVED,), S.PROCESSING),
+    "request_supplement": ((S.PROCESSING,), S.AWAITING_SUPPLEMENT),
+    "resume": ((S.AWAITING_SUPPLEMENT,), S.PROCESSING),
+    "complete": ((S.PROCESSING,), S.COMPLETED),
+    "return": ((S.COMPLETED,), S.RETURNED),
+    "reject": ((S.RECEIVED, S.PROCESSING), S.REJECTED),
+    "withdraw": (tuple(Dossier.OPEN_STATUSES), S.WITHDRAWN),
+    "apologize": ((S.RECEIVED, S.PROCESSING, S.AWAITING_SUPPLEMENT, S.COMPLETED), None),
+}
+ACTIONS = tuple(TRANSITIONS)
+
+
+def allowed_actions(dossier: Dossier) -> list[str]:
+    """The actions the dossier's state allows (the buttons a page shows)."""
+    actions = [a for a, (sources, _to) in TRANSITIONS.items() if dossier.status in sources]
+    if "apologize" in actions and _has_apology(dossier):
+        actions.remove("apologize")
+    return actions
+
+
+def _has_apology(dossier: Dossier) -> bool:
+    try:
+        return dossier.apology is not None
+    except Apology.DoesNotExist:
+        return False
+
+
+def timeliness_of(*, completed_on: datetime.date, due_date: datetime.date) -> str:
+    """Early before the due date, on time on it, late after it (DESIGN.md)."""
+    if completed_on < due_date:
+        return Dossier.Timeliness.EARLY
+    if completed_on == due_date:
+        return Dossier.Timeliness.ON_TIME
+    return Dossier.Timeliness.LATE
+
+
+def apology_is_timely(*, issued_on: datetime.date, due_date: datetime.date) -> bool:
+    # form 04: sent no later than one working day before the due date
+    return issued_on <= workdays.previous_working_day(due_date)
+
+
+def _check_time(dossier: Dossier, at: datetime.datetime, now: datetime.datetime) -> None:
+    """``at`` may be in the past (paper first), never in the future, never before the
+    dossier's previous event (the control sheet stays in order)."""
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    if at > now:
+        raise ValidationError({"at": [_("The time of an action cannot be in the future.")]})
+    last = dossier.events.order_by("-at").values_list("at", flat=True).first()
+    if last is not None and at < last:
+        raise ValidationError(
+            {"at": [_("The time cannot be before the previous event (%(last)s).") % {
+                "last": timezone.localtime(last).strftime("%d/%m/%Y %H:%M")}]}
+        )
+
+
+@transaction.atomic
+def dossier_transition(
+    *,
+    dossier: Dossier,
+    action: str,
+    actor=None,
+    at: datetime.datetime | None = None,
+    note: str = "",
+    reason: str = "",
+    new_due_date: datetime.date | None = None,
+) -> Dossier:
+    """Apply one lifecycle action; every page, the API and the admin go through here.
+
+    Raises TransitionError when the state does not allow ``action`` (HTTP 409),
+    ValidationError for bad input (HTTP 400), PermissionDenied when an apology is not
+    signed by the head of the unit."""
+    if action not in TRANSITIONS:
+        raise ValidationError({"action": [_("Unknown action.")]})
+    now = timezone.now()
+    # Lock the row: two desks acting on one dossier apply one after the other.
+    dossier = Dossier.objects.select_for_update().select_related("unit", "procedure").get(pk=dossier.pk)
+    sources, target = TRANSITIONS[action]
+    if dossier.status not in sources:
+        raise TransitionError(
+            _("A dossier that is “%(status)s” cannot be “%(action)s”.")
+            % {"status": dossier.get_status_display(), "action": action_label(action)}
+        )
+    at = at or now
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    _check_time(dossier, at, now)
+    reason = (reason or "").strip()
+    note = (note or "").strip()
+    day = timezone.localdate(at)
+    from_status = dossier.status
+    changed = ["status", "updated_at"]
+
+    if action == "apologize":
+        return _apologize(dossier=dossier, actor=actor, at=at, now=now, reason=reason, new_due_date=new_due_date, note=note)
+    if action == "reject" and not reason:
+        raise ValidationError({"reason": [_("Give the reason for the rejection (form 03).")]})
+    if action == "request_supplement" and not (reason or note):
+        raise ValidationError({"reason": [_("List what the applicant must supplement (form 02).")]})
+
+    if action == "start" and dossier.assigned_to_id is None and actor is not None:
+        dossier.assigned_to = actor
+        changed.append("assigned_to")
+    elif action == "request_supplement":
+        if dossier.procedure.clock_on_supplement == Procedure.SupplementClock.PAUSE:
+            # The clock stops: keep the working days that were left.
+            dossier.remaining_days = workdays.working_days_between(day, dossier.due_date) if day < dossier.due_date else 0
+            changed.append("remaining_days")
+    elif action == "resume":
+        if dossier.procedure.clock_on_supplement == Procedure.SupplementClock.PAUSE and dossier.remaining_days is not None:
+            days = dossier.remaining_days
+        else:
+            # Restart: the full processing time from the day the complete dossier came back.
+            days = dossier.processing_days
+        dossier.due_date = workdays.add_working_days(day, days)
+        dossier.due_at = workdays.due_at(dossier.due_date, dossier.unit.closing_time)
+        dossier.remaining_days = None
+        changed += ["due_date", "due_at", "remaining_days"]
+    elif action == "complete":
+        dossier.completed_at = at
+        dossier.timeliness = timeliness_of(completed_on=day, due_date=dossier.due_date)
+        changed += ["completed_at", "timeliness"]
+    elif action == "return":
+        dossier.returned_at = at
+        changed.append("returned_at")
+
+    dossier.status = target
+    dossier.save(update_fields=changed)
+    DossierEvent.objects.create(
+        dossier=dossier, unit=dossier.unit, action=action, from_status=from_status, to_status=target,
+        at=at, recorded_at=now, actor=actor, note=" — ".join(part for part in (reason, note) if part),
+    )
+    if action == "return":
+        from core.tasks import enqueue
+        from surveys.tasks import send_dossier_invitation
+
+        pk = dossier.pk
+        transaction.on_commit(lambda: enqueue(send_dossier_invitation, pk))
+    return dossier
+
+
+def _apologize(*, dossier, actor, at, now, reason, new_due_date, note) -> Dossier:
+    """Form 04: apology and new return date, signed by the head of the unit, once."""
+    from core import access
+
+    if actor is not None and not access.can_manage(actor, dossier.unit):
+        raise PermissionDenied(_("Only the head of the unit signs an apology letter."))
+    if Apology.objects.filter(dossier=dossier).exists():
+        raise TransitionError(_("This dossier already has an apology letter: the new date is set only once."))
+    errors = {}
+    if not reason:
+        errors["reason"] = [_("Give the reason for the delay.")]
+    if new_due_date is None:
+        errors["new_due_date"] = [_("Give the new return date.")]
+    elif new_due_date <= dossier.due_date:
+        errors["new_due_date"] = [_("The new return date must be after the promised date (%(date)s).") % {
+            "date": dossier.due_date.strftime("%d/%m/%Y")}]
+    elif new_due_date < timezone.localdate(at):
+        errors["new_due_date"] = [_("The new return date cannot be in the past.")]
+    if errors:
+        raise ValidationError(errors)
+    Apology.objects.create(
+        dossier=dossier, unit=dossier.unit, issued_at=at, recorded_at=now, reason=reason,
+        new_due_date=new_due_date, new_due_at=workdays.due_at(new_due_date, dossier.unit.closing_time),
+        timely=apology_is_timely(issued_on=timezone.localdate(at), due_date=dossier.due_date), signed_by=actor,
+    )
+    DossierEvent.objects.create(
+        dossier=dossier, unit=dossier.unit, action="apologize", from_status=dossier.status, to_status=dossier.status,
+        at=at, recorded_at=now, actor=actor, note=f"{reason} — {new_due_date:%d/%m/%Y}" + (f" — {note}" if note else ""),
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(updated_at=now)
+    return dossier
+
+
+ACTION_LABELS = {
+    "receive": _("Received"),
+    "start": _("Start handling"),
+    "request_supplement": _("Request a supplement"),
+    "resume": _("Supplement received, resume"),
+    "complete": _("Complete"),
+    "return": _("Return the result"),
+    "reject": _("Reject"),
+    "withdraw": _("Withdraw"),
+    "apologize": _("Issue an apology letter"),
+    "overdue": _("Marked overdue"),
+    "apology_warning": _("Apology warning sent"),
+    "promise_overdue": _("New return date missed"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+# --- Catalogue ---------------------------------------------------------------------------
+@transaction.atomic
+def procedure_save(*, unit, procedure: Procedure | None = None, **values) -> Procedure:
+    """Create or change a procedure of ``unit``'s catalogue."""
+    procedure = procedure or Procedure(unit=unit)
+    for name, value in values.items():
+        setattr(procedure, name, value)
+    procedure.unit = unit
+    procedure.full_clean()
+    procedure.save()
+    return procedure

@@ -1,8 +1,20 @@
 from django.urls import path
 
-from dossiers import views
+from dossiers import printing, tracking, views
 
 app_name = "dossiers"
 urlpatterns = [
     path("dossiers/", views.worklist, name="worklist"),
+    path("dossiers/unit/", views.unit_worklist, name="unit"),
+    path("dossiers/register/", views.register, name="register"),
+    path("dossiers/register.xlsx", views.register_export, name="register-export"),
+    path("dossiers/new/", views.intake, name="intake"),
+    path("dossiers/procedures/", views.procedures, name="procedures"),
+    path("dossiers/procedures/new/", views.procedure_edit, name="procedure-new"),
+    path("dossiers/procedures/<int:pk>/", views.procedure_edit, name="procedure-edit"),
+    path("dossiers/<str:code>/", views.detail, name="detail"),
+    path("dossiers/<str:code>/act/", views.act, name="act"),
+    path("dossiers/<str:code>/print/<slug:form>/", printing.print_form, name="print"),
+    path("track/", tracking.track, name="track"),
+    path("track/<str:code>/", tracking.track_detail, name="track-detail"),
 ]

@@ -1,8 +1,17 @@
 from django.urls import path
 
-from kpi import views
+from kpi import export_views, views
 
 app_name = "kpi"
 urlpatterns = [
     path("kpi/", views.dashboard, name="dashboard"),
+    path("kpi/plan/", views.plan, name="plan"),
+    path("kpi/plan/new/", views.plan_create, name="plan-create"),
+    path("kpi/figures/", views.figures, name="figures"),
+    path("kpi/evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("kpi/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence-delete"),
+    path("reports/kpi.xlsx", export_views.ExcelReport.as_view(), name="export"),
+    path("reports/jobs/<int:pk>/", export_views.export_job, name="export-job"),
+    path("reports/jobs/<int:pk>/status/", export_views.export_job_status, name="export-job-status"),
+    path("reports/jobs/<int:pk>/download/", export_views.export_job_download, name="export-job-download"),
 ]

@@ -1,7 +1,274 @@
+"""Pages of the KPI app: the principal's dashboard, the office's comparison, the yearly
+plan, the monthly figures with evidence, and the Excel report. Thin: numbers come from
+``kpi.selectors``, writes from ``kpi.services``, permissions from ``core.access``."""
+import mimetypes
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import access
+from core.models import Field
+from kpi import links, selectors, services
+from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, period_presets
+from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS
+from kpi.models import Evidence, MonthlyFigure, YearPlan
+from kpi.scope import units_for
+
+
+def _period_form(request):
+    form = PeriodForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return form, None
+    if not request.GET:
+        form = PeriodForm({})
+        form.is_valid()
+    return form, form.cleaned_data
+
+
+def _status(row) -> str:
+    if row["met"] is None:
+        return "none"
+    return "met" if row["met"] else "missed"
 
 
 @login_required
 def dashboard(request):
-    return render(request, "core/placeholder.html", {"title": "Chỉ tiêu"})
+    """The principal's cards and charts; an office account without ``unit`` gets the
+    units side by side."""
+    form, data = _period_form(request)
+    if data is None:
+        messages.error(request, _("The period is not valid: %(errors)s") % {
+            "errors": "; ".join(m for ms in form.api_errors().values() for m in ms)})
+        form = PeriodForm({})
+        form.is_valid()
+        data = form.cleaned_data
+    units, unit = units_for(request.user, data["unit"])
+    period = data["period"]
+    context = {
+        "form": form, "period": period, "unit": unit, "presets": period_presets(),
+        "query": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "is_office_view": unit is None,
+        "is_office_drill": request.user.is_office or request.user.is_administrator,
+    }
+    if unit is None:
+        return _office(request, units, period, context)
+    return _unit_dashboard(request, units, unit, period, context)
+
+
+def _unit_dashboard(request, units, unit, period, context):
+    now = timezone.now()
+    rows = selectors.indicator_rows(units=units, period=period, now=now)
+    link_unit = unit if (request.user.is_office or request.user.is_administrator) else None
+    for row in rows:
+        row["status"] = _status(row)
+        row["links"] = links.links_for(row, link_unit, period)
+        row["indicator"] = BY_KEY[row["key"]]
+    breakdown = selectors.dossier_breakdown(units=units, period=period, now=now)
+    series = selectors.monthly_series(units=units, period=period, now=now)
+    plan = YearPlan.objects.filter(unit=unit, year=period.year).first()
+    cards = [r for r in rows if r["field"] is None]
+    details = {}
+    for r in rows:
+        if r["field"] is not None:
+            r["label"] = r["name"].split(" — ", 1)[-1]
+            entry = details.setdefault(r["key"], {"rows": [], "empty": []})
+            (entry["rows"] if r["denominator"] else entry["empty"]).append(r)
+    context.update({
+        "cards": cards,
+        "details": [(str(BY_KEY[key].name), entry) for key, entry in details.items()],
+        "missed": sum(1 for r in cards if r["status"] == "missed"),
+        "breakdown": breakdown,
+        "late_links": links.late_without_apology(link_unit, period),
+        "series": series,
+        "series_rows": list(zip(series["labels"], *[series["series"][k] for k in series["series"]])),
+        "plan": plan,
+        "can_manage": access.can_manage(request.user, unit),
+        "can_write": access.can_write(request.user, unit),
+    })
+    return render(request, "kpi/dashboard.html", context)
+
+
+def _office(request, units, period, context):
+    comparison = selectors.unit_comparison(units=units, period=period)
+    keys = [i for i in INDICATORS if i.main]
+    sort, direction = request.GET.get("sort", "name"), request.GET.get("dir", "asc")
+    if sort != "name" and sort not in BY_KEY:
+        sort = "name"
+
+    def sort_key(entry):
+        if sort == "name":
+            return (0, entry["unit"].name)
+        value = entry["rows"][sort]["value"]
+        return (value is None, value if value is not None else 0)
+
+    comparison.sort(key=sort_key, reverse=direction == "desc")
+    if direction == "desc" and sort != "name":  # units without data stay at the bottom
+        comparison.sort(key=lambda e: e["rows"][sort]["value"] is None)
+    for entry in comparison:
+        entry["cells"] = [dict(entry["rows"][i.key], status=_status(entry["rows"][i.key])) for i in keys]
+    total = [r for r in selectors.indicator_rows(units=units, period=period) if r["field"] is None]
+    context.update({
+        "comparison": comparison,
+        "columns": keys,
+        "total_cells": [dict(r, status=_status(r)) for i in keys for r in total if r["key"] == i.key],
+        "sort": sort, "dir": direction,
+        "missing": sum(1 for e in comparison if not e["has_targets"]),
+    })
+    return render(request, "kpi/office.html", context)
+
+
+# --- yearly plan ---------------------------------------------------------------------------
+
+def _plan_rows(plan):
+    """Rows of the target form: every indicator overall, on time per field, satisfaction per area."""
+    current = {(t.key, t.field_key): t.value for t in plan.targets.all()} if plan else {}
+    fields = list(Field.objects.all())
+    rows = []
+    for indicator in INDICATORS:
+        rows.append((indicator.key, "", str(indicator.name), current.get((indicator.key, ""))))
+        for field in fields:
+            if (indicator.breakdown == "field" and field.has_procedures) or (indicator.breakdown == "area" and field.is_survey_area):
+                rows.append((indicator.key, field.key, f"{indicator.name} — {field.name}", current.get((indicator.key, field.key))))
+    return rows
+
+
+def _unit_from_request(request, *, write=False, manage=False):
+    slug = request.GET.get("unit") or request.POST.get("unit")
+    if slug:
+        return access.get_unit_for_user(request.user, slug, write=write, manage=manage)
+    unit = access.default_unit(request.user)
+    if unit is None:
+        raise Http404
+    if manage and not access.can_manage(request.user, unit):
+        raise PermissionDenied
+    if write and not access.can_write(request.user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+@login_required
+def plan(request):
+    """The unit's plan for a year: read by everyone who reads the unit, edited by the principal."""
+    unit = _unit_from_request(request)
+    year = _year(request)
+    plan = YearPlan.objects.filter(unit=unit, year=year).prefetch_related("targets").first()
+    can_manage = access.can_manage(request.user, unit)
+    form = None
+    if plan is not None:
+        form = PlanForm(request.POST or None, rows=_plan_rows(plan), initial={"number": plan.number, "title": plan.title})
+        if request.method == "POST":
+            if not can_manage:
+                raise PermissionDenied
+            if form.is_valid():
+                services.plan_update(plan=plan, number=form.cleaned_data["number"], title=form.cleaned_data["title"],
+                                     targets=form.targets())
+                messages.success(request, _("The plan's targets were saved."))
+                return redirect(f"{reverse('kpi:plan')}?unit={unit.slug}&year={year}")
+            messages.error(request, _("Some targets are not valid; nothing was saved. Check the fields marked in red."))
+    elif request.method == "POST":
+        raise Http404
+    return render(request, "kpi/plan.html", {
+        "unit": unit, "year": year, "plan": plan, "form": form, "can_manage": can_manage,
+        "has_previous": YearPlan.objects.filter(unit=unit, year=year - 1).exists(),
+        "years": [year - 1, year, year + 1],
+    })
+
+
+@login_required
+@require_POST
+def plan_create(request):
+    unit = _unit_from_request(request, manage=True)
+    year = _year(request)
+    copy = request.POST.get("copy") == "previous"
+    try:
+        services.plan_create(unit=unit, year=year, copy_previous=copy)
+    except (services.PlanError, IntegrityError):
+        messages.error(request, _("The plan of %(year)s already exists.") % {"year": year})
+    else:
+        if copy:
+            messages.success(request, _("The plan of %(year)s was created from last year's targets.") % {"year": year})
+        else:
+            messages.success(request, _("The plan of %(year)s was created with the default targets.") % {"year": year})
+    return redirect(f"{reverse('kpi:plan')}?unit={unit.slug}&year={year}")
+
+
+# --- monthly figures and evidence ----------------------------------------------------------
+
+@login_required
+def figures(request):
+    """Figures no record measures (e-payments, e-documents, outreach), month by month."""
+    unit = _unit_from_request(request)
+    year = _year(request)
+    can_write = access.can_write(request.user, unit)
+    today = timezone.localdate()
+    form = MonthlyFigureForm(initial={"year": year, "month": today.month if year == today.year else 12})
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        form = MonthlyFigureForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.monthly_figure_save(
+                unit=unit, key=data["key"], year=data["year"], month=data["month"], numerator=data["numerator"],
+                denominator=data["denominator"], note=data["note"], actor=request.user,
+                files=[data["evidence"]] if data["evidence"] else [],
+            )
+            messages.success(request, _("The figure of %(month)s/%(year)s was saved.") % {"month": data["month"], "year": data["year"]})
+            return redirect(f"{reverse('kpi:figures')}?unit={unit.slug}&year={data['year']}")
+        messages.error(request, _("The figure was not saved; check the fields marked in red."))
+    rows = (
+        MonthlyFigure.objects.filter(unit=unit, year=year)
+        .select_related("entered_by")
+        .prefetch_related("evidence")
+        .order_by("month", "key")
+    )
+    items = [{"figure": f, "name": BY_KEY[f.key].name if f.key in BY_KEY else f.key,
+              "value": selectors.percent(f.numerator, f.denominator)} for f in rows]
+    return render(request, "kpi/figures.html", {
+        "unit": unit, "year": year, "items": items, "form": form, "can_write": can_write,
+        "years": [year - 1, year, year + 1], "monthly_keys": MONTHLY_KEYS,
+    })
+
+
+@login_required
+def evidence_download(request, pk):
+    """A private evidence file, for whoever reads the figure's unit."""
+    evidence = get_object_or_404(Evidence.objects.select_related("figure__unit"), pk=pk)
+    if not access.readable_units(request.user).filter(pk=evidence.figure.unit_id).exists():
+        raise Http404
+    content_type = mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream"
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=content_type)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("figure__unit"), pk=pk)
+    unit = access.get_unit_for_user(request.user, evidence.figure.unit.slug, write=True)
+    year = evidence.figure.year
+    services.evidence_delete(evidence=evidence)
+    messages.success(request, _("The evidence document was removed."))
+    return redirect(f"{reverse('kpi:figures')}?unit={unit.slug}&year={year}")
+

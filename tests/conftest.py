@@ -66,6 +66,32 @@ def _clean_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The rows data migrations create (fields, make-up working days, the SIPAS
+    questionnaire) are flushed by transactional tests; put them back for every test
+    that uses the database, so no test depends on the order tests run in."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is not None:
+        transactional = marker.kwargs.get("transaction") or "transactional_db" in names or "live_server" in names
+        request.getfixturevalue("transactional_db" if transactional else "db")
+    elif names & {"transactional_db", "live_server", "celery_worker_process"}:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
+    from core.models import Field
+
+    if not Field.objects.exists():
+        from tests.factories import reload_reference_data
+
+        reload_reference_data()
+    yield
+
+
 @pytest.fixture
 def mailoutbox_clear(mailoutbox):
     mailoutbox.clear()

@@ -175,3 +175,94 @@ def reload_reference_data():
 
     import_module("core.migrations.0002_reference_data").load(apps, None)
     import_module("surveys.migrations.0002_default_questionnaire").create_default(apps, None)
+
+# --- dossiers ---
+def dossier_in(status: str, *, procedure=None, unit=None, received_at=None, actor=None, **details):
+    """A dossier brought to ``status`` through the real lifecycle service, its events
+    spaced one hour apart starting at ``received_at`` (default: ten days ago)."""
+    from django.utils import timezone
+
+    from dossiers.services import dossier_transition
+
+    received_at = received_at or timezone.now() - datetime.timedelta(days=10)
+    dossier = receive_dossier(procedure=procedure, unit=unit, received_at=received_at, actor=actor, **details)
+    paths = {
+        "received": [],
+        "processing": ["start"],
+        "awaiting_supplement": ["start", "request_supplement"],
+        "completed": ["start", "complete"],
+        "returned": ["start", "complete", "return"],
+        "rejected": ["reject"],
+        "withdrawn": ["withdraw"],
+    }
+    for hours, action in enumerate(paths[status], start=1):
+        dossier = dossier_transition(
+            dossier=dossier, action=action, actor=actor, at=received_at + datetime.timedelta(hours=hours),
+            reason="Thiếu giấy tờ" if action in ("reject", "request_supplement") else "",
+        )
+    return dossier
+
+# --- kpi ---
+# TEST helpers: they put records in later states by writing columns directly, so that the
+# KPI tests do not depend on the other apps' services. App code never does this.
+
+def finish_dossier_for_test(dossier, *, completed_at, timeliness, status="completed"):
+    """TEST ONLY: mark ``dossier`` completed at ``completed_at`` with ``timeliness``."""
+    from dossiers.models import Dossier
+
+    Dossier.objects.filter(pk=dossier.pk).update(status=status, completed_at=completed_at, timeliness=timeliness)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def set_dossier_status_for_test(dossier, status):
+    """TEST ONLY: put ``dossier`` in ``status`` (e.g. withdrawn, processing)."""
+    from dossiers.models import Dossier
+
+    Dossier.objects.filter(pk=dossier.pk).update(status=status)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def apologise_for_test(dossier, *, issued_at=None, timely=True):
+    """TEST ONLY: an apology letter (form 04) for ``dossier``."""
+    import datetime as _dt
+
+    from dossiers.models import Apology
+
+    issued_at = issued_at or dossier.received_at + _dt.timedelta(hours=1)
+    new_due_date = dossier.due_date + _dt.timedelta(days=7)
+    return Apology.objects.create(
+        dossier=dossier, unit=dossier.unit, issued_at=issued_at, reason="Cần thêm thời gian xác minh",
+        new_due_date=new_due_date, new_due_at=dossier.due_at + _dt.timedelta(days=7), timely=timely,
+    )
+
+
+def survey_response_for_test(*, unit, area_key="cham-soc-giao-duc", overall=5, submitted_at, source="open"):
+    """TEST ONLY: an anonymous survey response."""
+    from surveys.models import Questionnaire, Response
+
+    questionnaire, _ = Questionnaire.objects.get_or_create(unit=None, version=1, defaults={"title": "SIPAS"})
+    return Response.objects.create(
+        unit=unit, questionnaire=questionnaire, source=source, area=field(area_key), overall=overall,
+        submitted_at=submitted_at,
+    )
+
+
+_feedback_seq = iter(range(1, 10**9))
+
+
+def feedback_for_test(*, unit, received_at, due_at=None, answered_at=None, published_at=None, publishable=True):
+    """TEST ONLY: a feedback item in the state its dates describe."""
+    import datetime as _dt
+
+    from feedback.models import Feedback
+
+    due_at = due_at or received_at + _dt.timedelta(days=7)
+    status = "published" if published_at else "answered" if answered_at else "new"
+    return Feedback.objects.create(
+        unit=unit, code=f"PAKN-TEST-{next(_feedback_seq):06d}", kind="kien-nghi", subject="Góp ý giờ đón trẻ",
+        content="Nội dung", received_at=received_at, due_date=due_at.date(), due_at=due_at, status=status,
+        answered_at=answered_at, answer="Trả lời" if answered_at else "", published_at=published_at,
+        publishable=publishable,
+    )

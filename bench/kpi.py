@@ -1,0 +1,310 @@
+#!/usr/bin/env python
+"""KPI benchmark: the dashboard selector against one hand-written SQL query, and the
+Excel export against a bare openpyxl write-only loop, at 1,000,000 dossiers and
+200,000 survey responses. Prints figures; asserts nothing.
+
+    .venv/bin/python bench/kpi.py [--dossiers 1000000] [--responses 200000] [--feedback 50000]
+
+Uses its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/cchc_bench_kpi),
+created and filled on first run with INSERT ... SELECT generate_series (a minute or two).
+"""
+import argparse
+import datetime
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cchc_bench_kpi")
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc_portal.settings")
+os.environ.pop("REDIS_URL", None)
+
+UNITS = 20
+START = datetime.datetime(2024, 12, 1, 7, 0)
+
+
+def ensure_database():
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    url = urlparse(BENCH_URL)
+    conn = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username or "postgres",
+                            password=url.password or "", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [url.path.lstrip("/")])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{url.path.lstrip("/")}"')
+    conn.close()
+
+
+def populate(n_dossiers, n_responses, n_feedback):
+    from django.core.management import call_command
+    from django.db import connection
+
+    from core.models import Field, Office, Unit
+    from dossiers.models import Dossier, Procedure
+    from kpi.models import MonthlyFigure
+    from kpi.services import plan_create
+    from surveys.models import Questionnaire
+
+    call_command("migrate", verbosity=0)
+    if Dossier.objects.count() >= n_dossiers:
+        return
+    t0 = time.perf_counter()
+    office, _ = Office.objects.get_or_create(code="bench-office", defaults={"name": "Phòng Nội vụ (bench)"})
+    units = []
+    for i in range(UNITS):
+        unit, _ = Unit.objects.get_or_create(slug=f"bench-{i:02d}", defaults={
+            "office": office, "code": f"000.00.{i:02d}.BENCH", "name": f"Trường mầm non số {i:02d}"})
+        units.append(unit)
+        for year in (2025, 2026):
+            if not unit.plans.filter(year=year).exists():
+                plan_create(unit=unit, year=year)
+        for year, month in [(2025, m) for m in range(1, 13)] + [(2026, m) for m in range(1, 12)]:
+            for key in ("e_payment_rate", "e_document_rate"):
+                MonthlyFigure.objects.get_or_create(unit=unit, key=key, year=year, month=month,
+                                                    defaults={"numerator": 95, "denominator": 100})
+    fields = list(Field.objects.filter(has_procedures=True))
+    for unit in units:
+        for field in fields:
+            Procedure.objects.get_or_create(unit=unit, code=f"B-{field.key}", defaults={
+                "name": f"Thủ tục {field.name}", "field": field, "processing_days": 5})
+    Questionnaire.objects.get_or_create(unit=None, version=1, defaults={"title": "SIPAS"})
+    span = 720 * 86400.0
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_proc")
+        cur.execute("CREATE TABLE bench_proc AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, unit_id, field_id "
+                    "FROM dossiers_procedure WHERE code LIKE 'B-%%'")
+        cur.execute("SELECT count(*) FROM bench_proc")
+        n_proc = cur.fetchone()[0]
+        cur.execute("TRUNCATE dossiers_apology, dossiers_dossier CASCADE")
+        cur.execute(f"""
+            INSERT INTO dossiers_dossier (code, status, applicant_name, applicant_id_number, applicant_address,
+              applicant_phone, applicant_email, representative_name, request_summary, documents, sets_count,
+              processing_days, result_delivery, register_book, received_at, due_date, due_at, completed_at,
+              returned_at, timeliness, tracking_secret, survey_token, created_at, updated_at, field_id, unit_id,
+              procedure_id)
+            SELECT 'BENCH-' || g, s.status, 'Nguyễn Văn ' || (g % 997), '', '', '0901234567', '', '', '', '[]', 1,
+              5, CASE WHEN g % 5 = 0 THEN 'online' ELSE 'desk' END, 'Sổ 1', s.received_at,
+              (s.received_at + interval '7 days')::date, (s.received_at + interval '7 days')::date + time '17:00',
+              CASE WHEN s.done THEN s.received_at + (g % 10) * interval '1 day' END,
+              CASE WHEN s.done AND s.status = 'returned' THEN s.received_at + (g % 10) * interval '1 day' + interval '2 hours' END,
+              CASE WHEN s.done THEN CASE WHEN g % 10 < 5 THEN 'early' WHEN g % 10 < 8 THEN 'on_time' ELSE 'late' END END,
+              md5(g::text), 'tok' || g, now(), now(), p.field_id, p.unit_id, p.id
+            FROM generate_series(1, {n_dossiers}) g
+            JOIN bench_proc p ON p.n = (g / 10) % {n_proc}
+            CROSS JOIN LATERAL (SELECT
+              timestamptz '{START:%Y-%m-%d %H:%M}+07' + (g * {span / n_dossiers}) * interval '1 second' AS received_at,
+              CASE WHEN g % 20 = 0 THEN 'withdrawn' WHEN g % 20 IN (1, 2) THEN 'processing'
+                   WHEN g % 2 = 0 THEN 'returned' ELSE 'completed' END AS status,
+              g % 20 > 2 AS done) s
+        """)
+        cur.execute("""
+            INSERT INTO dossiers_apology (dossier_id, unit_id, issued_at, recorded_at, reason, new_due_date, new_due_at, timely)
+            SELECT id, unit_id, due_at - interval '2 days', due_at - interval '2 days', 'Cần xác minh thêm',
+                   due_date + 5, due_at + interval '5 days', true
+            FROM dossiers_dossier WHERE (timeliness = 'late' OR status = 'processing') AND id % 3 <> 0
+        """)
+        cur.execute("SELECT array_agg(id ORDER BY id) FROM core_field WHERE is_survey_area")
+        areas = cur.fetchone()[0]
+        cur.execute("SELECT id FROM surveys_questionnaire WHERE unit_id IS NULL AND version = 1")
+        questionnaire = cur.fetchone()[0]
+        cur.execute("SELECT array_agg(id ORDER BY id) FROM core_unit WHERE slug LIKE 'bench-%%'")
+        unit_ids = cur.fetchone()[0]
+        cur.execute("TRUNCATE surveys_response")
+        cur.execute(f"""
+            INSERT INTO surveys_response (source, overall, comment, answers, submitted_at, area_id, questionnaire_id, unit_id)
+            SELECT CASE WHEN g %% 3 = 0 THEN 'dossier' ELSE 'open' END, 5 - (g %% 7) / 2, '', '{{}}',
+              timestamptz '{START:%Y-%m-%d %H:%M}+07' + (g * {span / n_responses}) * interval '1 second',
+              (%s::bigint[])[1 + g %% {len(areas)}], {questionnaire}, (%s::bigint[])[1 + g %% {UNITS}]
+            FROM generate_series(1, {n_responses}) g
+        """, [areas, unit_ids])
+        cur.execute("TRUNCATE feedback_feedback CASCADE")
+        cur.execute(f"""
+            INSERT INTO feedback_feedback (code, kind, subject, content, name, phone, email, consent_publish, publishable,
+              status, received_at, due_date, due_at, answer, answered_at, public_subject, public_content, public_answer,
+              published_at, tracking_secret, created_at, updated_at, unit_id)
+            SELECT 'FB-' || g, 'kien-nghi', 'Góp ý số ' || g, 'Nội dung', '', '', '', true, g %% 10 <> 0,
+              CASE WHEN g %% 4 = 0 THEN 'new' WHEN g %% 4 = 1 THEN 'answered' ELSE 'published' END, r,
+              (r + interval '7 days')::date, r + interval '7 days', '', CASE WHEN g %% 4 <> 0 THEN r + (g %% 9) * interval '1 day' END,
+              '', '', '', CASE WHEN g %% 4 >= 2 AND g %% 10 <> 0 THEN r + interval '9 days' END, md5(g::text), now(), now(),
+              (%s::bigint[])[1 + g %% {UNITS}]
+            FROM generate_series(1, {n_feedback}) g
+            CROSS JOIN LATERAL (SELECT timestamptz '{START:%Y-%m-%d %H:%M}+07' + (g * {span / n_feedback}) * interval '1 second' AS r) x
+        """, [unit_ids])
+        cur.execute("ANALYZE")
+    print(f"populated {n_dossiers:,} dossiers, {n_responses:,} responses, {n_feedback:,} feedback "
+          f"in {time.perf_counter() - t0:.0f} s")
+
+
+HAND_SQL = """
+WITH d AS (
+  SELECT d.field_id,
+    count(*) FILTER (WHERE d.status IN ('completed', 'returned') AND d.completed_at >= %(s)s AND d.completed_at < %(e)s) AS completed,
+    count(*) FILTER (WHERE d.status IN ('completed', 'returned') AND d.completed_at >= %(s)s AND d.completed_at < %(e)s
+                     AND d.timeliness IN ('early', 'on_time')) AS on_time,
+    count(*) FILTER (WHERE (d.status IN ('completed', 'returned') AND d.completed_at >= %(s)s AND d.completed_at < %(e)s AND d.timeliness = 'late')
+                        OR (d.status IN ('received', 'processing', 'awaiting_supplement') AND d.due_date BETWEEN %(sd)s AND %(ed)s AND d.due_at < %(now)s)) AS late,
+    count(*) FILTER (WHERE a.id IS NULL AND ((d.status IN ('completed', 'returned') AND d.completed_at >= %(s)s AND d.completed_at < %(e)s AND d.timeliness = 'late')
+                        OR (d.status IN ('received', 'processing', 'awaiting_supplement') AND d.due_date BETWEEN %(sd)s AND %(ed)s AND d.due_at < %(now)s))) AS unapologised
+  FROM dossiers_dossier d LEFT JOIN dossiers_apology a ON a.dossier_id = d.id
+  WHERE d.unit_id = ANY(%(units)s)
+    AND ((d.status IN ('completed', 'returned') AND d.completed_at >= %(s)s AND d.completed_at < %(e)s)
+      OR (d.status IN ('received', 'processing', 'awaiting_supplement') AND d.due_date BETWEEN %(sd)s AND %(ed)s))
+  GROUP BY d.field_id
+), r AS (
+  SELECT area_id, count(*) AS responses, count(*) FILTER (WHERE overall >= 4) AS satisfied,
+         count(*) FILTER (WHERE source = 'dossier') AS d_responses, count(*) FILTER (WHERE source = 'dossier' AND overall >= 4) AS d_satisfied
+  FROM surveys_response WHERE unit_id = ANY(%(units)s) AND submitted_at >= %(s)s AND submitted_at < %(e)s GROUP BY area_id
+), f AS (
+  SELECT count(*) AS received, count(answered_at) AS answered, count(*) FILTER (WHERE answered_at <= due_at) AS on_time,
+         count(*) FILTER (WHERE answered_at IS NOT NULL AND publishable) AS publishable,
+         count(*) FILTER (WHERE answered_at IS NOT NULL AND publishable AND published_at IS NOT NULL) AS published
+  FROM feedback_feedback WHERE unit_id = ANY(%(units)s) AND received_at >= %(s)s AND received_at < %(e)s
+), m AS (
+  SELECT key, sum(numerator) AS n, sum(denominator) AS d FROM kpi_monthlyfigure
+  WHERE unit_id = ANY(%(units)s) AND year * 100 + month BETWEEN %(ym1)s AND %(ym2)s GROUP BY key
+), t AS (
+  SELECT t.key, t.field_key, max(t.value) AS target FROM kpi_target t JOIN kpi_yearplan p ON p.id = t.plan_id
+  WHERE p.unit_id = ANY(%(units)s) AND p.year = %(year)s GROUP BY t.key, t.field_key
+)
+SELECT (SELECT json_agg(d) FROM d), (SELECT json_agg(r) FROM r), (SELECT row_to_json(f) FROM f),
+       (SELECT json_agg(m) FROM m), (SELECT json_agg(t) FROM t)
+"""
+
+
+def timed(fn, repeat=5):
+    fn()  # warm the caches
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs), result
+
+
+def bench_selector(label, unit_ids, period, now):
+    from django.db import connection
+
+    from core.models import Unit
+    from kpi import selectors
+
+    units = Unit.objects.filter(pk__in=unit_ids)
+    params = {
+        "units": list(unit_ids), "s": period.start_at, "e": period.end_before, "sd": period.start, "ed": period.end,
+        "now": now, "ym1": period.start.year * 100 + period.start.month, "ym2": period.end.year * 100 + period.end.month,
+        "year": period.year,
+    }
+
+    def hand():
+        with connection.cursor() as cur:
+            cur.execute(HAND_SQL, params)
+            return cur.fetchone()
+
+    t_sel, rows = timed(lambda: selectors.indicator_rows(units=units, period=period, now=now))
+    t_sql, raw = timed(hand)
+    on_time = next(r for r in rows if r["key"] == "dossier_on_time_rate" and r["field"] is None)
+    hand_on_time = (sum(x["on_time"] for x in raw[0]), sum(x["completed"] for x in raw[0]))
+    same = hand_on_time == (on_time["numerator"], on_time["denominator"])
+    print(f"  {label:<34} selector {t_sel * 1000:8.1f} ms   hand SQL {t_sql * 1000:8.1f} ms   "
+          f"ratio {t_sel / t_sql:5.2f}x   (on time {on_time['numerator']:,}/{on_time['denominator']:,}, same numbers: {same})")
+
+
+def period_with_rows(n_rows):
+    """A period starting at the first dossier whose register (every unit) has about ``n_rows`` rows."""
+    from django.utils import timezone
+
+    from dossiers.models import Dossier
+    from kpi.indicators import Period
+
+    first = Dossier.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    nth = Dossier.objects.order_by("received_at").values_list("received_at", flat=True)[n_rows - 1]
+    return Period(timezone.localdate(first), timezone.localdate(nth) - datetime.timedelta(days=1))
+
+
+def bare_openpyxl(units, period):
+    """The same register rows written by a bare write-only loop (no styles, no other sheets)."""
+    from openpyxl import Workbook
+
+    from kpi.excel import register_queryset
+
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("Sổ theo dõi hồ sơ")
+    rows = register_queryset(units, period).order_by("received_at", "id").values_list(
+        "code", "procedure__name", "field__name", "applicant_name", "received_at", "due_date", "returned_at",
+        "status", "timeliness", "result_delivery")
+    n = 0
+    for n, row in enumerate(rows.iterator(chunk_size=2000), start=1):
+        row = list(row)
+        row[4] = row[4].replace(tzinfo=None)
+        row[6] = row[6].replace(tzinfo=None) if row[6] else None
+        ws.append([n, *row])
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+    return n
+
+
+def portal_export(units, period):
+    from kpi.excel import write_report
+
+    with tempfile.TemporaryFile() as handle:
+        return write_report(handle, units=units, period=period, office=True)
+
+
+def bench_excel(sizes):
+    from core.models import Unit
+
+    units = Unit.objects.filter(slug__startswith="bench-")
+    for n in sizes:
+        period = period_with_rows(n)
+        t_portal, rows = timed(lambda: portal_export(units, period), repeat=1)
+        t_bare, bare_rows = timed(lambda: bare_openpyxl(units, period), repeat=1)
+        gc.collect()
+        tracemalloc.start()
+        portal_export(units, period)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"  {rows:>7,} register rows: portal {rows / t_portal:8,.0f} rows/s   bare openpyxl {bare_rows / t_bare:8,.0f} rows/s"
+              f"   ratio {t_bare / t_portal:4.2f}x   peak Python memory of the export {peak / 2**20:6.1f} MiB")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--responses", type=int, default=200_000)
+    parser.add_argument("--feedback", type=int, default=50_000)
+    parser.add_argument("--excel", default="10000,100000")
+    args = parser.parse_args()
+    ensure_database()
+    import django
+
+    django.setup()
+    populate(args.dossiers, args.responses, args.feedback)
+
+    from django.utils import timezone
+
+    from core.models import Unit
+    from kpi.indicators import Period
+
+    now = timezone.make_aware(datetime.datetime(2026, 11, 27, 9, 0))
+    unit_ids = list(Unit.objects.filter(slug__startswith="bench-").order_by("slug").values_list("pk", flat=True))
+    print("Dashboard selector (indicator_rows, 7 queries) vs one hand-written SQL query, median of 5:")
+    bench_selector("one unit, year 2026", unit_ids[:1], Period(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)), now)
+    bench_selector("one unit, March 2026", unit_ids[:1], Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)), now)
+    bench_selector(f"office ({len(unit_ids)} units), year 2026", unit_ids, Period(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)), now)
+    print("Excel export (every sheet, styles, chart) vs a bare openpyxl write-only loop over the same register rows:")
+    bench_excel([int(x) for x in args.excel.split(",")])
+
+
+if __name__ == "__main__":
+    main()

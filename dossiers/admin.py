@@ -1,0 +1,83 @@
+"""Admin: the catalogue is edited freely; dossiers change state only through the
+lifecycle service (status and dates read-only, actions call dossier_transition)."""
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from dossiers import services
+from dossiers.models import Apology, Dossier, DossierEvent, Procedure
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "unit", "field", "processing_days", "clock_on_supplement", "is_published", "is_active"]
+    list_filter = ["unit", "field", "is_published", "is_active", "clock_on_supplement"]
+    search_fields = ["code", "name"]
+
+
+class EventInline(admin.TabularInline):
+    model = DossierEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "from_status", "to_status", "actor", "note", "recorded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ActionAdminForm(forms.ModelForm):
+    action = forms.ChoiceField(label=_("Action"), required=False,
+                               choices=[("", "—")] + [(a, services.action_label(a)) for a in services.ACTIONS])
+    action_reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    action_new_due_date = forms.DateField(label=_("New return date"), required=False)
+
+    class Meta:
+        model = Dossier
+        fields = ["applicant_name", "applicant_phone", "applicant_email", "applicant_address", "assigned_to"]
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    form = ActionAdminForm
+    list_display = ["code", "unit", "procedure", "applicant_name", "status", "received_at", "due_date", "timeliness"]
+    list_filter = ["unit", "status", "timeliness", "field"]
+    search_fields = ["code", "applicant_name"]
+    date_hierarchy = "received_at"
+    list_select_related = ["unit", "procedure"]
+    readonly_fields = ["code", "unit", "procedure", "field", "status", "received_at", "due_date", "due_at",
+                       "completed_at", "returned_at", "timeliness", "overdue_at", "warned_at"]
+    fields = readonly_fields + ["applicant_name", "applicant_phone", "applicant_email", "applicant_address",
+                                "assigned_to", "action", "action_reason", "action_new_due_date"]
+    inlines = [EventInline]
+    raw_id_fields = ["assigned_to"]
+
+    def has_add_permission(self, request):
+        return False  # intake goes through the form-01 page or the API (code sequence, due date)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = form.cleaned_data.get("action")
+        if not action:
+            return
+        try:
+            services.dossier_transition(
+                dossier=obj, action=action, actor=request.user, reason=form.cleaned_data.get("action_reason") or "",
+                new_due_date=form.cleaned_data.get("action_new_due_date"),
+            )
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, "; ".join(m for ms in error.message_dict.values() for m in ms))
+
+
+@admin.register(Apology)
+class ApologyAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "issued_at", "new_due_date", "timely", "signed_by"]
+    list_filter = ["timely", "unit"]
+    readonly_fields = ["dossier", "unit", "issued_at", "recorded_at", "reason", "new_due_date", "new_due_at", "timely",
+                       "signed_by", "promise_overdue_at"]
+
+    def has_add_permission(self, request):
+        return False

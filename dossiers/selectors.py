@@ -1,0 +1,97 @@
+"""Reads that feed the dossier pages, the register, the API and public tracking."""
+import datetime
+
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from core import access, workdays
+from dossiers.models import Apology, Dossier, DossierEvent, Procedure
+
+OPEN = tuple(Dossier.OPEN_STATUSES)
+
+
+def with_flags(queryset: QuerySet, *, now: datetime.datetime | None = None) -> QuerySet:
+    """Annotate ``is_late_now`` (open and past due_at) and ``due_soon`` (open, due by the
+    next working day) in the database, so lists never compute them row by row."""
+    now = now or timezone.now()
+    soon = workdays.add_working_days(timezone.localdate(now), 1)
+    return queryset.annotate(
+        overdue_now=Case(
+            When(status__in=OPEN, due_at__lt=now, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+        due_soon=Case(
+            When(status__in=OPEN, due_at__gte=now, due_date__lte=soon, then=Value(True)),
+            default=Value(False), output_field=BooleanField(),
+        ),
+        has_apology=Exists(Apology.objects.filter(dossier=OuterRef("pk"))),
+    )
+
+
+def dossier_list(*, user) -> QuerySet:
+    """Every dossier ``user`` may read, with what lists show, in one query."""
+    qs = access.scoped(Dossier.objects.all(), user)
+    return with_flags(qs.select_related("procedure", "field", "unit", "assigned_to"))
+
+
+def worklist(*, user, unit=None) -> QuerySet:
+    """Open dossiers, soonest due first: the user's own, or the whole unit's."""
+    qs = dossier_list(user=user).filter(status__in=OPEN)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    else:
+        qs = qs.filter(assigned_to=user)
+    return qs.order_by("due_at", "code")
+
+
+def worklist_counts(*, user, unit) -> dict:
+    from django.db.models import Count
+
+    now = timezone.now()
+    soon = workdays.add_working_days(timezone.localdate(now), 1)
+    return access.scoped(Dossier.objects.filter(unit=unit, status__in=OPEN), user).aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=Q(due_at__lt=now)),
+        due_soon=Count("id", filter=Q(due_at__gte=now, due_date__lte=soon)),
+        unassigned=Count("id", filter=Q(assigned_to__isnull=True)),
+    )
+
+
+def dossier_detail(*, user, code: str, write=False) -> Dossier:
+    return access.get_object_for_user(
+        Dossier.objects.select_related("unit", "procedure", "field", "assigned_to", "received_by"),
+        user, write=write, code=code,
+    )
+
+
+def events_of(dossier: Dossier) -> QuerySet:
+    return DossierEvent.objects.filter(dossier=dossier).select_related("actor").order_by("at", "id")
+
+
+def apology_of(dossier: Dossier) -> Apology | None:
+    return Apology.objects.filter(dossier=dossier).select_related("signed_by").first()
+
+
+def procedures_for(*, unit, active_only=True) -> QuerySet:
+    qs = Procedure.objects.filter(unit=unit).select_related("field")
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def published_procedures(*, unit) -> QuerySet:
+    return Procedure.objects.filter(unit=unit, is_published=True, is_active=True).select_related("field")
+
+
+def tracked_dossier(*, code: str, secret: str = "", phone_last4: str = "") -> Dossier | None:
+    """The dossier a member of the public may see: the QR secret, or the code typed by
+    hand with the last four digits of the applicant's phone. None otherwise."""
+    import hmac
+
+    dossier = Dossier.objects.select_related("unit", "procedure").filter(code=code.strip()).first()
+    if dossier is None:
+        return None
+    if secret and hmac.compare_digest(secret, dossier.tracking_secret):
+        return dossier
+    digits = "".join(ch for ch in dossier.applicant_phone if ch.isdigit())
+    typed = "".join(ch for ch in (phone_last4 or "") if ch.isdigit())
+    if len(typed) == 4 and len(digits) >= 4 and hmac.compare_digest(typed, digits[-4:]):
+        return dossier
+    return None

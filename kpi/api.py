@@ -1,0 +1,43 @@
+"""``GET /api/v1/kpi/?unit=&from=&to=`` (CONTRACT.md): thin, the numbers come from
+``kpi.selectors``."""
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kpi import selectors
+from kpi.forms import PeriodForm
+from kpi.scope import units_for
+
+IndicatorRow = inline_serializer("KpiIndicator", {
+    "key": serializers.CharField(),
+    "field": serializers.CharField(allow_null=True),
+    "name": serializers.CharField(),
+    "target": serializers.FloatField(allow_null=True),
+    "value": serializers.FloatField(allow_null=True),
+    "numerator": serializers.IntegerField(),
+    "denominator": serializers.IntegerField(),
+    "met": serializers.BooleanField(allow_null=True),
+})
+
+
+class KpiView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", str, required=False, description="Unit slug; omitted by an office account: every unit together."),
+            OpenApiParameter("from", str, required=False, description="YYYY-MM-DD, included (default: 1 January)."),
+            OpenApiParameter("to", str, required=False, description="YYYY-MM-DD, included (default: 31 December)."),
+        ],
+        responses=inline_serializer("KpiReport", {
+            "unit": serializers.CharField(allow_null=True),
+            "from": serializers.DateField(),
+            "to": serializers.DateField(),
+            "indicators": IndicatorRow.__class__(many=True),
+        }),
+    )
+    def get(self, request):
+        form = PeriodForm(request.query_params)
+        if not form.is_valid():
+            return Response(form.api_errors(), status=status.HTTP_400_BAD_REQUEST)
+        units, unit = units_for(request.user, form.cleaned_data["unit"])
+        return Response(selectors.kpi_report(units=units, period=form.period, unit=unit))

@@ -1,0 +1,126 @@
+"""Forms of the KPI app: the period picker, a plan's targets, a monthly figure."""
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kpi.indicators import BY_KEY, MONTHLY_KEYS, Period
+
+ISO = ["%Y-%m-%d"]
+MAX_SPAN_DAYS = 366 * 5
+
+
+class PeriodForm(forms.Form):
+    """``unit`` (slug), ``from`` and ``to`` (YYYY-MM-DD, both included). Empty dates
+    give the current calendar year."""
+
+    unit = forms.SlugField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: declared here rather than as class attributes.
+        self.fields["from"] = forms.DateField(label=_("From"), required=False, input_formats=ISO)
+        self.fields["to"] = forms.DateField(label=_("To"), required=False, input_formats=ISO)
+
+    def clean(self):
+        data = super().clean()
+        default = Period.year_to_date()
+        start, end = data.get("from") or default.start, data.get("to") or default.end
+        if "from" in self.errors or "to" in self.errors:
+            return data
+        if start > end:
+            raise ValidationError({"to": _("The end of the period must not be before its start.")})
+        if (end - start).days > MAX_SPAN_DAYS:
+            raise ValidationError({"to": _("A period may cover at most five years.")})
+        data["period"] = Period(start, end)
+        return data
+
+    @property
+    def period(self) -> Period:
+        return self.cleaned_data["period"]
+
+    def api_errors(self) -> dict:
+        return {name: [str(m) for m in messages] for name, messages in self.errors.items()}
+
+
+def period_presets(today: datetime.date | None = None) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The period picker's shortcuts: this year, each quarter so far, last month, this month."""
+    today = today or timezone.localdate()
+    year = today.year
+    presets = [(str(_("This year")), datetime.date(year, 1, 1), datetime.date(year, 12, 31))]
+    for q in range(1, (today.month - 1) // 3 + 2):
+        start = datetime.date(year, 3 * q - 2, 1)
+        end = (datetime.date(year, 3 * q, 1) + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+        presets.append((str(_("Quarter %(q)s") % {"q": q}), start, end))
+    month_start = today.replace(day=1)
+    previous_end = month_start - datetime.timedelta(days=1)
+    presets.append((str(_("Last month")), previous_end.replace(day=1), previous_end))
+    presets.append((str(_("This month")), month_start, today))
+    presets.append((str(_("Last year")), datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)))
+    return presets
+
+
+class PlanForm(forms.Form):
+    """The plan's number and title, and one decimal field per target row."""
+
+    number = forms.CharField(label=_("Plan number"), max_length=64, required=False)
+    title = forms.CharField(label=_("Title"), max_length=255, required=False)
+
+    def __init__(self, *args, rows, **kwargs):
+        """``rows``: ``[(key, field_key, label, current value or None)]``."""
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for key, field_key, label, value in rows:
+            name = f"t__{key}__{field_key}"
+            self.fields[name] = forms.DecimalField(
+                label=label, required=False, min_value=0, max_value=100, max_digits=5, decimal_places=2, initial=value,
+                error_messages={
+                    "max_value": _("A target is a percentage between 0 and 100."),
+                    "min_value": _("A target is a percentage between 0 and 100."),
+                    "invalid": _("Enter a number such as 98 or 99.5."),
+                },
+            )
+            self.rows.append((key, field_key, name))
+
+    def targets(self) -> dict:
+        return {(key, field_key): self.cleaned_data.get(name) for key, field_key, name in self.rows}
+
+    def bound_rows(self):
+        return [(key, field_key, self[name]) for key, field_key, name in self.rows]
+
+
+class MonthlyFigureForm(forms.Form):
+    key = forms.ChoiceField(label=_("Indicator"), choices=())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12,
+                               error_messages={"min_value": _("A month is 1 to 12."), "max_value": _("A month is 1 to 12.")})
+    numerator = forms.IntegerField(label=_("Done (numerator)"), min_value=0)
+    denominator = forms.IntegerField(label=_("Total (denominator)"), min_value=0)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label=_("Evidence document"), required=False,
+                               help_text=_("PDF, image, Word or Excel file, at most 10 MB."))
+
+    ALLOWED_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods")
+    MAX_SIZE = 10 * 1024 * 1024
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(key, BY_KEY[key].name) for key in MONTHLY_KEYS]
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            if not upload.name.lower().endswith(self.ALLOWED_EXTENSIONS):
+                raise ValidationError(_("Attach a PDF, image, Word or Excel file."))
+            if upload.size > self.MAX_SIZE:
+                raise ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("numerator") is not None and data.get("denominator") is not None:
+            if data["numerator"] > data["denominator"]:
+                raise ValidationError({"numerator": _("The number done cannot be larger than the total.")})
+        return data

@@ -1,0 +1,18 @@
+"""Which units a KPI query covers, through core.access (the one place for permissions)."""
+from core import access
+from core.models import Unit
+
+
+def units_for(user, slug: str | None):
+    """``(units queryset, unit or None)``: one readable unit when ``slug`` is given
+    (404 otherwise); with no slug, an office account (or an administrator) gets every
+    unit it reads taken together, staff and principals their own unit."""
+    if slug:
+        unit = access.get_unit_for_user(user, slug)
+        return Unit.objects.filter(pk=unit.pk), unit
+    if user.is_office or user.is_administrator:
+        return access.readable_units(user), None
+    unit = access.default_unit(user)
+    if unit is None:
+        return Unit.objects.none(), None
+    return Unit.objects.filter(pk=unit.pk), unit

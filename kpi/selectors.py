@@ -1,0 +1,315 @@
+"""Every indicator of DESIGN.md "KPI and reports", computed in the database.
+
+The API, the dashboards, the public page and the Excel report all read from here,
+so they can never disagree. Each function runs a fixed number of queries whatever
+the number of records: counts are ``Count(..., filter=Q(...))`` grouped by field,
+area or unit; Python only adds up the handful of grouped rows.
+
+Which period a record belongs to (DESIGN.md):
+- a completed dossier by its completion time, an open one by its due date (so an
+  overdue dossier counts where it fell due); withdrawn (and rejected) dossiers count
+  in neither numerator nor denominator;
+- feedback by the time it was received;
+- a survey response by the time it was submitted (``surveys.selectors``, which holds
+  the one definition of a satisfied response);
+- a monthly figure by its month (every month the period touches).
+"""
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, DateField, F, Max, Q, Sum, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from core.models import Field, Unit
+from dossiers.models import Dossier
+from feedback.models import Feedback
+from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS, Period
+from kpi.models import MonthlyFigure, Target
+from surveys.models import Response
+from surveys.selectors import SATISFIED, responses_in, satisfaction_by_area
+
+DONE_STATUSES = (Dossier.Status.COMPLETED, Dossier.Status.RETURNED)
+ON_TIME = (Dossier.Timeliness.EARLY, Dossier.Timeliness.ON_TIME)
+
+
+# --- the record sets of a period ---------------------------------------------------------
+
+def dossier_conditions(period: Period, now: datetime.datetime) -> dict[str, Q]:
+    """The Q objects that put a dossier in ``period``, shared with the links to the register."""
+    completed = Q(status__in=DONE_STATUSES, completed_at__gte=period.start_at, completed_at__lt=period.end_before)
+    open_due = Q(status__in=Dossier.OPEN_STATUSES, due_date__gte=period.start, due_date__lte=period.end)
+    late = completed & Q(timeliness=Dossier.Timeliness.LATE)
+    overdue = open_due & Q(due_at__lt=now)
+    return {"completed": completed, "open_due": open_due, "late": late, "overdue": overdue}
+
+
+def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
+    c = dossier_conditions(period, now)
+    no_apology = Q(apology__isnull=True)
+    return {
+        "completed": Count("id", filter=c["completed"]),
+        "on_time": Count("id", filter=c["completed"] & Q(timeliness__in=ON_TIME)),
+        "late": Count("id", filter=c["late"]),
+        "overdue": Count("id", filter=c["overdue"]),
+        "late_no_apology": Count("id", filter=c["late"] & no_apology),
+        "overdue_no_apology": Count("id", filter=c["overdue"] & no_apology),
+    }
+
+
+def _dossiers(units, period: Period, now):
+    c = dossier_conditions(period, now)
+    return Dossier.objects.filter(unit__in=units).filter(c["completed"] | c["open_due"])
+
+
+def _feedback_counts() -> dict:
+    answered = Q(answered_at__isnull=False)
+    return {
+        "fb_received": Count("id"),
+        "fb_answered": Count("id", filter=answered),
+        "fb_answered_on_time": Count("id", filter=answered & Q(answered_at__lte=F("due_at"))),
+        "fb_publishable": Count("id", filter=answered & Q(publishable=True)),
+        "fb_published": Count("id", filter=answered & Q(publishable=True, published_at__isnull=False)),
+    }
+
+
+def _feedback(units, period: Period):
+    return Feedback.objects.filter(unit__in=units, received_at__gte=period.start_at, received_at__lt=period.end_before)
+
+
+def _monthly(units, period: Period):
+    first = period.start.year * 100 + period.start.month
+    last = period.end.year * 100 + period.end.month
+    return (
+        MonthlyFigure.objects.filter(unit__in=units, key__in=MONTHLY_KEYS)
+        .annotate(ym=F("year") * 100 + F("month"))
+        .filter(ym__gte=first, ym__lte=last)
+    )
+
+
+def _targets(units, year: int):
+    """Targets of the plans of ``units`` for ``year``; for several units the strictest."""
+    return (
+        Target.objects.filter(plan__unit__in=units, plan__year=year)
+        .values("key", "field_key")
+        .annotate(target=Max("value"))
+    )
+
+
+# --- numbers -> rows ------------------------------------------------------------------------
+
+def percent(numerator: int, denominator: int) -> float | None:
+    """``numerator / denominator`` in %, rounded half up to 2 decimals; None when 0/0."""
+    if not denominator:
+        return None
+    value = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+def _row(key: str, field_key: str, numerator: int, denominator: int, target, field_name: str = "") -> dict:
+    value = percent(numerator, denominator)
+    target = float(target) if target is not None else None
+    name = str(BY_KEY[key].name)
+    return {
+        "key": key,
+        "field": field_key or None,
+        "name": f"{name} — {field_name}" if field_key else name,
+        "target": target,
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "met": None if value is None or target is None else value >= target,
+    }
+
+
+def _field_name(field: Field) -> str:
+    if (get_language() or "vi").startswith("en") and field.name_en:
+        return field.name_en
+    return field.name
+
+
+def _units_queryset(units):
+    return units if hasattr(units, "query") else Unit.objects.filter(pk__in=[u.pk for u in units])
+
+
+def indicator_rows(*, units, period: Period, now: datetime.datetime | None = None) -> list[dict]:
+    """Every indicator, overall and per field / service area, for ``units`` taken together.
+
+    Seven queries: dossiers by field, responses by area (all, then dossier surveys),
+    feedback, monthly figures, targets, fields."""
+    now = now or timezone.now()
+    units = _units_queryset(units)
+    by_field = {r["field_id"]: r for r in _dossiers(units, period, now).values("field_id").annotate(**_dossier_counts(period, now))}
+    by_area = {r["area_key"]: r for r in satisfaction_by_area(units=units, start=period.start_at, end=period.end_before)}
+    dossier_survey = satisfaction_by_area(units=units, start=period.start_at, end=period.end_before, source=Response.Source.DOSSIER)
+    feedback = _feedback(units, period).aggregate(**_feedback_counts())
+    monthly = {r["key"]: r for r in _monthly(units, period).values("key").annotate(n=Sum("numerator"), d=Sum("denominator"))}
+    targets = {(t["key"], t["field_key"]): t["target"] for t in _targets(units, period.year)}
+    fields = list(Field.objects.all())
+
+    def total(rows, name):
+        return sum(r[name] for r in rows)
+
+    d = list(by_field.values())
+    rows = [_row("dossier_on_time_rate", "", total(d, "on_time"), total(d, "completed"), targets.get(("dossier_on_time_rate", "")))]
+    for field in fields:
+        if field.has_procedures or field.pk in by_field:
+            r = by_field.get(field.pk, {})
+            rows.append(_row("dossier_on_time_rate", field.key, r.get("on_time", 0), r.get("completed", 0),
+                             targets.get(("dossier_on_time_rate", field.key)), _field_name(field)))
+    late = total(d, "late") + total(d, "overdue")
+    unapologised = total(d, "late_no_apology") + total(d, "overdue_no_apology")
+    rows.append(_row("late_apology_rate", "", late - unapologised, late, targets.get(("late_apology_rate", ""))))
+
+    a = list(by_area.values())
+    rows.append(_row("satisfaction_rate", "", total(a, "satisfied"), total(a, "responses"), targets.get(("satisfaction_rate", ""))))
+    for field in fields:
+        if field.is_survey_area or field.key in by_area:
+            r = by_area.get(field.key, {})
+            rows.append(_row("satisfaction_rate", field.key, r.get("satisfied", 0), r.get("responses", 0),
+                             targets.get(("satisfaction_rate", field.key)), _field_name(field)))
+    rows.append(_row("dossier_satisfaction_rate", "", total(dossier_survey, "satisfied"), total(dossier_survey, "responses"),
+                     targets.get(("dossier_satisfaction_rate", ""))))
+
+    rows.append(_row("feedback_answered_rate", "", feedback["fb_answered"], feedback["fb_received"], targets.get(("feedback_answered_rate", ""))))
+    rows.append(_row("feedback_on_time_rate", "", feedback["fb_answered_on_time"], feedback["fb_answered"], targets.get(("feedback_on_time_rate", ""))))
+    rows.append(_row("feedback_published_rate", "", feedback["fb_published"], feedback["fb_publishable"], targets.get(("feedback_published_rate", ""))))
+    for key in MONTHLY_KEYS:
+        m = monthly.get(key, {})
+        rows.append(_row(key, "", m.get("n") or 0, m.get("d") or 0, targets.get((key, ""))))
+    return rows
+
+
+def kpi_report(*, units, period: Period, unit: Unit | None = None, now=None) -> dict:
+    """The body of ``GET /api/v1/kpi/`` (CONTRACT.md)."""
+    return {
+        "unit": unit.slug if unit else None,
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "indicators": indicator_rows(units=units, period=period, now=now),
+    }
+
+
+def dossier_breakdown(*, units, period: Period, now=None) -> dict:
+    """The counts behind the dossier cards (late, overdue, without apology...), one query."""
+    now = now or timezone.now()
+    return _dossiers(_units_queryset(units), period, now).aggregate(**_dossier_counts(period, now))
+
+
+def unit_comparison(*, units, period: Period, now=None) -> list[dict]:
+    """One entry per unit with its overall indicator rows, for the office's side-by-side
+    view: ``[{unit, has_targets, missing_targets: [keys], rows: {key: row}}]``.
+
+    Six queries whatever the number of units and records."""
+    now = now or timezone.now()
+    units = list(_units_queryset(units).order_by("name"))
+    ids = [u.pk for u in units]
+    dossiers = {r["unit_id"]: r for r in _dossiers(ids, period, now).values("unit_id").annotate(**_dossier_counts(period, now))}
+    responses = {
+        r["unit_id"]: r
+        for r in responses_in(units=ids, start=period.start_at, end=period.end_before)
+        .values("unit_id")
+        .annotate(
+            responses=Count("id"), satisfied=Count("id", filter=SATISFIED),
+            dossier_responses=Count("id", filter=Q(source=Response.Source.DOSSIER)),
+            dossier_satisfied=Count("id", filter=SATISFIED & Q(source=Response.Source.DOSSIER)),
+        )
+    }
+    feedback = {r["unit_id"]: r for r in _feedback(ids, period).values("unit_id").annotate(**_feedback_counts())}
+    monthly = {}
+    for r in _monthly(ids, period).values("unit_id", "key").annotate(n=Sum("numerator"), d=Sum("denominator")):
+        monthly[(r["unit_id"], r["key"])] = r
+    targets = {}
+    for t in Target.objects.filter(plan__unit__in=ids, plan__year=period.year, field_key="").values("plan__unit_id", "key", "value"):
+        targets[(t["plan__unit_id"], t["key"])] = t["value"]
+
+    out = []
+    for unit in units:
+        d = dossiers.get(unit.pk, {})
+        r = responses.get(unit.pk, {})
+        f = feedback.get(unit.pk, {})
+        late = d.get("late", 0) + d.get("overdue", 0)
+        unapologised = d.get("late_no_apology", 0) + d.get("overdue_no_apology", 0)
+        figures = {
+            "dossier_on_time_rate": (d.get("on_time", 0), d.get("completed", 0)),
+            "late_apology_rate": (late - unapologised, late),
+            "satisfaction_rate": (r.get("satisfied", 0), r.get("responses", 0)),
+            "dossier_satisfaction_rate": (r.get("dossier_satisfied", 0), r.get("dossier_responses", 0)),
+            "feedback_answered_rate": (f.get("fb_answered", 0), f.get("fb_received", 0)),
+            "feedback_on_time_rate": (f.get("fb_answered_on_time", 0), f.get("fb_answered", 0)),
+            "feedback_published_rate": (f.get("fb_published", 0), f.get("fb_publishable", 0)),
+        }
+        for key in MONTHLY_KEYS:
+            m = monthly.get((unit.pk, key), {})
+            figures[key] = (m.get("n") or 0, m.get("d") or 0)
+        rows = {i.key: _row(i.key, "", *figures[i.key], targets.get((unit.pk, i.key))) for i in INDICATORS}
+        missing = [i.key for i in INDICATORS if (unit.pk, i.key) not in targets]
+        out.append({"unit": unit, "has_targets": not missing, "missing_targets": missing, "rows": rows})
+    return out
+
+
+def monthly_series(*, units, period: Period, now=None) -> dict:
+    """Month by month, for the dashboard's charts: ``{"labels": ["01/2026", ...],
+    "series": {key: [value or None per month]}}`` for the main measured indicators
+    and the monthly figures. Four queries."""
+    now = now or timezone.now()
+    units = _units_queryset(units)
+    c = dossier_conditions(period, now)
+    month_of_dossier = Case(
+        When(c["completed"], then=TruncMonth("completed_at", output_field=DateField())),
+        default=TruncMonth("due_date"),
+        output_field=DateField(),
+    )
+    dossiers = {
+        (r["month"].year, r["month"].month): r
+        for r in _dossiers(units, period, now).annotate(month=month_of_dossier).values("month").annotate(**_dossier_counts(period, now))
+    }
+    responses = {
+        (r["month"].year, r["month"].month): r
+        for r in responses_in(units=units, start=period.start_at, end=period.end_before)
+        .annotate(month=TruncMonth("submitted_at", output_field=DateField()))
+        .values("month")
+        .annotate(responses=Count("id"), satisfied=Count("id", filter=SATISFIED))
+    }
+    feedback = {
+        (r["month"].year, r["month"].month): r
+        for r in _feedback(units, period)
+        .annotate(month=TruncMonth("received_at", output_field=DateField()))
+        .values("month")
+        .annotate(**_feedback_counts())
+    }
+    monthly = {
+        (r["year"], r["month"], r["key"]): r
+        for r in _monthly(units, period).values("year", "month", "key").annotate(n=Sum("numerator"), d=Sum("denominator"))
+    }
+    months = period.months()
+    series = {key: [] for key in ("dossier_on_time_rate", "late_apology_rate", "satisfaction_rate", "feedback_answered_rate", *MONTHLY_KEYS)}
+    for ym in months:
+        d, r, f = dossiers.get(ym, {}), responses.get(ym, {}), feedback.get(ym, {})
+        late = d.get("late", 0) + d.get("overdue", 0)
+        unapologised = d.get("late_no_apology", 0) + d.get("overdue_no_apology", 0)
+        series["dossier_on_time_rate"].append(percent(d.get("on_time", 0), d.get("completed", 0)))
+        series["late_apology_rate"].append(percent(late - unapologised, late))
+        series["satisfaction_rate"].append(percent(r.get("satisfied", 0), r.get("responses", 0)))
+        series["feedback_answered_rate"].append(percent(f.get("fb_answered", 0), f.get("fb_received", 0)))
+        for key in MONTHLY_KEYS:
+            m = monthly.get((*ym, key), {})
+            series[key].append(percent(m.get("n") or 0, m.get("d") or 0))
+    return {
+        "labels": [f"{month:02d}/{year}" for year, month in months],
+        "series": series,
+        "names": {key: str(BY_KEY[key].name) for key in series},
+    }
+
+
+def current_year_public_rates(unit: Unit, today: datetime.date | None = None) -> list[dict]:
+    """The rates the plan requires a unit to publish (on time, satisfaction overall and per
+    service area) for the current year, rows with no records left out."""
+    period = Period.year_to_date(today)
+    keep = {"dossier_on_time_rate": {""}, "satisfaction_rate": None, "dossier_satisfaction_rate": {""}}
+    rows = indicator_rows(units=Unit.objects.filter(pk=unit.pk), period=period)
+    return [
+        r for r in rows
+        if r["key"] in keep and r["denominator"] and (keep[r["key"]] is None or (r["field"] or "") in keep[r["key"]])
+    ]

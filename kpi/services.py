@@ -1,0 +1,132 @@
+"""Writes of the KPI app: yearly plans and their targets, monthly figures and evidence."""
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from core.models import Field, Unit
+from kpi.indicators import BY_KEY, MONTHLY_KEYS, default_targets
+from kpi.models import Evidence, MonthlyFigure, Target, YearPlan
+
+
+class PlanError(Exception):
+    """A plan change that cannot be made (shown to the user)."""
+
+
+def plan_number(unit: Unit) -> str:
+    """The plan's number as the unit writes it, e.g. "16/KH-MNTH" for Tuổi Hồng."""
+    suffix = unit.code.rsplit(".", 1)[-1] if "." in unit.code else unit.slug.upper()
+    return f"16/KH-{suffix}"
+
+
+@transaction.atomic
+def plan_create(*, unit: Unit, year: int, copy_previous: bool = False, number: str = "", title: str = "") -> YearPlan:
+    """The plan of ``unit`` for ``year`` with the default targets of DESIGN.md, or with the
+    targets of the previous year's plan when ``copy_previous`` (defaults if there is none)."""
+    if YearPlan.objects.filter(unit=unit, year=year).exists():
+        raise PlanError("exists")
+    plan = YearPlan.objects.create(
+        unit=unit, year=year, number=number or plan_number(unit),
+        title=title or f"Kế hoạch cải cách hành chính năm {year}",
+    )
+    previous = YearPlan.objects.filter(unit=unit, year=year - 1).first() if copy_previous else None
+    if previous is not None:
+        rows = list(previous.targets.values_list("key", "field_key", "value"))
+    else:
+        rows = default_targets(Field.objects.all())
+    Target.objects.bulk_create([Target(plan=plan, key=k, field_key=f, value=v) for k, f, v in rows])
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: YearPlan, number: str, title: str, targets: dict[tuple[str, str], Decimal | None]) -> YearPlan:
+    """Set the plan's number, title and targets; a target of None removes that row."""
+    for key, _field in targets:
+        if key not in BY_KEY:
+            raise PlanError(f"unknown indicator {key}")
+    plan.number, plan.title = number, title
+    plan.save(update_fields=["number", "title"])
+    for (key, field_key), value in targets.items():
+        if value is None:
+            Target.objects.filter(plan=plan, key=key, field_key=field_key).delete()
+        else:
+            Target.objects.update_or_create(plan=plan, key=key, field_key=field_key, defaults={"value": value})
+    return plan
+
+
+@transaction.atomic
+def monthly_figure_save(
+    *, unit: Unit, key: str, year: int, month: int, numerator: int, denominator: int, note: str = "",
+    actor=None, files=(),
+) -> MonthlyFigure:
+    """Enter (or correct) the figure of ``key`` for a month, attaching evidence ``files``."""
+    if key not in MONTHLY_KEYS:
+        raise PlanError(f"{key} is not entered by hand")
+    if numerator > denominator:
+        raise PlanError("numerator > denominator")
+    figure, _created = MonthlyFigure.objects.update_or_create(
+        unit=unit, key=key, year=year, month=month,
+        defaults={"numerator": numerator, "denominator": denominator, "note": note, "entered_by": actor},
+    )
+    for upload in files:
+        evidence_add(figure=figure, upload=upload, actor=actor)
+    return figure
+
+
+def evidence_add(*, figure: MonthlyFigure, upload, actor=None) -> Evidence:
+    return Evidence.objects.create(figure=figure, file=upload, original_name=upload.name[:255], uploaded_by=actor)
+
+
+def evidence_delete(*, evidence: Evidence) -> None:
+    evidence.file.delete(save=False)
+    evidence.delete()
+
+
+# --- Excel exports run by Celery ------------------------------------------------------------
+
+def export_job_start(*, user, unit, period, rows_total: int):
+    """Record a large export and send it to Celery once the transaction commits."""
+    from core.tasks import enqueue
+    from kpi.models import ExportJob
+    from kpi.tasks import export_report
+
+    job = ExportJob.objects.create(
+        requested_by=user, rows_total=rows_total,
+        params={"unit": unit.slug if unit else None, "from": period.start.isoformat(), "to": period.end.isoformat()},
+    )
+    transaction.on_commit(lambda: enqueue(export_report, job.pk))
+    return job
+
+
+def export_job_run(*, job_id: int) -> None:
+    """Run one export job, once: a second delivery of the task finds it no longer pending."""
+    import tempfile
+
+    from django.core.files import File
+    from django.utils import timezone
+
+    from kpi import excel
+    from kpi.indicators import Period
+    from kpi.models import ExportJob
+    from kpi.scope import units_for
+
+    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(status=ExportJob.Status.RUNNING):
+        return
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        units, unit = units_for(job.requested_by, job.params.get("unit"))
+        period = Period(datetime.date.fromisoformat(job.params["from"]), datetime.date.fromisoformat(job.params["to"]))
+
+        def progress(done):
+            ExportJob.objects.filter(pk=job_id).update(rows_done=done)
+
+        with tempfile.TemporaryFile() as tmp:
+            excel.write_report(tmp, units=units, period=period, office=unit is None, progress=progress)
+            tmp.seek(0)
+            job.file.save(excel.filename(unit, period), File(tmp), save=False)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.DONE, file=job.file.name, finished_at=timezone.now(),
+        )
+    except Exception as exc:  # noqa: BLE001 - the page must show the failure, not spin forever
+        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        raise
