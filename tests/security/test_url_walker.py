@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from feedback.models import FeedbackAttachment
+from kpi.models import Evidence, ExportJob, MonthlyFigure
 from tests.factories import (AdminFactory, OfficeUserFactory, PrincipalFactory, ProcedureFactory, ResponseFactory,
                              StaffFactory, UnitFactory, published_feedback, receive_dossier,
                              send_feedback)
@@ -36,6 +37,8 @@ PRINCIPAL_PAGE = by_role(LOGIN, 404, 403, 200, 403, 200)
 API = by_role(DENIED, 200, 200, 200, 200, 200)
 API_OBJECT = by_role(DENIED, 404, 200, 200, 200, 200)
 POST_ONLY = by_role(LOGIN, 405, 405, 405, 405, 405)
+MANAGE_PAGE = by_role(LOGIN, 403, 403, 200, 403, 200)  # the principal's catalogue; staff and offices may not
+OWN_JOB = by_role(LOGIN, 404, 404, 404, 200, 404)  # an export job is its requester's alone (here: the office)
 
 
 @dataclass
@@ -67,8 +70,26 @@ EXPECTATIONS: dict[str, Expect] = {
     "api-schema": Expect(PUBLIC, why="the OpenAPI description is public, as CONTRACT.md publishes it"),
     "api-docs": Expect(PUBLIC, why="Swagger UI of the public schema; every call it makes needs a token"),
     "favicon.ico": Expect(by_role(*[REDIRECT] * 6)),
-    # dossiers
-    "dossiers:worklist": Expect(SIGNED_IN),
+    # dossiers: public tracking (printed as QR codes), then the desk
+    "dossiers:track": Expect(PUBLIC),
+    "dossiers:track-detail": Expect(PUBLIC, kwargs=lambda w: {"code": w.dossier.code}),
+    "dossiers:worklist": Expect(by_role(LOGIN, 200, 200, 200, REDIRECT, 200), why="an office picks a unit first"),
+    "dossiers:unit": Expect(UNIT_OBJECT, query="?unit={slug}"),
+    "dossiers:register": Expect(UNIT_OBJECT, query="?unit={slug}"),
+    "dossiers:register-export": Expect(UNIT_OBJECT, query="?unit={slug}"),
+    "dossiers:intake": Expect(by_role(LOGIN, 200, 200, 200, 403, 200), why="offices read, never write"),
+    "dossiers:procedures": Expect(SIGNED_IN),
+    "dossiers:procedure-new": Expect(MANAGE_PAGE),
+    "dossiers:procedure-edit": Expect(MANAGE_PAGE, kwargs=lambda w: {"pk": w.procedure.pk}),
+    "dossiers:detail": Expect(UNIT_OBJECT, kwargs=lambda w: {"code": w.dossier.code}),
+    "dossiers:act": Expect(POST_ONLY, kwargs=lambda w: {"code": w.dossier.code}),
+    "dossiers:print": Expect(UNIT_OBJECT, kwargs=lambda w: {"code": w.dossier.code, "form": "receipt"}),
+    "api-procedures": Expect(API),
+    "api-dossiers": Expect(API),
+    "api-dossier": Expect(API_OBJECT, kwargs=lambda w: {"code": w.dossier.code}),
+    "api-dossier-actions": Expect(by_role(DENIED, 405, 405, 405, 405, 405), kwargs=lambda w: {"code": w.dossier.code},
+                                  why="POST only; see the POST test"),
+    "api-kpi": Expect(API_OBJECT, query="?unit={slug}&from=2026-01-01&to=2026-12-31"),
     # surveys: public pages printed as QR codes, then the unit's own pages
     "surveys:dossier": Expect(PUBLIC),
     "surveys:dossier-thanks": Expect(PUBLIC),
@@ -101,6 +122,16 @@ EXPECTATIONS: dict[str, Expect] = {
     "api-feedback-actions": Expect(by_role(DENIED, 405, 405, 405, 405, 405), why="POST only; see the POST test"),
     # kpi
     "kpi:dashboard": Expect(SIGNED_IN),
+    "kpi:plan": Expect(SIGNED_IN),
+    "kpi:plan-create": Expect(POST_ONLY),
+    "kpi:figures": Expect(SIGNED_IN),
+    "kpi:evidence": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.evidence.pk}),
+    "kpi:evidence-delete": Expect(POST_ONLY, kwargs=lambda w: {"pk": w.evidence.pk}),
+    "kpi:export": Expect(by_role(DENIED, 404, 200, 200, 200, 200), query="?unit={slug}&from=2026-01-01&to=2026-12-31",
+                         why="session or token, as the API (CONTRACT.md)"),
+    "kpi:export-job": Expect(OWN_JOB, kwargs=lambda w: {"pk": w.export_job.pk}),
+    "kpi:export-job-status": Expect(OWN_JOB, kwargs=lambda w: {"pk": w.export_job.pk}),
+    "kpi:export-job-download": Expect(OWN_JOB, kwargs=lambda w: {"pk": w.export_job.pk}),
 }
 
 
@@ -122,6 +153,13 @@ class World:
             feedback=self.feedback, file=SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff proof"), original_name="anh.jpg",
             content_type="image/jpeg", size=12)
         self.response = ResponseFactory(unit=self.unit, comment="Cô giáo rất tận tình")
+        figure = MonthlyFigure.objects.create(unit=self.unit, key="e_payment_rate", year=2026, month=3, numerator=9,
+                                              denominator=10, entered_by=self.principal)
+        self.evidence = Evidence.objects.create(figure=figure, file=SimpleUploadedFile("bien-lai.pdf", b"%PDF-1.4"),
+                                                original_name="bien-lai.pdf", uploaded_by=self.principal)
+        self.export_job = ExportJob.objects.create(requested_by=self.office, params={"unit": self.unit.slug},
+                                                   status=ExportJob.Status.DONE,
+                                                   file=SimpleUploadedFile("bao-cao.xlsx", b"PK\x03\x04"))
 
     def user(self, role):
         return None if role == "anonymous" else getattr(self, role)
@@ -236,3 +274,13 @@ def test_api_actions_on_another_units_feedback_are_404_and_offices_cannot_write(
                            content_type="application/json")
     assert response.status_code in expected, response.content[:300]
     assert answered.code != fresh.code
+
+
+@pytest.mark.django_db
+def test_another_units_principal_gets_404_on_this_units_catalogue_and_dossiers(client):
+    world = World()
+    client.force_login(PrincipalFactory(unit=world.other_unit))
+    assert client.get(reverse("dossiers:procedure-edit", kwargs={"pk": world.procedure.pk})).status_code == 404
+    assert client.get(reverse("dossiers:detail", kwargs={"code": world.dossier.code})).status_code == 404
+    assert client.post(f"/api/v1/dossiers/{world.dossier.code}/actions/", {"action": "start"},
+                       content_type="application/json").status_code == 404
