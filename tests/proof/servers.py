@@ -215,3 +215,7 @@ def count_mail(mail_dir: Path) -> dict[str, int]:
                 counts[f"{to}|{subject}"] = counts.get(f"{to}|{subject}", 0) + 1
                 to = subject = None
     return counts
+
+
+def mail_log(mail_dir: Path) -> str:
+    return "\n".join(p.read_text(errors="replace")[:3000] for p in sorted(mail_dir.iterdir())) if mail_dir.exists() else ""
