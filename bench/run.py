@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.common import ROOT, bench_db_url
 
 HELPERS = {"__init__", "common", "city", "run", "load", "server", "settings", "urls"}
-ORDER = ["deadlines", "kpi", "intake", "pages"]
+ORDER = ["standalone", "intake", "pages"]
 
 
 def modules() -> list[str]:
