@@ -48,9 +48,9 @@ def wrk(url: str, *, connections: int, duration: int, cookie: str = "", post: tu
 def targets(base: str, db_url: str) -> list[dict]:
     """The pages under load; those of apps not merged yet are skipped when they 404."""
     found = [{"name": "unit public page", "path": "/u/bench-0001/", "public": True}]
-    code = _latest_code(db_url)
+    code, secret = _latest_code(db_url)
     candidates = [
-        {"name": "tracking page", "path": f"/track/{code}/", "public": True},
+        {"name": "tracking page (QR link)", "path": f"/track/{code}/?s={secret}", "public": True},
         {"name": "survey submission (POST)", "path": "/u/bench-0001/survey/cham-soc-giao-duc/", "public": True,
          "post": {"access": 5, "procedure": 4, "staff": 5, "result": 4, "feedback_handling": 4, "overall": 5,
                   "comment": "Rất hài lòng"}},
@@ -73,7 +73,7 @@ def targets(base: str, db_url: str) -> list[dict]:
     return found
 
 
-def _latest_code(db_url: str) -> str:
+def _latest_code(db_url: str) -> tuple[str, str]:
     from bench.pages import tracking_code
 
     return tracking_code(db_url)

@@ -19,10 +19,11 @@ PAGES = [
 ]
 # Pages of the other apps, measured once they exist (after the merge).
 LATER = [
-    ("tracking page /track/<code>/", "/track/{code}/", None),
+    ("tracking page /track/<code>/?s=", "/track/{code}/?s={secret}", None),
     ("open survey form", "/u/bench-0001/survey/cham-soc-giao-duc/", None),
     ("feedback form", "/feedback/new/?unit=bench-0001", None),
-    ("principal's dashboard", "/kpi/", "principal-bench-0001"),
+    ("principal's dashboard /kpi/", "/kpi/", "principal-bench-0001"),
+    ("office's dashboard (50 units side by side)", "/kpi/", "office-bench-office-1"),
     ("dossier worklist", "/dossiers/", "staff-bench-0001"),
     ("API dossiers of a unit", "/api/v1/dossiers/?unit=bench-0001", "staff-bench-0001"),
     ("API KPI of an office (50 units)", "/api/v1/kpi/?from=2026-01-01&to=2026-06-30", "office-bench-office-1"),
@@ -40,13 +41,15 @@ def median_ms(session, url: str, n: int = REQUESTS) -> tuple[float, int]:
     return statistics.median(samples), status
 
 
-def tracking_code(db_url) -> str:
+def tracking_code(db_url) -> tuple[str, str]:
+    """The code and tracking secret of the latest dossier of unit bench-0001 (its QR link)."""
     import psycopg2
 
     with psycopg2.connect(db_url.replace("postgres://", "postgresql://", 1)) as conn, conn.cursor() as cur:
-        cur.execute("SELECT code FROM dossiers_dossier WHERE code LIKE '000.00.0001.B29-%' ORDER BY id DESC LIMIT 1")
+        cur.execute("SELECT code, tracking_secret FROM dossiers_dossier WHERE code LIKE '000.00.0001.B29-%' "
+                    "ORDER BY id DESC LIMIT 1")
         found = cur.fetchone()
-    return found[0] if found else "none"
+    return found if found else ("none", "none")
 
 
 def run(db_url: str) -> list[dict]:
@@ -56,9 +59,9 @@ def run(db_url: str) -> list[dict]:
         trivial, _ = median_ms(anonymous, base + "/bench/trivial/", 50)
         rows.append(row("trivial Django view (reference)", trivial, "ms", "-", None, "-"))
         sessions = {None: anonymous}
-        code = tracking_code(db_url)
+        code, secret = tracking_code(db_url)
         for name, path, who, later in [(*p, False) for p in PAGES] + [(*p, True) for p in LATER]:
-            path = path.format(code=code)
+            path = path.format(code=code, secret=secret)
             if who not in sessions:
                 sessions[who] = signed_in(base, who, BENCH_PASSWORD)
             probe = sessions[who].get(base + path, timeout=120, allow_redirects=False)
