@@ -1,11 +1,23 @@
-"""Register (form 06) filters, shared by the page, the Excel export and the API."""
+"""Register (form 06) filters, shared by the page, the Excel export and the API.
+
+The KPI dashboard links every number to this register (``kpi/links.py``). The filters
+that select the dossiers a KPI counts read the sets of ``dossiers.selectors``
+(completed in a period, open and due in it, overdue, late, apology), the same Q
+objects ``kpi.selectors`` counts with, so a number and its list cannot disagree.
+Each bound is its own filter: the sets they combine have disjoint statuses (done or
+open), so ANDing "from" with "to" gives the set between the two."""
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Field
+from dossiers import selectors
 from dossiers.models import Dossier
+
+# The form shows these at once; the others sit under "More filters".
+MAIN_FILTERS = ("q", "field", "status", "overdue", "received_from", "received_to")
 
 
 class RegisterFilter(django_filters.FilterSet):
@@ -15,14 +27,29 @@ class RegisterFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Dossier.Status.choices, label=_("Status"), empty_label=_("All statuses"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"),
                                            widget=django_filters.widgets.BooleanWidget())
-    timeliness = django_filters.ChoiceFilter(choices=Dossier.Timeliness.choices, label=_("Timeliness"),
-                                             empty_label=_("Any timeliness"))
     received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte", label=_("Received from"))
     received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte", label=_("Received to"))
+    timeliness = django_filters.MultipleChoiceFilter(
+        choices=Dossier.Timeliness.choices, label=_("Timeliness"), widget=forms.CheckboxSelectMultiple)
+    completed_from = django_filters.DateFilter(method="filter_completed_from", label=_("Completed from"))
+    completed_to = django_filters.DateFilter(method="filter_completed_to", label=_("Completed to"))
+    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Promised return from"))
+    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Promised return to"))
+    apology = django_filters.ChoiceFilter(
+        method="filter_apology", label=_("Apology letter"), empty_label=_("With or without"),
+        choices=[("none", _("No apology letter")), ("any", _("With an apology letter")),
+                 ("timely", _("Apology sent in time")), ("late", _("Apology sent late"))])
+    # DESIGN.md "KPI and reports": a completed dossier counts by its completion time, an
+    # open one by its due date; withdrawn and rejected dossiers count in no period.
+    period_from = django_filters.DateFilter(method="filter_period_from", label=_("Counted in the period from"))
+    period_to = django_filters.DateFilter(method="filter_period_to", label=_("Counted in the period to"))
+    late = django_filters.BooleanFilter(method="filter_late", label=_("Late or overdue"),
+                                        widget=django_filters.widgets.BooleanWidget())
 
     class Meta:
         model = Dossier
-        fields = ["q", "field", "status", "overdue", "timeliness", "received_from", "received_to"]
+        fields = ["q", "field", "status", "overdue", "received_from", "received_to", "timeliness", "completed_from",
+                  "completed_to", "due_from", "due_to", "apology", "period_from", "period_to", "late"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -33,16 +60,54 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        # Overdue = open and past its promised return time (the API's is_overdue).
-        late = Q(status__in=Dossier.OPEN_STATUSES, due_at__lt=timezone.now())
+        late = selectors.overdue_at(timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_late(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = selectors.late_or_overdue(timezone.now())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_completed_from(self, queryset, name, value):
+        return queryset.filter(selectors.completed_between(start=value))
+
+    def filter_completed_to(self, queryset, name, value):
+        return queryset.filter(selectors.completed_between(end=value))
+
+    def filter_period_from(self, queryset, name, value):
+        return queryset.filter(selectors.in_period(start=value))
+
+    def filter_period_to(self, queryset, name, value):
+        return queryset.filter(selectors.in_period(end=value))
+
+    def filter_apology(self, queryset, name, value):
+        return queryset.filter(selectors.APOLOGY[value]) if value in selectors.APOLOGY else queryset
 
     @property
     def form(self):
         form = super().form
         for field in form.fields.values():
-            css = "form-select" if hasattr(field, "choices") or isinstance(field.widget, django_filters.widgets.BooleanWidget) else "form-control"
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif hasattr(field, "choices") or isinstance(field.widget, django_filters.widgets.BooleanWidget):
+                css = "form-select"
+            else:
+                css = "form-control"
             field.widget.attrs.setdefault("class", css)
             if field.__class__.__name__ == "DateField":
                 field.widget.input_type = "date"
         return form
+
+    @property
+    def main_fields(self):
+        return [self.form[name] for name in MAIN_FILTERS]
+
+    @property
+    def more_fields(self):
+        return [bound for bound in self.form if bound.name not in MAIN_FILTERS]
+
+    @property
+    def more_active(self) -> bool:
+        """Whether a filter under "More filters" is set (the section then opens)."""
+        return any(self.data.get(bound.name) for bound in self.more_fields) if self.data else False

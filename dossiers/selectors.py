@@ -8,6 +8,61 @@ from core import access, workdays
 from dossiers.models import Apology, Dossier, DossierEvent, Procedure
 
 OPEN = tuple(Dossier.OPEN_STATUSES)
+DONE = (Dossier.Status.COMPLETED, Dossier.Status.RETURNED)
+ON_TIME = (Dossier.Timeliness.EARLY, Dossier.Timeliness.ON_TIME)
+
+
+# --- which dossiers a period holds (DESIGN.md "KPI and reports") ------------------------------
+# The one definition, read by the KPI selectors and by the register's filters, so that a
+# number of the dashboard and the list it links to can never disagree. Withdrawn and
+# rejected dossiers fall in neither set.
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def completed_between(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+    """Completed (or returned) dossiers whose completion time falls on local dates
+    ``start`` to ``end``, both included; either bound may be open."""
+    q = Q(status__in=DONE)
+    if start is not None:
+        q &= Q(completed_at__gte=_local_midnight(start))
+    if end is not None:
+        q &= Q(completed_at__lt=_local_midnight(end + datetime.timedelta(days=1)))
+    return q
+
+
+def open_due_between(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+    """Open dossiers whose due date is ``start`` to ``end``, both included."""
+    q = Q(status__in=OPEN)
+    if start is not None:
+        q &= Q(due_date__gte=start)
+    if end is not None:
+        q &= Q(due_date__lte=end)
+    return q
+
+
+def in_period(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+    """A completed dossier counts by its completion time, an open one by its due date."""
+    return completed_between(start, end) | open_due_between(start, end)
+
+
+def overdue_at(now: datetime.datetime) -> Q:
+    """Open and past its promised return time (the API's ``is_overdue``)."""
+    return Q(status__in=OPEN, due_at__lt=now)
+
+
+def late_or_overdue(now: datetime.datetime) -> Q:
+    """Completed late, or still open past its promised return time."""
+    return Q(status__in=DONE, timeliness=Dossier.Timeliness.LATE) | overdue_at(now)
+
+
+APOLOGY = {
+    "none": Q(apology__isnull=True),
+    "any": Q(apology__isnull=False),
+    "timely": Q(apology__timely=True),
+    "late": Q(apology__timely=False),
+}
 
 
 def with_flags(queryset: QuerySet, *, now: datetime.datetime | None = None) -> QuerySet:

@@ -3,11 +3,12 @@ atomic). The lifecycle transitions are added beside ``dossier_receive``."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import workdays
+from core.sequences import next_daily_number
 from dossiers.models import Apology, DailySequence, Dossier, DossierEvent, Procedure
 
 
@@ -16,17 +17,8 @@ class TransitionError(Exception):
 
 
 def next_sequence(*, unit, day: datetime.date) -> int:
-    """The next number of ``unit`` on ``day``: one atomic upsert, so two desks that
-    register at the same second get different numbers, and a rolled-back intake
-    gives its number back (the counter row is part of the same transaction)."""
-    table = DailySequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (unit_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name is ours
-            f"ON CONFLICT (unit_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [unit.pk, day],
-        )
-        return cursor.fetchone()[0]
+    """The next dossier number of ``unit`` on ``day`` (gap-free, concurrency-safe)."""
+    return next_daily_number(DailySequence, unit=unit, day=day)
 
 
 def dossier_code(*, unit, day: datetime.date, number: int) -> str:

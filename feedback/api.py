@@ -15,7 +15,7 @@ from feedback import services
 from feedback.models import Feedback, FeedbackEvent
 
 
-class EventSerializer(serializers.ModelSerializer):
+class FeedbackEventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -28,7 +28,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
     assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
     dossier = serializers.SlugRelatedField(slug_field="code", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
-    events = EventSerializer(many=True, read_only=True)
+    events = FeedbackEventSerializer(many=True, read_only=True)
     tracking_url = serializers.SerializerMethodField()
     public_url = serializers.SerializerMethodField()
 
@@ -87,7 +87,7 @@ class FeedbackDetail(generics.RetrieveAPIView):
         return access.get_object_for_user(_queryset(self.request.user), self.request.user, code=self.kwargs["code"])
 
 
-class ActionSerializer(serializers.Serializer):
+class FeedbackActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=services.ACTIONS)
     answer = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     at = serializers.DateTimeField(required=False)
@@ -97,12 +97,12 @@ class FeedbackActions(APIView):
     permission_classes = [IsAuthenticated, ReadOnlyForOffice]
 
     @extend_schema(
-        request=ActionSerializer,
+        request=FeedbackActionSerializer,
         responses={200: FeedbackSerializer, 409: OpenApiResponse(description="transition not allowed")},
     )
     def post(self, request, code):
         feedback = access.get_object_for_user(Feedback.objects.all(), request.user, write=True, code=code)
-        body = ActionSerializer(data=request.data)
+        body = FeedbackActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         try:

@@ -144,3 +144,46 @@ class ComplaintForm(forms.Form):
     def __init__(self, *args, procedures, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = procedures
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's narrowing, as the KPI dashboard links to it: received between two
+    dates (YYYY-MM-DD, both included), answered, answered by the deadline, answered and
+    publishable, published."""
+
+    received_from = forms.DateField(label=_("Received from"), required=False, input_formats=["%Y-%m-%d"],
+                                    widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+    received_to = forms.DateField(label=_("Received to"), required=False, input_formats=["%Y-%m-%d"],
+                                  widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+    answered = forms.BooleanField(label=_("Answered"), required=False)
+    on_time = forms.BooleanField(label=_("Answered by the deadline"), required=False)
+    publishable = forms.BooleanField(label=_("Publishable"), required=False)
+    published = forms.BooleanField(label=_("Published"), required=False)
+
+    CHECKS = ("answered", "on_time", "publishable", "published")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.CHECKS:
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            raise ValidationError({"received_to": _("The end of the period must not be before its start.")})
+        return data
+
+    def narrow(self) -> dict:
+        """Keyword arguments for ``feedback.selectors.inbox_items`` (empty when invalid)."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    @property
+    def checks(self):
+        return [self[name] for name in self.CHECKS]
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.narrow())

@@ -1,7 +1,7 @@
 """Reads that feed the feedback pages, the public page, the feed and the API."""
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from feedback.models import Feedback
@@ -10,11 +10,44 @@ S = Feedback.Status
 # What a public page may load of a published item: never the sender's details or notes.
 PUBLIC_FIELDS = ("id", "unit_id", "code", "kind", "public_subject", "public_content", "public_answer", "published_at")
 
+# The sets behind the KPI feedback indicators (DESIGN.md "KPI and reports"), read by
+# kpi.selectors and by the inbox's filters so a dashboard number and its list agree.
+ANSWERED = Q(answered_at__isnull=False)
+ANSWERED_ON_TIME = ANSWERED & Q(answered_at__lte=F("due_at"))
+PUBLISHABLE = ANSWERED & Q(publishable=True)
+PUBLISHED = PUBLISHABLE & Q(published_at__isnull=False)
 
-def inbox_items(*, unit, status: str = "", overdue: bool = False, assigned: str = "", user=None, now=None):
-    """The unit's feedback for the staff inbox, filtered; open items first by deadline."""
+
+def received_between(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+    """Feedback received on local dates ``start`` to ``end``, both included (either may be open)."""
+    q = Q()
+    if start is not None:
+        q &= Q(received_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)))
+    if end is not None:
+        q &= Q(received_at__lt=timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)))
+    return q
+
+
+def narrowed(queryset, *, received_from: datetime.date | None = None, received_to: datetime.date | None = None,
+             answered: bool = False, on_time: bool = False, publishable: bool = False, published: bool = False):
+    """``queryset`` narrowed to the sets the KPI feedback indicators count: received in a
+    range of dates, answered, answered by the deadline, answered and publishable,
+    published (each of the last four implies answered)."""
+    if received_from or received_to:
+        queryset = queryset.filter(received_between(received_from, received_to))
+    for wanted, condition in ((answered, ANSWERED), (on_time, ANSWERED_ON_TIME),
+                              (publishable, PUBLISHABLE), (published, PUBLISHED)):
+        if wanted:
+            queryset = queryset.filter(condition)
+    return queryset
+
+
+def inbox_items(*, unit, status: str = "", overdue: bool = False, assigned: str = "", user=None, now=None, **narrow):
+    """The unit's feedback for the staff inbox, filtered (``narrow``: see ``narrowed``),
+    newest first."""
     now = now or timezone.now()
-    qs = Feedback.objects.filter(unit=unit).select_related("assigned_to").annotate(note_count=Count("notes"))
+    qs = narrowed(Feedback.objects.filter(unit=unit), **narrow)
+    qs = qs.select_related("assigned_to").annotate(note_count=Count("notes"))
     if status in S.values:
         qs = qs.filter(status=status)
     if overdue:
@@ -26,10 +59,11 @@ def inbox_items(*, unit, status: str = "", overdue: bool = False, assigned: str 
     return qs.order_by("-received_at", "-id")
 
 
-def status_counts(*, unit, now=None) -> dict:
-    """How many items of the unit are in each state, and how many are overdue: one query."""
+def status_counts(*, unit, now=None, **narrow) -> dict:
+    """How many items of the unit (within ``narrow``) are in each state, and how many are
+    overdue: one query."""
     now = now or timezone.now()
-    counts = Feedback.objects.filter(unit=unit).aggregate(
+    counts = narrowed(Feedback.objects.filter(unit=unit), **narrow).aggregate(
         total=Count("id"),
         overdue=Count("id", filter=Q(status__in=Feedback.OPEN_STATUSES, due_at__lt=now)),
         **{status: Count("id", filter=Q(status=status)) for status in S.values},

@@ -4,11 +4,12 @@ sets ``Feedback.status``."""
 import datetime
 import uuid
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workdays
+from core.sequences import next_daily_number
 from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent, FeedbackNote, FeedbackSequence
 from feedback.uploads import CheckedUpload
 
@@ -33,16 +34,7 @@ class ConversionError(Exception):
 
 
 def _next_number(*, unit, day: datetime.date) -> int:
-    """The next number of ``unit`` on ``day``: one atomic upsert, so two parents who
-    send at the same second get different codes."""
-    table = FeedbackSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (unit_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name is ours
-            f"ON CONFLICT (unit_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [unit.pk, day],
-        )
-        return cursor.fetchone()[0]
+    return next_daily_number(FeedbackSequence, unit=unit, day=day)
 
 
 def feedback_code(*, unit, day: datetime.date, number: int) -> str:

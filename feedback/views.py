@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from core import access
 from core.models import Unit
 from feedback import selectors, services
-from feedback.forms import AnswerForm, AssignForm, ComplaintForm, FeedbackForm, NoteForm, PublishForm
+from feedback.forms import AnswerForm, AssignForm, ComplaintForm, FeedbackForm, InboxFilterForm, NoteForm, PublishForm
 from feedback.models import Feedback, FeedbackAttachment
 from feedback.spam import allow_send, client_address
 
@@ -112,11 +112,17 @@ def inbox(request):
     overdue = request.GET.get("overdue") == "1"
     assigned = request.GET.get("assigned", "")
     now = timezone.now()
-    items = selectors.inbox_items(unit=unit, status=status, overdue=overdue, assigned=assigned, user=request.user, now=now)
+    # Received between two dates, answered, by the deadline...: the KPI dashboard's links.
+    filter_form = InboxFilterForm(request.GET)
+    narrow = filter_form.narrow()
+    items = selectors.inbox_items(unit=unit, status=status, overdue=overdue, assigned=assigned, user=request.user, now=now,
+                                  **narrow)
     page = Paginator(items, 25).get_page(request.GET.get("page"))
-    counts = selectors.status_counts(unit=unit, now=now)
+    counts = selectors.status_counts(unit=unit, now=now, **narrow)
     return render(request, "feedback/inbox.html", {
         "unit": unit, "page": page, "counts": counts, "now": now, "status": status, "overdue": overdue,
+        "filter_form": filter_form,
+        "kept": [(name, request.GET[name]) for name in ("unit", "status", "overdue", "assigned") if request.GET.get(name)],
         "assigned": assigned, "statuses": [(value, label, counts[value]) for value, label in Feedback.Status.choices],
         "can_write": access.can_write(request.user, unit),
     })

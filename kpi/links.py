@@ -1,10 +1,17 @@
 """Links from every number of the dashboard to the records behind it.
 
-The dossier register (dossiers app, django-filter) is asked with these query
-parameters: ``unit`` (slug), ``field`` (field key), ``status``, ``overdue=1``,
-``apology=none``, ``completed_from`` / ``completed_to`` (YYYY-MM-DD, included) and
-``timeliness`` (repeatable: early, on_time, late). Feedback: ``unit``, ``status``,
-``received_from`` / ``received_to``; surveys: ``unit``, ``area``, ``from`` / ``to``."""
+The dossier register (``dossiers.filters.RegisterFilter``) is asked with these query
+parameters: ``unit`` (slug), ``field`` (field key), ``overdue=1``, ``late=1`` (late or
+overdue), ``apology`` (none | any | timely | late), ``completed_from`` /
+``completed_to``, ``due_from`` / ``due_to``, ``period_from`` / ``period_to`` (the KPI
+period rule: completed dossiers by completion date, open ones by due date) — dates
+YYYY-MM-DD, both included — and ``timeliness`` (repeatable: early, on_time, late).
+Feedback inbox: ``unit``, ``received_from`` / ``received_to``, ``answered=1``,
+``on_time=1``, ``publishable=1``, ``published=1``. Survey results: ``unit``, ``area``,
+``from`` / ``to``, ``source=dossier``, ``satisfied=1``. Each receiving page filters with
+the same Q objects the KPI selectors count with (``dossiers.selectors``,
+``feedback.selectors``, ``surveys.selectors``), and ``tests/kpi/test_drilldown.py``
+follows every link of the dashboard and counts what it lists."""
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
@@ -41,6 +48,11 @@ def completed(unit, period: Period, field=None, **extra) -> str:
     return register(unit, period, field, completed_from=period.start.isoformat(), completed_to=period.end.isoformat(), **extra)
 
 
+def late_or_overdue(unit, period: Period, **extra) -> str:
+    """Dossiers completed late in the period or open past due with their due date in it."""
+    return register(unit, period, period_from=period.start.isoformat(), period_to=period.end.isoformat(), late="1", **extra)
+
+
 def links_for(row: dict, unit, period: Period) -> dict:
     """``{"numerator": url, "denominator": url}`` for one indicator row (either may be None)."""
     key, field = row["key"], row["field"]
@@ -50,22 +62,25 @@ def links_for(row: dict, unit, period: Period) -> dict:
             "denominator": completed(unit, period, field),
         }
     if key == "late_apology_rate":
-        return {"numerator": None, "denominator": None}
+        return {
+            "numerator": late_or_overdue(unit, period, apology="any"),
+            "denominator": late_or_overdue(unit, period),
+        }
     if key in ("satisfaction_rate", "dossier_satisfaction_rate"):
         params = _base(unit) + [("from", period.start.isoformat()), ("to", period.end.isoformat())]
         if field:
             params.append(("area", field))
         if key == "dossier_satisfaction_rate":
             params.append(("source", "dossier"))
-        url = _with(_url("surveys:results", "/surveys/"), params)
-        return {"numerator": url, "denominator": url}
+        results = _url("surveys:results", "/surveys/")
+        return {"numerator": _with(results, params + [("satisfied", "1")]), "denominator": _with(results, params)}
     if key.startswith("feedback_"):
         base = _base(unit) + [("received_from", period.start.isoformat()), ("received_to", period.end.isoformat())]
         inbox = _url("feedback:inbox", "/feedback/")
         numerator = {
             "feedback_answered_rate": [("answered", "1")],
             "feedback_on_time_rate": [("answered", "1"), ("on_time", "1")],
-            "feedback_published_rate": [("status", "published")],
+            "feedback_published_rate": [("answered", "1"), ("publishable", "1"), ("published", "1")],
         }[key]
         denominator = {
             "feedback_answered_rate": [],
@@ -82,5 +97,6 @@ def late_without_apology(unit, period: Period) -> dict:
     """The two lists behind "late dossiers without an apology letter"."""
     return {
         "late": completed(unit, period, timeliness="late", apology="none"),
-        "overdue": register(unit, period, overdue="1", apology="none"),
+        "overdue": register(unit, period, overdue="1", apology="none",
+                            due_from=period.start.isoformat(), due_to=period.end.isoformat()),
     }

@@ -23,31 +23,34 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from core.models import Field, Unit
+from dossiers import selectors as dossier_sets
 from dossiers.models import Dossier
+from feedback import selectors as feedback_sets
 from feedback.models import Feedback
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS, Period
 from kpi.models import MonthlyFigure, Target
 from surveys.models import Response
 from surveys.selectors import SATISFIED, responses_in, satisfaction_by_area
 
-DONE_STATUSES = (Dossier.Status.COMPLETED, Dossier.Status.RETURNED)
-ON_TIME = (Dossier.Timeliness.EARLY, Dossier.Timeliness.ON_TIME)
+DONE_STATUSES = dossier_sets.DONE
+ON_TIME = dossier_sets.ON_TIME
 
 
 # --- the record sets of a period ---------------------------------------------------------
 
 def dossier_conditions(period: Period, now: datetime.datetime) -> dict[str, Q]:
-    """The Q objects that put a dossier in ``period``, shared with the links to the register."""
-    completed = Q(status__in=DONE_STATUSES, completed_at__gte=period.start_at, completed_at__lt=period.end_before)
-    open_due = Q(status__in=Dossier.OPEN_STATUSES, due_date__gte=period.start, due_date__lte=period.end)
+    """The Q objects that put a dossier in ``period``: built from ``dossiers.selectors``,
+    whose definitions the register's filters (the dashboard's links) use too."""
+    completed = dossier_sets.completed_between(period.start, period.end)
+    open_due = dossier_sets.open_due_between(period.start, period.end)
     late = completed & Q(timeliness=Dossier.Timeliness.LATE)
-    overdue = open_due & Q(due_at__lt=now)
+    overdue = open_due & dossier_sets.overdue_at(now)
     return {"completed": completed, "open_due": open_due, "late": late, "overdue": overdue}
 
 
 def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
     c = dossier_conditions(period, now)
-    no_apology = Q(apology__isnull=True)
+    no_apology = dossier_sets.APOLOGY["none"]
     return {
         "completed": Count("id", filter=c["completed"]),
         "on_time": Count("id", filter=c["completed"] & Q(timeliness__in=ON_TIME)),
@@ -64,18 +67,17 @@ def _dossiers(units, period: Period, now):
 
 
 def _feedback_counts() -> dict:
-    answered = Q(answered_at__isnull=False)
     return {
         "fb_received": Count("id"),
-        "fb_answered": Count("id", filter=answered),
-        "fb_answered_on_time": Count("id", filter=answered & Q(answered_at__lte=F("due_at"))),
-        "fb_publishable": Count("id", filter=answered & Q(publishable=True)),
-        "fb_published": Count("id", filter=answered & Q(publishable=True, published_at__isnull=False)),
+        "fb_answered": Count("id", filter=feedback_sets.ANSWERED),
+        "fb_answered_on_time": Count("id", filter=feedback_sets.ANSWERED_ON_TIME),
+        "fb_publishable": Count("id", filter=feedback_sets.PUBLISHABLE),
+        "fb_published": Count("id", filter=feedback_sets.PUBLISHED),
     }
 
 
 def _feedback(units, period: Period):
-    return Feedback.objects.filter(unit__in=units, received_at__gte=period.start_at, received_at__lt=period.end_before)
+    return Feedback.objects.filter(feedback_sets.received_between(period.start, period.end), unit__in=units)
 
 
 def _monthly(units, period: Period):

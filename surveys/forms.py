@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from surveys.guard import HONEYPOT_FIELD
-from surveys.models import COMMENT_MAX_LENGTH, CORE_KEYS, Question
+from surveys.models import COMMENT_MAX_LENGTH, CORE_KEYS, Question, Response
 
 RATING_CHOICES = [
     (1, _("Very dissatisfied")),
@@ -86,3 +86,35 @@ class QuestionAddForm(forms.Form):
         while key in taken or key in CORE_KEYS:
             key, n = f"u-{base}-{n}", n + 1
         return key
+
+
+class ResultsSliceForm(forms.Form):
+    """The slice of responses the results page shows, as the KPI dashboard links to it:
+    ``from`` / ``to`` (YYYY-MM-DD, both included), ``area`` (field key), ``source``
+    (dossier | open) and ``satisfied=1``. Every field may be left out."""
+
+    area = forms.SlugField(required=False)
+    source = forms.ChoiceField(required=False, choices=[("", "")] + list(Response.Source.choices))
+    satisfied = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: declared here rather than as a class attribute.
+        self.fields["from"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+        self.fields["to"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The end of the period must not be before its start."))
+        return data
+
+    @property
+    def is_sliced(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.get(k) for k in ("from", "to", "area", "source", "satisfied"))
+
+    def narrow(self) -> dict:
+        """Keyword arguments for ``surveys.selectors``."""
+        data = self.cleaned_data
+        return {"area": data.get("area") or None, "source": data.get("source") or None, "satisfied": bool(data.get("satisfied"))}

@@ -22,18 +22,24 @@ def rate(satisfied: int, responses: int) -> Decimal | None:
     return (Decimal(satisfied) * 100 / Decimal(responses)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def responses_in(*, units, start: datetime.datetime, end: datetime.datetime, source: str | None = None):
-    """Responses of ``units`` submitted in [start, end)."""
+def responses_in(*, units, start: datetime.datetime, end: datetime.datetime, source: str | None = None,
+                 area: str | None = None, satisfied: bool = False):
+    """Responses of ``units`` submitted in [start, end), optionally of one ``source``
+    (dossier | open), one area (field key) or the satisfied ones only."""
     qs = Response.objects.filter(unit__in=units, submitted_at__gte=start, submitted_at__lt=end)
     if source:
         qs = qs.filter(source=source)
+    if area:
+        qs = qs.filter(area__key=area)
+    if satisfied:
+        qs = qs.filter(SATISFIED)
     return qs
 
 
-def satisfaction_by_area(*, units, start, end, source: str | None = None) -> list[dict]:
+def satisfaction_by_area(*, units, start, end, source: str | None = None, **narrow) -> list[dict]:
     """One query: ``[{"area_key": key, "responses": n, "satisfied": n}]`` per service area."""
     return list(
-        responses_in(units=units, start=start, end=end, source=source)
+        responses_in(units=units, start=start, end=end, source=source, **narrow)
         .values(area_key=F("area__key"))
         .annotate(responses=Count("id"), satisfied=Count("id", filter=SATISFIED))
         .order_by("area_key")
@@ -41,9 +47,10 @@ def satisfaction_by_area(*, units, start, end, source: str | None = None) -> lis
     )
 
 
-def satisfaction_summary(*, units, start, end) -> dict:
-    """One query: responses and satisfied overall and per source, with rates."""
-    qs = responses_in(units=units, start=start, end=end)
+def satisfaction_summary(*, units, start, end, **narrow) -> dict:
+    """One query: responses and satisfied overall and per source, with rates.
+    ``narrow``: ``source``, ``area``, ``satisfied`` as in ``responses_in``."""
+    qs = responses_in(units=units, start=start, end=end, **narrow)
     row = qs.aggregate(
         responses=Count("id"),
         satisfied=Count("id", filter=SATISFIED),
@@ -58,12 +65,13 @@ def satisfaction_summary(*, units, start, end) -> dict:
     return row
 
 
-def area_rows(*, units, start, end) -> list[dict]:
-    """Every survey area (also those nobody answered yet) with its counts and rate:
-    two queries (areas, counts)."""
-    counts = {r["area_key"]: r for r in satisfaction_by_area(units=units, start=start, end=end)}
+def area_rows(*, units, start, end, **narrow) -> list[dict]:
+    """Every survey area (also those nobody answered yet), and any other field that
+    dossier surveys were answered in, with its counts and rate: two queries."""
+    counts = {r["area_key"]: r for r in satisfaction_by_area(units=units, start=start, end=end, **narrow)}
     rows = []
-    for area in survey_areas():
+    areas = Field.objects.filter(Q(is_survey_area=True) | Q(key__in=list(counts))).order_by("-is_survey_area", "position", "key")
+    for area in areas:
         c = counts.get(area.key, {"responses": 0, "satisfied": 0})
         rows.append({
             "area": area, "area_key": area.key, "responses": c["responses"], "satisfied": c["satisfied"],
@@ -72,7 +80,7 @@ def area_rows(*, units, start, end) -> list[dict]:
     return rows
 
 
-def factor_averages(*, units, start, end) -> list[dict]:
+def factor_averages(*, units, start, end, **narrow) -> list[dict]:
     """One query: ``[{"key", "average", "answers"}]`` for the five factors and overall.
     A factor left blank does not count in its average."""
     keys = (*FACTORS, "overall")
@@ -80,7 +88,7 @@ def factor_averages(*, units, start, end) -> list[dict]:
     for key in keys:
         aggregates[f"{key}_avg"] = Avg(key)
         aggregates[f"{key}_n"] = Count(key)
-    row = responses_in(units=units, start=start, end=end).aggregate(**aggregates)
+    row = responses_in(units=units, start=start, end=end, **narrow).aggregate(**aggregates)
     labels = {f.name: f.verbose_name for f in Response._meta.fields}
     return [
         {
@@ -93,13 +101,13 @@ def factor_averages(*, units, start, end) -> list[dict]:
     ]
 
 
-def monthly_trend(*, units, start, end) -> list[dict]:
+def monthly_trend(*, units, start, end, **narrow) -> list[dict]:
     """One query: one row per calendar month (local time) of [start, end), months with
     no response included: ``{"month": date, "responses", "satisfied", "rate", "average"}``."""
     tz = timezone.get_current_timezone()
     found = {
         r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"]: r
-        for r in responses_in(units=units, start=start, end=end)
+        for r in responses_in(units=units, start=start, end=end, **narrow)
         .annotate(month=TruncMonth("submitted_at", tzinfo=tz))
         .values("month")
         .annotate(responses=Count("id"), satisfied=Count("id", filter=SATISFIED), average=Avg("overall"))
@@ -119,9 +127,9 @@ def monthly_trend(*, units, start, end) -> list[dict]:
     return rows
 
 
-def comments(*, units, start, end, state: str = "open"):
+def comments(*, units, start, end, state: str = "open", **narrow):
     """Responses with a comment, newest first; ``state`` open | handled | all."""
-    qs = responses_in(units=units, start=start, end=end).exclude(comment="").select_related("area", "comment_handled_by")
+    qs = responses_in(units=units, start=start, end=end, **narrow).exclude(comment="").select_related("area", "comment_handled_by")
     if state == "open":
         qs = qs.filter(comment_handled_at__isnull=True)
     elif state == "handled":

@@ -19,7 +19,7 @@ from core import access
 from core.models import Field, Unit
 from dossiers.models import Dossier
 from surveys import guard, links, selectors, services
-from surveys.forms import QuestionAddForm, SurveyForm
+from surveys.forms import QuestionAddForm, ResultsSliceForm, SurveyForm
 from surveys.models import CORE_KEYS, Response
 
 # --- public survey pages -------------------------------------------------------------
@@ -125,29 +125,51 @@ def _year_bounds(year: int):
     return start, datetime.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 @login_required
 def results(request):
-    """Satisfaction per area and overall, average per factor, month by month, comments."""
+    """Satisfaction per area and overall, average per factor, month by month, comments —
+    for a year, or for the slice a KPI link asks for (``from``/``to``, ``area``,
+    ``source``, ``satisfied``): the same responses the KPI selectors count."""
     unit = _unit_for(request)
     this_year = timezone.localdate().year
     try:
         year = int(request.GET.get("year", this_year))
     except ValueError:
         year = this_year
+    slice_form = ResultsSliceForm(request.GET)
+    sliced = slice_form.is_sliced
+    narrow = slice_form.narrow() if sliced else {}
+    if sliced and slice_form.cleaned_data.get("from"):
+        year = slice_form.cleaned_data["from"].year
     year = min(max(year, 2000), this_year + 1)
     start, end = _year_bounds(year)
+    if sliced:
+        data = slice_form.cleaned_data
+        first, last = data.get("from"), data.get("to")
+        if first or last:  # a missing end is the end (or start) of the other's year
+            first = first or datetime.date(last.year, 1, 1)
+            last = last or datetime.date(first.year, 12, 31)
+            start, end = _local_midnight(first), _local_midnight(last + datetime.timedelta(days=1))
+    elif slice_form.errors:
+        messages.error(request, _("The filter was not valid; the whole year is shown."))
     units = [unit]
     state = request.GET.get("comments", "open")
     if state not in ("open", "handled", "all"):
         state = "open"
-    trend = selectors.monthly_trend(units=units, start=start, end=end)
-    comments = Paginator(selectors.comments(units=units, start=start, end=end, state=state), 20)
+    trend = selectors.monthly_trend(units=units, start=start, end=end, **narrow)
+    comments = Paginator(selectors.comments(units=units, start=start, end=end, state=state, **narrow), 20)
+    area = Field.objects.filter(key=narrow["area"]).first() if narrow.get("area") else None
     return render(request, "surveys/results.html", {
         "unit": unit, "year": year, "years": range(this_year, this_year - 5, -1), "state": state,
         "units": access.readable_units(request.user) if not request.user.unit_id else None,
-        "summary": selectors.satisfaction_summary(units=units, start=start, end=end),
-        "areas": selectors.area_rows(units=units, start=start, end=end),
-        "factors": selectors.factor_averages(units=units, start=start, end=end),
+        "sliced": sliced, "slice": {**narrow, "area": area, "start": start.date(), "end": (end - datetime.timedelta(days=1)).date()},
+        "summary": selectors.satisfaction_summary(units=units, start=start, end=end, **narrow),
+        "areas": selectors.area_rows(units=units, start=start, end=end, **narrow),
+        "factors": selectors.factor_averages(units=units, start=start, end=end, **narrow),
         "trend": trend,
         "trend_data": {
             "labels": [f"{r['month']:%m/%Y}" for r in trend],

@@ -43,3 +43,17 @@ def test_every_marked_string_is_translated(tmp_path):
     for po_path in tmp_path.glob("**/locale/vi/LC_MESSAGES/django.po"):
         missing += [e.msgid for e in polib.pofile(str(po_path)).untranslated_entries()]
     assert not missing, f"untranslated (run `make messages` and translate): {missing[:15]}"
+
+
+def test_catalogues_agree_on_shared_strings():
+    """Django shows the first catalogue's translation of a msgid (LOCALE_PATHS, then
+    apps in order); a different one elsewhere would never appear. Use a context."""
+    seen = {}
+    clashes = []
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)).translated_entries():
+            key = (entry.msgctxt, entry.msgid)
+            if key in seen and seen[key] != entry.msgstr:
+                clashes.append((entry.msgid, seen[key], entry.msgstr))
+            seen.setdefault(key, entry.msgstr)
+    assert not clashes, f"same string, different Vietnamese (scripts/po_unify.py or a context): {clashes[:10]}"
