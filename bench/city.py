@@ -145,10 +145,6 @@ SELECT d.id, d.unit_id, d.due_at - interval '2 days', d.due_at - interval '2 day
        d.due_date + 5, d.due_at + interval '5 days', abs(hashint4((d.id::int)::int)::bigint) %% 10 < 8, u.principal_id
 FROM dossiers_dossier d JOIN bench_u u ON u.id = d.unit_id
 WHERE d.timeliness = 'late' AND abs(hashint4((d.id::int + 3)::int)::bigint) %% 10 < 7"""),
-    ("questionnaire", """
-INSERT INTO surveys_questionnaire (unit_id, version, title, is_active, created_at)
-SELECT NULL, 9999, 'Bench SIPAS', true, now()
-WHERE NOT EXISTS (SELECT 1 FROM surveys_questionnaire WHERE unit_id IS NULL AND version = 9999)"""),
     ("survey responses", """
 INSERT INTO surveys_response (unit_id, questionnaire_id, source, area_id, access, procedure, staff, result,
                               feedback_handling, overall, comment, answers, submitted_at)
@@ -162,7 +158,7 @@ CROSS JOIN LATERAL (SELECT abs(hashint4((g + 11)::int)::bigint) %% 100 AS h) r
 JOIN bench_u u ON u.i = g %% %(units)s
 JOIN (SELECT id, (row_number() OVER (ORDER BY position, id) - 1)::int AS k, count(*) OVER () AS n
       FROM core_field WHERE is_survey_area) a ON a.k = (g / %(units)s) %% a.n
-CROSS JOIN (SELECT id FROM surveys_questionnaire WHERE unit_id IS NULL AND version = 9999) q"""),
+CROSS JOIN (SELECT id FROM surveys_questionnaire WHERE unit_id IS NULL ORDER BY version LIMIT 1) q"""),
     ("feedback", """
 INSERT INTO feedback_feedback (unit_id, code, kind, subject, content, name, phone, email, consent_publish, publishable,
     status, received_at, due_date, due_at, assigned_to_id, answer, answered_at, answered_by_id, public_subject,

@@ -91,7 +91,7 @@ def main():
     parser = argparse.ArgumentParser(description="Run every benchmark of bench/ and print one table.")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the city to generate")
     parser.add_argument("--only", nargs="*", help="benchmark modules to run (default: all)")
-    parser.add_argument("--skip-city", action="store_true", help="do not (re)generate the city")
+    parser.add_argument("--skip-city", action="store_true", help="do not check the city (migrate, generate if missing)")
     args = parser.parse_args()
     db_url = bench_db_url()
     if not db_url.startswith(("postgres://", "postgresql://")):
