@@ -31,3 +31,22 @@ check: venv
 
 clean:
 	rm -rf var/cache var/broker var/test-media var/test-artifacts
+
+## Back up the database (pg_dump) and MEDIA_ROOT into var/backups/<timestamp>/ (PostgreSQL only).
+backup:
+	./scripts/backup.sh
+
+## Restore a backup (latest under var/backups, or BACKUP=var/backups/<timestamp>); YES=1 skips the question.
+restore:
+	./scripts/restore.sh $(if $(YES),--yes) $(BACKUP)
+
+## City-scale benchmarks (synthetic data in BENCH_DATABASE_URL, default .../cchc_bench): one table.
+bench: venv
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## Load test: gunicorn on 127.0.0.1 and wrk at rising concurrency, each page beside a trivial view.
+load: venv
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
+.PHONY: backup restore bench load

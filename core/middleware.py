@@ -1,6 +1,6 @@
 import unicodedata
 
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 
 
 def _normalised(query: QueryDict) -> QueryDict:
@@ -20,6 +20,9 @@ class NFCInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path:
+            # No URL names a NUL byte, and PostgreSQL refuses one in a query (a 500).
+            raise Http404
         if request.GET:
             request.GET = _normalised(request.GET)
         if request.method == "POST" and request.content_type in (

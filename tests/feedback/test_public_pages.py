@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from feedback.models import Feedback
 from feedback.services import feedback_add_note, feedback_transition
-from tests.factories import StaffFactory, UnitFactory, answered_feedback, published_feedback, send_feedback
+from tests.factories import StaffFactory, UnitFactory, answered_feedback, published_feedback
 
 HOSTILE_SUBJECT = '<script>alert("x")</script><b>Giờ đón trẻ</b>'
 HOSTILE_CONTENT = '<img src=x onerror=alert(1)> <a href="javascript:alert(2)">bấm</a> & "trích dẫn"'

@@ -72,4 +72,4 @@ class Command(BaseCommand):
                 summary = import_string(path)(unit=unit, users=users, today=today)
             if summary:
                 self.stdout.write(summary)
-        self.stdout.write(self.style.SUCCESS(f"Demo ready. Password of every demo user: $DEMO_PASSWORD"))
+        self.stdout.write(self.style.SUCCESS("Demo ready. Password of every demo user: $DEMO_PASSWORD"))

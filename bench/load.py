@@ -1,0 +1,125 @@
+"""`make load`: gunicorn (bench settings, the city database) on 127.0.0.1 and wrk on
+the same machine, at rising concurrency: throughput, median and p95 latency and
+errors of each page, beside the trivial Django view served by the same gunicorn.
+
+Bounded: each step lasts --duration seconds (default 5), only 127.0.0.1 is targeted."""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+from bench.city import BENCH_PASSWORD
+from bench.common import ROOT, bench_db_url
+from bench.server import gunicorn, signed_in
+
+SCRIPT = Path(__file__).with_name("wrk_report.lua")
+
+
+def wrk(url: str, *, connections: int, duration: int, cookie: str = "", post: tuple[str, str] | None = None) -> dict:
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError("load tests target this machine only")
+    cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
+           "-s", str(SCRIPT)]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    cmd.append(url)
+    if post:
+        cmd += ["--", "POST", post[0], post[1]]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
+    line = next((li for li in done.stdout.splitlines() if li.startswith("WRK-JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk failed: {done.stdout}\n{done.stderr}")
+    data = json.loads(line[len("WRK-JSON "):])
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    data["errors"] = data["connect"] + data["read"] + data["write"] + data["timeout"] + (
+        int(non_2xx.group(1)) if non_2xx else 0)
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+def targets(base: str, db_url: str) -> list[dict]:
+    """The pages under load; those of apps not merged yet are skipped when they 404."""
+    found = [{"name": "unit public page", "path": "/u/bench-0001/", "public": True}]
+    code, secret = _latest_code(db_url)
+    candidates = [
+        {"name": "tracking page (QR link)", "path": f"/track/{code}/?s={secret}", "public": True},
+        {"name": "survey submission (POST)", "path": "/u/bench-0001/survey/cham-soc-giao-duc/", "public": True,
+         "post": {"access": 5, "procedure": 4, "staff": 5, "result": 4, "feedback_handling": 4, "overall": 5,
+                  "comment": "Rất hài lòng"}},
+        {"name": "principal's dashboard", "path": "/kpi/", "who": "principal-bench-0001"},
+    ]
+    for target in candidates:
+        session = signed_in(base, target["who"], BENCH_PASSWORD) if target.get("who") else requests.Session()
+        probe = session.get(base + target["path"], timeout=60)
+        if probe.status_code == 404:
+            print(f"  (skipped {target['name']}: {target['path']} is not there yet)", file=sys.stderr)
+            continue
+        target["cookie"] = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+        if target.get("post"):
+            token = session.cookies.get("csrftoken") or re.search(
+                r'name="csrfmiddlewaretoken" value="([^"]+)"', probe.text).group(1)
+            started = re.search(r'name="started" value="([^"]+)"', probe.text)
+            body = {**target["post"], "website": "", **({"started": started.group(1)} if started else {})}
+            target["post_args"] = (urlencode(body), token)
+        found.append(target)
+    return found
+
+
+def _latest_code(db_url: str) -> tuple[str, str]:
+    from bench.pages import tracking_code
+
+    return tracking_code(db_url)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default="1,8,32", help="concurrent connections, rising")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per step (bounded)")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers")
+    parser.add_argument("--skip-city", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("make load needs wrk: apt-get install -y wrk")
+    db_url = bench_db_url()
+    if not args.skip_city:
+        from bench.city import generate
+
+        generate(db_url)
+    levels = [int(x) for x in args.levels.split(",")]
+    rows = []
+    with gunicorn(db_url, workers=args.workers) as base:
+        pages = [{"name": "trivial Django view (reference)", "path": "/bench/trivial/"}] + targets(base, db_url)
+        time.sleep(2.5)  # the survey's signed start time must be older than a person's fastest tap
+        for level in levels:
+            trivial = None
+            for page in pages:
+                result = wrk(base + page["path"], connections=level, duration=args.duration,
+                             cookie=page.get("cookie", ""), post=page.get("post_args"))
+                trivial = trivial or result["rps"]
+                rows.append({"page": page["name"], "c": level, **result, "ratio": result["rps"] / trivial,
+                             "public": page.get("public", False)})
+                print(f"  c={level:<3} {page['name']:<34} {result['rps']:8.0f} req/s", file=sys.stderr)
+    lines = [f"gunicorn {args.workers} sync workers; wrk on the same machine; {args.duration} s per step",
+             "", "| page | connections | req/s | median | p95 | errors | throughput vs trivial | goal |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        goal = "no errors, ≥ 0.50×" if r["public"] else "no errors"
+        lines.append(f"| {r['page']} | {r['c']} | {r['rps']:,.0f} | {r['p50_us'] / 1000:.1f} ms | "
+                     f"{r['p95_us'] / 1000:.1f} ms | {r['errors']} | {r['ratio']:.2f}× | {goal} |")
+    out = "\n".join(lines)
+    print(out)
+    target = ROOT / "var" / "bench" / "load.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(out + "\n")
+
+
+if __name__ == "__main__":
+    main()

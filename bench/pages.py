@@ -1,0 +1,73 @@
+"""Single-request latency of the pages people open, beside the trivial Django view
+served by the same gunicorn (median of sequential requests, warm)."""
+import statistics
+import time
+
+import requests
+
+from bench.city import BENCH_PASSWORD
+from bench.common import row
+from bench.server import gunicorn, signed_in
+
+REQUESTS = 30
+# (name, path, who) — who: None for anonymous, else a bench username pattern.
+PAGES = [
+    ("health check /healthz", "/healthz", None),
+    ("unit public page /u/<slug>/", "/u/bench-0001/", None),
+    ("staff home /", "/", "staff-bench-0001"),
+    ("API units list (office of 50 units)", "/api/v1/units/", "office-bench-office-1"),
+]
+# Pages of the other apps, measured once they exist (after the merge).
+LATER = [
+    ("tracking page /track/<code>/?s=", "/track/{code}/?s={secret}", None),
+    ("open survey form", "/u/bench-0001/survey/cham-soc-giao-duc/", None),
+    ("feedback form", "/feedback/new/?unit=bench-0001", None),
+    ("principal's dashboard /kpi/", "/kpi/", "principal-bench-0001"),
+    ("office's dashboard (50 units side by side)", "/kpi/", "office-bench-office-1"),
+    ("dossier worklist", "/dossiers/", "staff-bench-0001"),
+    ("API dossiers of a unit", "/api/v1/dossiers/?unit=bench-0001", "staff-bench-0001"),
+    ("API KPI of an office (50 units)", "/api/v1/kpi/?from=2026-01-01&to=2026-06-30", "office-bench-office-1"),
+]
+
+
+def median_ms(session, url: str, n: int = REQUESTS) -> tuple[float, int]:
+    session.get(url, timeout=120)  # warm
+    samples, status = [], 200
+    for _ in range(n):
+        start = time.perf_counter()
+        resp = session.get(url, timeout=120)
+        samples.append((time.perf_counter() - start) * 1000)
+        status = resp.status_code if resp.status_code != 200 else status
+    return statistics.median(samples), status
+
+
+def tracking_code(db_url) -> tuple[str, str]:
+    """The code and tracking secret of the latest dossier of unit bench-0001 (its QR link)."""
+    import psycopg2
+
+    with psycopg2.connect(db_url.replace("postgres://", "postgresql://", 1)) as conn, conn.cursor() as cur:
+        cur.execute("SELECT code, tracking_secret FROM dossiers_dossier WHERE code LIKE '000.00.0001.B29-%' "
+                    "ORDER BY id DESC LIMIT 1")
+        found = cur.fetchone()
+    return found if found else ("none", "none")
+
+
+def run(db_url: str) -> list[dict]:
+    rows = []
+    with gunicorn(db_url, workers=2) as base:
+        anonymous = requests.Session()
+        trivial, _ = median_ms(anonymous, base + "/bench/trivial/", 50)
+        rows.append(row("trivial Django view (reference)", trivial, "ms", "-", None, "-"))
+        sessions = {None: anonymous}
+        code, secret = tracking_code(db_url)
+        for name, path, who, later in [(*p, False) for p in PAGES] + [(*p, True) for p in LATER]:
+            path = path.format(code=code, secret=secret)
+            if who not in sessions:
+                sessions[who] = signed_in(base, who, BENCH_PASSWORD)
+            probe = sessions[who].get(base + path, timeout=120, allow_redirects=False)
+            if probe.status_code == 404 and later:
+                continue  # that app's page is not there yet
+            figure, status = median_ms(sessions[who], base + path)
+            label = name if status == 200 else f"{name} [HTTP {status}]"
+            rows.append(row(label, figure, "ms", "trivial view", trivial, "< 300 ms"))
+    return rows

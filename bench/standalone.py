@@ -1,0 +1,80 @@
+"""The benchmark scripts of the dossiers, feedback and KPI apps (bench/deadlines.py,
+bench/kpi.py, bench/feedback_sweep.py) are standalone: each builds its own database
+and prints its figures. This module runs them as they are and turns their printed
+figures into rows of the one table (convention: bench/README.md)."""
+import os
+import re
+import subprocess
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.common import ROOT, row
+
+TIMEOUT = 1800
+
+
+def _sibling(db_url: str, name: str) -> str:
+    parts = urlsplit(db_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _script(name: str, *args: str, env: dict) -> str:
+    path = ROOT / "bench" / name
+    if not path.exists():
+        return ""
+    done = subprocess.run([sys.executable, str(path), *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=TIMEOUT, env={**os.environ, **env})
+    if done.returncode != 0:
+        print(f"bench/{name} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+    return done.stdout
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def deadlines(db_url: str) -> list[dict]:
+    out = _script("deadlines.py", "--repeat", "3", env={"DATABASE_URL": _sibling(db_url, "cchc_bench_dossiers")})
+    engine = re.search(r"engine sweep:\s+([\d.]+) ms", out)
+    hand = re.search(r"hand SQL:\s+([\d.]+) ms", out)
+    again = re.search(r"re-run right after: ([\d.]+) ms", out)
+    rows = []
+    if engine and hand:
+        rows.append(row("hand-written UPDATE marking the same rows (reference)", _num(hand.group(1)), "ms", "-", None,
+                        "-"))
+        rows.append(row("deadline engine sweep, 1M dossiers (200k open)", _num(engine.group(1)), "ms", "raw SQL",
+                        _num(hand.group(1)), "≤ 2×"))
+    if again:
+        rows.append(row("engine re-run right after (nothing to do)", _num(again.group(1)), "ms", "-", None, "< 1 s"))
+    return rows
+
+
+def kpi(db_url: str) -> list[dict]:
+    out = _script("kpi.py", env={"BENCH_DATABASE_URL": _sibling(db_url, "cchc_bench_kpi")})
+    rows = []
+    for label, selector, hand in re.findall(r"^\s+(.+?)\s+selector\s+([\d.]+) ms\s+hand SQL\s+([\d.]+) ms", out, re.M):
+        rows.append(row(f"KPI dashboard selector, {label}", _num(selector), "ms", "raw SQL", _num(hand), "≤ 3×"))
+    for count, portal, bare, peak in re.findall(
+            r"([\d,]+) register rows: portal\s+([\d,]+) rows/s\s+bare openpyxl\s+([\d,]+) rows/s.*?"
+            r"peak Python memory of the export\s+([\d.]+) MiB", out):
+        # Throughput: the ratio is the portal's time per row over bare openpyxl's.
+        time_per_row, bare_per_row = 1000 / _num(portal), 1000 / _num(bare)
+        rows.append(row(f"Excel report, {count} register rows", time_per_row, "ms/1k rows", "bare openpyxl",
+                        bare_per_row, "≤ 3×"))
+        rows.append(row(f"Excel report, {count} rows: peak Python memory", _num(peak), "MiB", "-", None, "< 200 MiB"))
+    return rows
+
+
+def feedback(db_url: str) -> list[dict]:
+    out = _script("feedback_sweep.py", "20000", env={"DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "bench.settings"})
+    runs = re.findall(r"sweep run (\d+): ([\d.]+)s", out)
+    rows = []
+    if runs:
+        rows.append(row("feedback sweep, 20k open items", _num(runs[0][1]) * 1000, "ms", "-", None, "< 2 s"))
+    if len(runs) > 1:
+        rows.append(row("feedback sweep re-run (nothing to do)", _num(runs[1][1]) * 1000, "ms", "-", None, "< 1 s"))
+    return rows
+
+
+def run(db_url: str) -> list[dict]:
+    return deadlines(db_url) + kpi(db_url) + feedback(db_url)
