@@ -2,9 +2,10 @@
 
     DATABASE_URL=... .venv/bin/python bench/feedback_sweep.py [N]
 
-Creates a throw-away unit with N open feedback items (half overdue, some due tomorrow),
-runs the sweep twice (the second run must find nothing), prints the figures, and
-removes everything it created."""
+Creates a throw-away unit with a principal and a staff member, and N open feedback items
+(half overdue, half due tomorrow; every other one assigned to the staff member, so each
+item has one or two people to tell), runs the sweep twice (the second run must find
+nothing), prints the figures, and removes everything it created."""
 import datetime
 import os
 import sys
@@ -20,7 +21,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from core.models import Office, Unit  # noqa: E402
+from core.models import Office, Unit, User  # noqa: E402
 from feedback.deadlines import sweep  # noqa: E402
 from feedback.models import Feedback  # noqa: E402
 
@@ -28,6 +29,8 @@ from feedback.models import Feedback  # noqa: E402
 def main(n: int):
     office, _ = Office.objects.get_or_create(code="bench-office", defaults={"name": "Bench"})
     unit = Unit.objects.create(office=office, slug="bench-feedback", code="BENCH.FB", name="Bench")
+    principal = User.objects.create(username="bench-fb-principal", role=User.Role.PRINCIPAL, unit=unit)
+    staff = User.objects.create(username="bench-fb-staff", role=User.Role.STAFF, unit=unit)
     try:
         now = timezone.now()
         rows = []
@@ -35,7 +38,7 @@ def main(n: int):
             due = now + datetime.timedelta(hours=(-48 if i % 2 else 20))
             rows.append(Feedback(
                 unit=unit, code=f"BENCH.FB-{i:07d}", kind="gop-y", subject="s", content="c", received_at=now,
-                due_date=timezone.localdate(due), due_at=due,
+                due_date=timezone.localdate(due), due_at=due, assigned_to=staff if i % 4 < 2 else None,
             ))
         t = time.perf_counter()
         Feedback.objects.bulk_create(rows, batch_size=2000)
@@ -50,6 +53,7 @@ def main(n: int):
         from core.models import Notification
 
         Notification.objects.filter(unit=unit).delete()
+        User.objects.filter(pk__in=[principal.pk, staff.pk]).delete()
         unit.delete()
 
 
