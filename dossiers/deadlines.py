@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from core import workdays
 from core.notify import schedule_delivery
+from core.sqltext import concat
 
 CLOCK_RUNNING = ("received", "processing")
 OPEN = ("received", "processing", "awaiting_supplement")
@@ -38,21 +39,25 @@ def _texts() -> dict:
         }
 
 
-def _sql_text(template: str) -> str:
-    """A gettext template with %(code)s/%(date)s/%(name)s turned into SQL concatenation."""
-    parts = template.replace("'", "''")
-    for key, column in (("code", "d.code"), ("date", "d.date_text"), ("name", "d.applicant_name")):
-        parts = parts.replace(f"%({key})s", f"' || {column} || '")
-    return f"'{parts}'"
+# The placeholders of _texts(), as columns of the rows a notice is built from.
+TEXT_COLUMNS = {"code": "d.code", "date": "d.date_text", "name": "d.applicant_name"}
+
+
+def _sql_text(template: str, *, name: str) -> tuple[str, dict]:
+    """A gettext template as SQL: its text goes in as query parameters (never spliced
+    into the SQL, so a translation may hold quotes or ``%``), placeholders as columns."""
+    return concat(template, TEXT_COLUMNS, name=name)
 
 
 def sweep(now: datetime.datetime) -> dict:
     today = timezone.localdate(now)
     warn_until = workdays.add_working_days(today, 1)  # due by the next working day
+    # As the database stores it (SQLite: UTC text), so that raw comparisons are right.
+    now = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic():
         counts = {
             "dossiers_overdue": _mark_overdue(now),
-            "dossiers_warned": _warn(now, warn_until),
+            "dossiers_warned": _warn(now, today, warn_until),
             "promises_overdue": _promise_overdue(now),
         }
     if counts["dossiers_warned"] or counts["promises_overdue"]:
@@ -110,28 +115,32 @@ def _mark_overdue(now) -> int:
     return len(rows)
 
 
-def _notices_sql(kind: str, title: str, body: str, source: str) -> str:
-    """INSERT of one notice per (assigned staff | principal of the unit) for each row of
-    ``source`` (columns id, unit_id, assigned_to_id, code, applicant_name, date_text)."""
+def _notices_sql(title: str, body: str, source: str) -> str:
+    """INSERT of one notice of kind ``%(kind)s`` per (assigned staff | principal of the
+    unit) for each row of ``source`` (columns id, unit_id, assigned_to_id, code,
+    applicant_name, date_text); ``title`` and ``body`` come from _sql_text()."""
     return f"""
         INSERT INTO core_notification {NOTICE_COLUMNS}
-        SELECT u.id, d.unit_id, '{kind}', 'dossier:' || d.id, substr({title}, 1, 255), {body},
+        SELECT u.id, d.unit_id, %(kind)s, 'dossier:' || d.id, substr({title}, 1, 255), {body},
                '/dossiers/' || d.code || '/', %(now)s
         FROM {source} d JOIN core_user u
           ON u.is_active AND (u.id = d.assigned_to_id OR (u.role = 'principal' AND u.unit_id = d.unit_id))
+        WHERE true  -- SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
         ON CONFLICT DO NOTHING
     """
 
 
-def _warn(now, warn_until: datetime.date) -> int:
+def _warn(now, today: datetime.date, warn_until: datetime.date) -> int:
     texts = _texts()
-    title, body = _sql_text(texts["warning"]), _sql_text(texts["warning_body"])
+    (title, title_params), (body, body_params) = (
+        _sql_text(texts["warning"], name="title"), _sql_text(texts["warning_body"], name="body"))
     condition = """
         status IN ('received', 'processing', 'awaiting_supplement') AND warned_at IS NULL
         AND status <> 'awaiting_supplement' AND due_date BETWEEN %(today)s AND %(until)s AND due_at >= %(now)s
         AND NOT EXISTS (SELECT 1 FROM dossiers_apology a WHERE a.dossier_id = dossiers_dossier.id)
     """
-    params = {"now": now, "today": timezone.localdate(now), "until": warn_until}
+    params = {"now": now, "today": today, "until": warn_until,
+              "kind": "dossier_apology_warning", **title_params, **body_params}
     if connection.vendor == "postgresql":
         return _run(
             f"""
@@ -143,27 +152,26 @@ def _warn(now, warn_until: datetime.date) -> int:
                 INSERT INTO dossiers_dossierevent {EVENT_COLUMNS}
                 SELECT id, unit_id, 'apology_warning', status, status, %(now)s, %(now)s, '' FROM marked
                 ON CONFLICT DO NOTHING RETURNING 1
-            ), notices AS ({_notices_sql('dossier_apology_warning', title, body, 'marked')} RETURNING 1)
+            ), notices AS ({_notices_sql(title, body, 'marked')} RETURNING 1)
             SELECT count(*) FROM marked
             """,
             params,
         )
     return _sqlite_mark(
         f"UPDATE dossiers_dossier SET warned_at = %(now)s WHERE {condition} RETURNING id",
-        params, "apology_warning", "dossier_apology_warning", title, body, _date_text("due_date"),
+        params, "apology_warning", title, body, _date_text("due_date"),
     )
 
 
 def _promise_overdue(now) -> int:
-    texts = _texts()
-    title = _sql_text(texts["promise"])
+    title, title_params = _sql_text(_texts()["promise"], name="title")
     body = "''"
     condition = """
         promise_overdue_at IS NULL AND new_due_at < %(now)s
         AND EXISTS (SELECT 1 FROM dossiers_dossier x WHERE x.id = dossiers_apology.dossier_id
                     AND x.status IN ('received', 'processing', 'awaiting_supplement'))
     """
-    params = {"now": now}
+    params = {"now": now, "kind": "dossier_promise_overdue", **title_params}
     if connection.vendor == "postgresql":
         return _run(
             f"""
@@ -178,19 +186,19 @@ def _promise_overdue(now) -> int:
                 INSERT INTO dossiers_dossierevent {EVENT_COLUMNS}
                 SELECT id, unit_id, 'promise_overdue', status, status, %(now)s, %(now)s, '' FROM rows
                 ON CONFLICT DO NOTHING RETURNING 1
-            ), notices AS ({_notices_sql('dossier_promise_overdue', title, body, 'rows')} RETURNING 1)
+            ), notices AS ({_notices_sql(title, body, 'rows')} RETURNING 1)
             SELECT count(*) FROM marked
             """,
             params,
         )
     return _sqlite_mark(
         f"UPDATE dossiers_apology SET promise_overdue_at = %(now)s WHERE {condition} RETURNING dossier_id",
-        params, "promise_overdue", "dossier_promise_overdue", title, body,
+        params, "promise_overdue", title, body,
         _date_text("(SELECT a.new_due_date FROM dossiers_apology a WHERE a.dossier_id = dossiers_dossier.id)"),
     )
 
 
-def _sqlite_mark(update_sql, params, action, kind, title, body, date_text) -> int:
+def _sqlite_mark(update_sql, params, action, title, body, date_text) -> int:
     """The embedded database has no data-modifying CTEs: mark, then insert for the ids."""
     with connection.cursor() as cursor:
         cursor.execute(update_sql, params)
@@ -204,8 +212,8 @@ def _sqlite_mark(update_sql, params, action, kind, title, body, date_text) -> in
         )
         cursor.execute(
             f"INSERT INTO dossiers_dossierevent {EVENT_COLUMNS} SELECT id, unit_id, %(action)s, status, status, "
-            f"%(now)s, %(now)s, '' FROM {source} ON CONFLICT DO NOTHING",
+            f"%(now)s, %(now)s, '' FROM {source} WHERE true ON CONFLICT DO NOTHING",
             {**params, "action": action},
         )
-        cursor.execute(_notices_sql(kind, title, body, source).replace("ON u.is_active", "ON u.is_active = 1"), params)
+        cursor.execute(_notices_sql(title, body, source).replace("ON u.is_active", "ON u.is_active = 1"), params)
     return len(ids)

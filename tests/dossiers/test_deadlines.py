@@ -161,3 +161,37 @@ def test_engine_through_a_real_celery_worker_marks_and_notifies_once(celery_work
     notices = Notification.objects.filter(kind="dossier_apology_warning", subject_key=f"dossier:{soon.pk}")
     assert sorted(n.user_id for n in notices) == sorted([staff.pk, principal.pk])
     assert sum(run.summary.get("dossiers_overdue", 0) for run in EngineRun.objects.all()) == 1
+
+
+@pytest.mark.django_db
+def test_a_translation_holding_percent_signs_and_quotes_does_not_break_the_sweep(monkeypatch):
+    staff, principal, dossier = _setup()
+    catalogue = {
+        "Dossier %(code)s is due on %(date)s: issue an apology letter if it will be late":
+            "Hồ sơ %(code)s đến hạn %(date)s: 100% phải ký 'phiếu xin lỗi' (%%) %s",
+    }
+    monkeypatch.setattr(deadlines, "_", lambda msgid: catalogue.get(msgid, msgid))
+    assert deadlines.sweep(_at(datetime.date(2026, 3, 6)))["dossiers_warned"] == 1
+    notice = Notification.objects.get(kind="dossier_apology_warning", user=principal)
+    assert notice.title == f"Hồ sơ {dossier.code} đến hạn 09/03/2026: 100% phải ký 'phiếu xin lỗi' (%) %s"
+    assert dossier.applicant_name in notice.body
+
+
+@pytest.mark.django_db
+def test_the_sweep_issues_the_same_few_queries_for_5_and_for_50_due_dossiers():
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for n in (5, 50):
+        with transaction.atomic():
+            staff = StaffFactory()
+            PrincipalFactory(unit=staff.unit)
+            procedure = ProcedureFactory(unit=staff.unit, processing_days=5)
+            for _ in range(n):
+                dossier_in("processing", procedure=procedure, received_at=RECEIVED, actor=staff)
+            with CaptureQueriesContext(connection) as queries:
+                assert deadlines.sweep(_at(datetime.date(2026, 3, 6)))["dossiers_warned"] == n
+            transaction.set_rollback(True)
+        counts[n] = len(queries)
+    assert counts[5] == counts[50] <= 10, counts  # one statement per rule (SQLite: three)
