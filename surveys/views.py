@@ -1,6 +1,7 @@
 """Survey pages: the public forms (dossier token and open per area), the posters,
 and the principal's results. Views validate, call one service or selector, render."""
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, public_page
 from core.models import Field, Unit
 from dossiers.models import Dossier
 from surveys import guard, links, selectors, services
@@ -102,7 +103,12 @@ def open_thanks(request, slug, area_key):
 @cache_control(max_age=86400, public=True)
 def open_survey_qr(request, slug, area_key):
     unit, area = _open_target(slug, area_key)
-    svg = links.qr_svg(links.open_survey_url(unit, area), scale=4)
+    url = links.open_survey_url(unit, area)
+    key = f"survey-qr:v1:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
+    svg = public_page.cache_get(key)  # the same picture for the same link: drawn once a day
+    if svg is None:
+        svg = str(links.qr_svg(url, scale=4))
+        public_page.cache_set(key, svg, 86400)
     return HttpResponse('<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml")
 
 
