@@ -6,6 +6,9 @@ the plan or the unit clears the unit's entry when the change commits, so what pe
 publish shows at once; the rates computed from dossiers and responses follow within
 the minute.
 
+The open surveys' unit and questionnaire are cached the same way (surveys/selectors.py
+``open_survey_target``) and cleared with the unit's page.
+
 The cache fails OPEN: Redis down or flaky, the page is computed as before."""
 import logging
 
@@ -46,6 +49,23 @@ def cache_get(key: str):
         return None
 
 
+def cache_get_many(keys: list[str]) -> dict:
+    try:
+        return cache.get_many(keys)
+    except Exception:  # noqa: BLE001 - cache down: read from the database
+        log.warning("public page cache unavailable (get_many)")
+        return {}
+
+
+def cache_set_many(values: dict, seconds: int) -> None:
+    if seconds <= 0:
+        return
+    try:
+        cache.set_many(values, seconds)
+    except Exception:  # noqa: BLE001 - cache down: served all the same
+        log.warning("public page cache unavailable (set_many)")
+
+
 def cache_set(key: str, value, seconds: int) -> None:
     try:
         cache.set(key, value, seconds)
@@ -78,9 +98,11 @@ def page_for(slug: str, load_unit) -> dict:
 
 
 def invalidate(slug: str) -> None:
-    """Drop the unit's cached page in every language (fails open)."""
+    """Drop the unit's cached page in every language and its open surveys' data (fails open)."""
+    from surveys.selectors import open_survey_cache_key
+
     try:
-        cache.delete_many([_key(slug, code) for code, _name in settings.LANGUAGES])
+        cache.delete_many([_key(slug, code) for code, _name in settings.LANGUAGES] + [open_survey_cache_key(slug)])
     except Exception:  # noqa: BLE001 - cache down: the entry expires by itself
         log.warning("public page cache unavailable (invalidate %s)", slug)
 
@@ -109,7 +131,15 @@ _WATCHED = {
     "kpi.YearPlan": lambda row: row.unit_id,
     "kpi.Target": lambda row: _plan_unit(row.plan_id),
     "kpi.MonthlyFigure": lambda row: row.unit_id,
+    "surveys.Questionnaire": lambda row: row.unit_id,  # the national one (no unit): by the minute
+    "surveys.Question": lambda row: _questionnaire_unit(row.questionnaire_id),
 }
+
+
+def _questionnaire_unit(questionnaire_id):
+    from surveys.models import Questionnaire
+
+    return Questionnaire.objects.filter(pk=questionnaire_id).values_list("unit_id", flat=True).first()
 
 
 def _plan_unit(plan_id):

@@ -70,11 +70,13 @@ def _open_target(slug, area_key):
 def open_survey(request, slug, area_key):
     """/u/<slug>/survey/<area>/ — the open survey of a service area, for parents and
     visitors without a dossier, behind the stuffing guard (surveys/guard.py)."""
-    unit, area = _open_target(slug, area_key)
+    target = selectors.open_survey_target(slug, area_key)
+    if target is None:
+        raise Http404
+    unit, area, questionnaire, questions = target
     if guard.has_answered_cookie(request, unit_id=unit.pk, area_key=area.key):
         return render(request, "surveys/already.html", {"unit": unit, "area": area, "reason": "device"})
-    questionnaire = selectors.active_questionnaire(unit)
-    form = SurveyForm(request.POST or None, questions=_questions(questionnaire))
+    form = SurveyForm(request.POST or None, questions=questions)
     page = {"form": form, "unit": unit, "area": area, "action": links.open_survey_path(unit, area)}
     if request.method != "POST":
         return _survey_page(request, **page)
