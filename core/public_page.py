@@ -6,6 +6,9 @@ the plan or the unit clears the unit's entry when the change commits, so what pe
 publish shows at once; the rates computed from dossiers and responses follow within
 the minute.
 
+For an anonymous visitor without a session the whole page is shared the same way,
+with a hole where each visitor's own CSRF token is put (``shareable``, ``shared_html``).
+
 The open surveys' unit and questionnaire are cached the same way (surveys/selectors.py
 ``open_survey_target``) and cleared with the unit's page.
 
@@ -39,6 +42,39 @@ def cache_seconds() -> int:
 
 def _key(slug: str, language: str) -> str:
     return f"unit-public:v1:{slug}:{language}"
+
+
+def _html_key(slug: str, language: str) -> str:
+    return f"unit-public-html:v1:{slug}:{language}"
+
+
+# Where each visitor's own CSRF token goes in a shared copy of the whole page (the
+# language switch in base.html is a POST form). Letters only: HTML escaping keeps it.
+CSRF_HOLE = "CSRFHOLEb8e51d0c2a"
+
+
+def shareable(request) -> bool:
+    """True for a visitor the whole page can be shared with: no session (so anonymous,
+    no pending messages in it), no messages cookie, no query string (``next`` of the
+    language switch is then the page's own path)."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.GET
+    )
+
+
+def shared_html(slug: str, render_page) -> str:
+    """The whole page for a shareable visitor, with CSRF_HOLE where the token goes;
+    ``render_page(csrf_token)`` renders it when the cache has no fresh copy."""
+    seconds = cache_seconds()
+    key = _html_key(slug, get_language() or settings.LANGUAGE_CODE)
+    html = cache_get(key) if seconds > 0 else None
+    if html is None:
+        html = render_page(CSRF_HOLE)
+        if seconds > 0:
+            cache_set(key, html, seconds)
+    return html
 
 
 def cache_get(key: str):
@@ -102,7 +138,11 @@ def invalidate(slug: str) -> None:
     from surveys.selectors import open_survey_cache_key
 
     try:
-        cache.delete_many([_key(slug, code) for code, _name in settings.LANGUAGES] + [open_survey_cache_key(slug)])
+        cache.delete_many(
+            [_key(slug, code) for code, _name in settings.LANGUAGES]
+            + [_html_key(slug, code) for code, _name in settings.LANGUAGES]
+            + [open_survey_cache_key(slug)]
+        )
     except Exception:  # noqa: BLE001 - cache down: the entry expires by itself
         log.warning("public page cache unavailable (invalidate %s)", slug)
 

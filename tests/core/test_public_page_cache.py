@@ -126,3 +126,29 @@ def test_the_survey_qr_code_is_drawn_once(client, unit, monkeypatch):
     assert first.status_code == second.status_code == 200
     assert first.content == second.content and b"<svg" in first.content
     assert len(drawn) == 1
+
+
+def _token(html):
+    return html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+def test_anonymous_visitors_share_the_page_but_each_gets_a_working_csrf_token(unit, django_assert_num_queries):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page(first, unit)
+    with django_assert_num_queries(0):
+        html = page(second, unit)
+    assert public_page.CSRF_HOLE not in html
+    assert _token(html) != _token(page(first, unit))
+    assert 'name="next" type="hidden" value="/u/' in html
+    # the language switch of the shared page works with each visitor's own token
+    switched = second.post("/i18n/setlang/", {"language": "en", "next": f"/u/{unit.slug}/",
+                                             "csrfmiddlewaretoken": _token(html)})
+    assert switched.status_code == 302
+    assert "Administrative procedures" in page(second, unit)
+
+
+def test_a_page_with_a_query_string_or_a_session_is_rendered_for_its_visitor(client, unit):
+    html = client.get(f"/u/{unit.slug}/?utm_source=zalo").content.decode()
+    assert "utm_source=zalo" in html and unit.name in html  # the language switch comes back here
+    client.cookies["sessionid"] = "stale"
+    assert unit.name in page(client, unit)
