@@ -13,6 +13,7 @@ The open surveys' unit and questionnaire are cached the same way (surveys/select
 ``open_survey_target``) and cleared with the unit's page.
 
 The cache fails OPEN: Redis down or flaky, the page is computed as before."""
+import hashlib
 import logging
 
 from django.conf import settings
@@ -40,12 +41,17 @@ def cache_seconds() -> int:
     return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 60)
 
 
+def slug_key(slug: str) -> str:
+    """A slug as a cache key part: itself when short, else its hash (any URL may name one)."""
+    return slug if len(slug) <= 64 else hashlib.sha256(slug.encode()).hexdigest()[:32]
+
+
 def _key(slug: str, language: str) -> str:
-    return f"unit-public:v1:{slug}:{language}"
+    return f"unit-public:v1:{slug_key(slug)}:{language}"
 
 
 def _html_key(slug: str, language: str) -> str:
-    return f"unit-public-html:v1:{slug}:{language}"
+    return f"unit-public-html:v1:{slug_key(slug)}:{language}"
 
 
 # Where each visitor's own CSRF token goes in a shared copy of the whole page (the

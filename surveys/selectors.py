@@ -156,7 +156,9 @@ def next_version(unit) -> int:
 
 
 def open_survey_cache_key(slug: str) -> str:
-    return f"survey-open:v1:{slug}"
+    from core.public_page import slug_key
+
+    return f"survey-open:v1:{slug_key(slug)}"
 
 
 def open_survey_target(slug: str, area_key: str):
