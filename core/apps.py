@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Units, accounts and calendar")
+
+    def ready(self):
+        from core import public_page
+
+        public_page.connect_signals()

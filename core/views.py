@@ -2,25 +2,18 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, public_page
 from core.models import EngineRun, Unit
 
-# Each app contributes a section to the unit's public page: a callable
-# (unit) -> {"template": ..., **context} or None.
-PUBLIC_UNIT_SECTIONS = (
-    "kpi.public.section",
-    "dossiers.public.section",
-    "surveys.public.section",
-    "feedback.public.section",
-)
 
 
 def favicon(request):
@@ -48,14 +41,16 @@ def notifications_mark_read(request):
 
 
 def unit_public(request, slug):
-    """The unit's public page: published procedures, rates and answered feedback."""
-    unit = get_object_or_404(Unit, slug=slug)
-    sections = []
-    for path in PUBLIC_UNIT_SECTIONS:
-        section = import_string(path)(unit)
-        if section:
-            sections.append(section)
-    return render(request, "core/unit_public.html", {"unit": unit, "sections": sections})
+    """The unit's public page: published procedures, rates and answered feedback
+    (rendered once a minute per unit and language: core/public_page.py)."""
+    def page():
+        return public_page.page_for(slug, lambda s: get_object_or_404(Unit, slug=s))
+
+    if public_page.shareable(request):
+        html = public_page.shared_html(slug, lambda token: render_to_string(
+            "core/unit_public.html", {"page": page(), "csrf_token": token}, request=request))
+        return HttpResponse(html.replace(public_page.CSRF_HOLE, get_token(request)))
+    return render(request, "core/unit_public.html", {"page": page()})
 
 
 def _broker_ok() -> bool:

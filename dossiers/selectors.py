@@ -135,12 +135,40 @@ def published_procedures(*, unit) -> QuerySet:
     return Procedure.objects.filter(unit=unit, is_published=True, is_active=True).select_related("field")
 
 
+# What the public tracking page reads, in one query (the apology joined, if any).
+TRACKING_FIELDS = (
+    "code", "status", "applicant_name", "applicant_phone", "tracking_secret", "received_at", "due_date",
+    "completed_at", "returned_at", "unit__name", "unit__phone", "procedure__name", "apology__new_due_date",
+)
+
+
+def tracked_apology(dossier: Dossier) -> Apology | None:
+    """The apology of a dossier from tracked_dossier (already joined: no query)."""
+    try:
+        return dossier.apology
+    except Apology.DoesNotExist:
+        return None
+
+
+def public_steps(dossier: Dossier) -> QuerySet:
+    """The steps the applicant sees: when and what, nobody's name, no internal warnings."""
+    return (
+        DossierEvent.objects.filter(dossier=dossier).exclude(action__in=("apology_warning",))
+        .only("at", "action").order_by("at", "id")
+    )
+
+
 def tracked_dossier(*, code: str, secret: str = "", phone_last4: str = "") -> Dossier | None:
     """The dossier a member of the public may see: the QR secret, or the code typed by
     hand with the last four digits of the applicant's phone. None otherwise."""
     import hmac
 
-    dossier = Dossier.objects.select_related("unit", "procedure").filter(code=code.strip()).first()
+    dossier = (
+        Dossier.objects.select_related("unit", "procedure", "apology")
+        .only(*TRACKING_FIELDS)
+        .filter(code=code.strip())
+        .first()
+    )
     if dossier is None:
         return None
     if secret and hmac.compare_digest(secret, dossier.tracking_secret):

@@ -1,48 +1,87 @@
 """Public tracking (/track/, /track/<code>/): status and dates for the applicant, no
 personal data beyond initials. The QR link carries the secret; a code typed by hand
-needs the last four digits of the phone. Lookups are rate limited per address."""
+needs the last four digits of the phone.
+
+Limits, built so that the parents behind a school's one Wi-Fi address are never
+locked out, while the guessable path stays closed to guessers:
+
+* the QR link (code + a secret nobody can guess) only meets a generous flood guard per
+  network address (QR_LIMIT);
+* a typed lookup (code + four digits, ten thousand possibilities) has a strict limit
+  per CODE: after CODE_FAILURES wrong digits in an hour, typed lookups of that code
+  pause (its owner still has the QR link and the unit's phone), plus a moderate limit
+  per address (TYPED_LIMIT) against one guesser walking many codes.
+
+Counters live in the cache (Redis) under a keyed hash, never the address or code
+itself. Every limit fails OPEN: if the cache is down a parent can still see their
+dossier; the secret and the four digits still protect it."""
 import logging
 
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from core import ratelimit
 from dossiers import selectors
 from dossiers.forms import TrackForm
 
 log = logging.getLogger(__name__)
-LIMIT = 20  # lookups per address
-WINDOW = 600  # seconds
+# (lookups allowed, window in seconds)
+QR_LIMIT = (300, 600)  # QR links opened per address: a flood guard only
+TYPED_LIMIT = (60, 600)  # typed lookups per address
+CODE_FAILURES = (5, 3600)  # wrong phone digits per code, then typed lookups of it pause
 
 
 def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def rate_limited(request) -> bool:
-    """True when this address used up its lookups. Fails open: if the cache (Redis) is
-    down a parent can still see their dossier; the secret still protects it."""
-    key = f"track-rate:{_client_ip(request)}"
+def _address_allows(request, path: str, limit: tuple[int, int]) -> bool:
+    """Count one lookup of ``path`` ("qr" or "typed") from this address; False when the
+    address used up its window. Fails open."""
+    allowed, window = limit
     try:
-        added = cache.add(key, 1, WINDOW)
-        count = 1 if added else cache.incr(key)
+        (count,) = ratelimit.count((f"track-addr:{path}:{ratelimit.hashed(_client_ip(request))}", window))
     except Exception:  # noqa: BLE001 - cache down: fail open
         log.warning("tracking rate limit unavailable (cache down)")
+        return True
+    return count <= allowed
+
+
+def _code_key(code: str) -> str:
+    return f"track-code-fail:{ratelimit.hashed(code.strip().upper())}"
+
+
+def code_locked(code: str) -> bool:
+    """True when the code had CODE_FAILURES wrong digits within the hour. Fails open."""
+    try:
+        return ratelimit.current(_code_key(code)) >= CODE_FAILURES[0]
+    except Exception:  # noqa: BLE001 - cache down: fail open
+        log.warning("tracking failure counter unavailable (cache down)")
         return False
-    return count > LIMIT
+
+
+def _count_failure(code: str) -> None:
+    try:
+        ratelimit.count((_code_key(code), CODE_FAILURES[1]))
+    except Exception:  # noqa: BLE001 - cache down: fail open
+        log.warning("tracking failure counter unavailable (cache down)")
 
 
 @never_cache
 def track(request):
     form = TrackForm(request.POST or None)
     if request.method == "POST":
-        if rate_limited(request):
+        if not _address_allows(request, "typed", TYPED_LIMIT):
             return render(request, "dossiers/track.html", {"form": form, "limited": True}, status=429)
         if form.is_valid():
-            dossier = selectors.tracked_dossier(code=form.cleaned_data["code"], phone_last4=form.cleaned_data["phone"])
+            code = form.cleaned_data["code"]
+            if code_locked(code):
+                return render(request, "dossiers/track.html", {"form": form, "code_locked": True}, status=429)
+            dossier = selectors.tracked_dossier(code=code, phone_last4=form.cleaned_data["phone"])
             if dossier is not None:
                 return _show(request, dossier)
+            _count_failure(code)
             form.add_error(None, _("No dossier matches this code and phone number."))
     return render(request, "dossiers/track.html", {"form": form})
 
@@ -52,7 +91,7 @@ def track_detail(request, code):
     secret = request.GET.get("s", "")
     if not secret:  # a typed link: ask for the phone digits
         return render(request, "dossiers/track.html", {"form": TrackForm(initial={"code": code})})
-    if rate_limited(request):
+    if not _address_allows(request, "qr", QR_LIMIT):
         return render(request, "dossiers/track.html", {"form": TrackForm(initial={"code": code}), "limited": True}, status=429)
     dossier = selectors.tracked_dossier(code=code, secret=secret)
     if dossier is None:
@@ -63,6 +102,5 @@ def track_detail(request, code):
 
 def _show(request, dossier):
     return render(request, "dossiers/track_detail.html", {
-        "dossier": dossier, "apology": selectors.apology_of(dossier),
-        "steps": selectors.events_of(dossier).exclude(action__in=("apology_warning",)),
+        "dossier": dossier, "apology": selectors.tracked_apology(dossier), "steps": selectors.public_steps(dossier),
     })

@@ -18,7 +18,8 @@ import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+
+from core import ratelimit
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +58,13 @@ def address_allows(request, *, unit_id: int) -> bool:
     """Count one answer from the request's address; False when a window is full.
     Any cache error lets the answer through (fail open)."""
     address = client_address(request)
-    try:
-        for window, limit in address_limits():
-            key = _address_key(address, unit_id, window)
-            cache.add(key, 0, timeout=window + 60)
-            if cache.incr(key) > limit:
-                return False
+    limits = address_limits()
+    try:  # every window counted in one round trip to Redis
+        counts = ratelimit.count(*((_address_key(address, unit_id, window), window + 60) for window, _ in limits))
     except Exception:  # noqa: BLE001 - Redis down or flaky: fail open, never lose the answer
         log.warning("survey address counter unavailable; accepting the answer")
-    return True
+        return True
+    return all(count <= limit for count, (_window, limit) in zip(counts, limits, strict=True))
 
 
 def cookie_name(unit_id: int, area_key: str) -> str:

@@ -153,3 +153,40 @@ def active_questionnaire(unit) -> Questionnaire:
 
 def next_version(unit) -> int:
     return (Questionnaire.objects.filter(unit=unit).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+def open_survey_cache_key(slug: str) -> str:
+    from core.public_page import slug_key
+
+    return f"survey-open:v1:{slug_key(slug)}"
+
+
+def open_survey_target(slug: str, area_key: str):
+    """(unit, area, questionnaire, questions) of the open survey at /u/<slug>/survey/<area>/,
+    or None. Parents' phones open the same few of them in bursts (a poster, a meeting),
+    so the unit with its questionnaire, and the survey areas, are kept a minute in the
+    cache; a new questionnaire version or an edited unit clears the unit's entry when it
+    commits (core/public_page.py). Fails open: cache down, read from the database."""
+    from core import public_page
+    from core.models import Unit
+
+    unit_key, areas_key = open_survey_cache_key(slug), "survey-areas:v1"
+    found = public_page.cache_get_many([unit_key, areas_key])
+    target, areas = found.get(unit_key), found.get(areas_key)
+    missing = {}
+    if areas is None:
+        areas = {area.key: area for area in survey_areas()}
+        missing[areas_key] = areas
+    if target is None:
+        unit = Unit.objects.filter(slug=slug).first()
+        if unit is None:
+            return None
+        questionnaire = active_questionnaire(unit)
+        target = {"unit": unit, "questionnaire": questionnaire, "questions": list(questionnaire.questions.all())}
+        missing[unit_key] = target
+    if missing:
+        public_page.cache_set_many(missing, public_page.cache_seconds())
+    area = areas.get(area_key)
+    if area is None:
+        return None
+    return target["unit"], area, target["questionnaire"], target["questions"]

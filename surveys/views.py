@@ -1,6 +1,7 @@
 """Survey pages: the public forms (dossier token and open per area), the posters,
 and the principal's results. Views validate, call one service or selector, render."""
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, public_page
 from core.models import Field, Unit
 from dossiers.models import Dossier
 from surveys import guard, links, selectors, services
@@ -69,11 +70,13 @@ def _open_target(slug, area_key):
 def open_survey(request, slug, area_key):
     """/u/<slug>/survey/<area>/ — the open survey of a service area, for parents and
     visitors without a dossier, behind the stuffing guard (surveys/guard.py)."""
-    unit, area = _open_target(slug, area_key)
+    target = selectors.open_survey_target(slug, area_key)
+    if target is None:
+        raise Http404
+    unit, area, questionnaire, questions = target
     if guard.has_answered_cookie(request, unit_id=unit.pk, area_key=area.key):
         return render(request, "surveys/already.html", {"unit": unit, "area": area, "reason": "device"})
-    questionnaire = selectors.active_questionnaire(unit)
-    form = SurveyForm(request.POST or None, questions=_questions(questionnaire))
+    form = SurveyForm(request.POST or None, questions=questions)
     page = {"form": form, "unit": unit, "area": area, "action": links.open_survey_path(unit, area)}
     if request.method != "POST":
         return _survey_page(request, **page)
@@ -102,7 +105,12 @@ def open_thanks(request, slug, area_key):
 @cache_control(max_age=86400, public=True)
 def open_survey_qr(request, slug, area_key):
     unit, area = _open_target(slug, area_key)
-    svg = links.qr_svg(links.open_survey_url(unit, area), scale=4)
+    url = links.open_survey_url(unit, area)
+    key = f"survey-qr:v1:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
+    svg = public_page.cache_get(key)  # the same picture for the same link: drawn once a day
+    if svg is None:
+        svg = str(links.qr_svg(url, scale=4))
+        public_page.cache_set(key, svg, 86400)
     return HttpResponse('<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml")
 
 

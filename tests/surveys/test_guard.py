@@ -135,3 +135,19 @@ def test_an_open_survey_submission_takes_five_queries(unit, django_assert_num_qu
     # (a savepoint and its release inside the test's transaction); the guard uses the cache only
     with django_assert_num_queries(7):
         assert parent().post(url(unit), survey_answers()).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_next_submissions_read_the_unit_and_questionnaire_from_the_cache(unit, django_assert_num_queries):
+    assert parent().post(url(unit), survey_answers()).status_code == 302
+    # the INSERT and the service's transaction (a savepoint and its release in the test's)
+    with django_assert_num_queries(3):
+        assert parent("192.0.2.60").post(url(unit), survey_answers()).status_code == 302
+    assert Response.objects.filter(unit=unit).count() == 2
+
+
+@pytest.mark.django_db
+def test_an_unknown_unit_or_area_is_not_found(unit):
+    assert parent().get(url(unit, "khong-co")).status_code == 404
+    assert parent().get("/u/khong-co/survey/cham-soc-giao-duc/").status_code == 404
+    assert parent().get(url(unit)).status_code == 200

@@ -19,12 +19,16 @@ def test_the_default_sipas_questionnaire_has_five_factors_overall_and_comment_in
 
 
 @pytest.mark.django_db
-def test_a_principal_adds_a_question_which_makes_a_new_version_answered_from_then_on(client):
+def test_a_principal_adds_a_question_which_makes_a_new_version_answered_from_then_on(
+    client, django_capture_on_commit_callbacks
+):
     principal = PrincipalFactory()
     unit = principal.unit
     client.post(f"/u/{unit.slug}/survey/tuyen-sinh/", survey_answers())
     client.force_login(principal)
-    answer = client.post(URL, {"text_vi": "Bán trú: bữa ăn của trẻ", "text_en": "Boarding: meals", "kind": "rating"})
+    with django_capture_on_commit_callbacks(execute=True):  # the commit clears the cached questionnaire
+        answer = client.post(URL, {"text_vi": "Bán trú: bữa ăn của trẻ", "text_en": "Boarding: meals",
+                                   "kind": "rating"})
     assert answer.status_code == 302
     new = selectors.active_questionnaire(unit)
     assert (new.unit, new.version) == (unit, 1)

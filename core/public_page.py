@@ -1,0 +1,215 @@
+"""The unit's public page (/u/<slug>/) is the same for every visitor: its sections (rates
+of the year, published procedures, surveys, published answers) are rendered once per
+unit and language and kept in the cache (Redis) for PUBLIC_PAGE_CACHE_SECONDS (a
+minute: public rates are not real-time). Publishing a procedure or an answer, editing
+the plan or the unit clears the unit's entry when the change commits, so what people
+publish shows at once; the rates computed from dossiers and responses follow within
+the minute.
+
+For an anonymous visitor without a session the whole page is shared the same way,
+with a hole where each visitor's own CSRF token is put (``shareable``, ``shared_html``).
+
+The open surveys' unit and questionnaire are cached the same way (surveys/selectors.py
+``open_survey_target``) and cleared with the unit's page.
+
+The cache fails OPEN: Redis down or flaky, the page is computed as before."""
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+log = logging.getLogger(__name__)
+
+# Each app contributes a section to the unit's public page: a callable
+# (unit) -> {"template": ..., **context} or None.
+PUBLIC_UNIT_SECTIONS = (
+    "kpi.public.section",
+    "dossiers.public.section",
+    "surveys.public.section",
+    "feedback.public.section",
+)
+
+
+def cache_seconds() -> int:
+    return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 60)
+
+
+def slug_key(slug: str) -> str:
+    """A slug as a cache key part: itself when short, else its hash (any URL may name one)."""
+    return slug if len(slug) <= 64 else hashlib.sha256(slug.encode()).hexdigest()[:32]
+
+
+def _key(slug: str, language: str) -> str:
+    return f"unit-public:v1:{slug_key(slug)}:{language}"
+
+
+def _html_key(slug: str, language: str) -> str:
+    return f"unit-public-html:v1:{slug_key(slug)}:{language}"
+
+
+# Where each visitor's own CSRF token goes in a shared copy of the whole page (the
+# language switch in base.html is a POST form). Letters only: HTML escaping keeps it.
+CSRF_HOLE = "CSRFHOLEb8e51d0c2a"
+
+
+def shareable(request) -> bool:
+    """True for a visitor the whole page can be shared with: no session (so anonymous,
+    no pending messages in it), no messages cookie, no query string (``next`` of the
+    language switch is then the page's own path)."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.GET
+    )
+
+
+def shared_html(slug: str, render_page) -> str:
+    """The whole page for a shareable visitor, with CSRF_HOLE where the token goes;
+    ``render_page(csrf_token)`` renders it when the cache has no fresh copy."""
+    seconds = cache_seconds()
+    key = _html_key(slug, get_language() or settings.LANGUAGE_CODE)
+    html = cache_get(key) if seconds > 0 else None
+    if html is None:
+        html = render_page(CSRF_HOLE)
+        if seconds > 0:
+            cache_set(key, html, seconds)
+    return html
+
+
+def cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - cache down: compute the page, never fail it
+        log.warning("public page cache unavailable (get %s)", key)
+        return None
+
+
+def cache_get_many(keys: list[str]) -> dict:
+    try:
+        return cache.get_many(keys)
+    except Exception:  # noqa: BLE001 - cache down: read from the database
+        log.warning("public page cache unavailable (get_many)")
+        return {}
+
+
+def cache_set_many(values: dict, seconds: int) -> None:
+    if seconds <= 0:
+        return
+    try:
+        cache.set_many(values, seconds)
+    except Exception:  # noqa: BLE001 - cache down: served all the same
+        log.warning("public page cache unavailable (set_many)")
+
+
+def cache_set(key: str, value, seconds: int) -> None:
+    try:
+        cache.set(key, value, seconds)
+    except Exception:  # noqa: BLE001 - cache down: the page was served all the same
+        log.warning("public page cache unavailable (set %s)", key)
+
+
+def render_content(unit) -> str:
+    """The unit's heading and every section, as HTML (no per-visitor content in it)."""
+    sections = []
+    for path in PUBLIC_UNIT_SECTIONS:
+        section = import_string(path)(unit)
+        if section:
+            sections.append(section)
+    return render_to_string("core/_unit_public_content.html", {"unit": unit, "sections": sections})
+
+
+def page_for(slug: str, load_unit) -> dict:
+    """{"name": ..., "content": safe HTML} of the unit's public page; ``load_unit(slug)``
+    returns the Unit (or raises Http404) when the cache has no fresh copy."""
+    seconds = cache_seconds()
+    key = _key(slug, get_language() or settings.LANGUAGE_CODE)
+    page = cache_get(key) if seconds > 0 else None
+    if page is None:
+        unit = load_unit(slug)
+        page = {"name": unit.name, "content": render_content(unit)}
+        if seconds > 0:
+            cache_set(key, page, seconds)
+    return {"name": page["name"], "content": mark_safe(page["content"])}  # noqa: S308 - rendered by our templates
+
+
+def invalidate(slug: str) -> None:
+    """Drop the unit's cached page in every language and its open surveys' data (fails open)."""
+    from surveys.selectors import open_survey_cache_key
+
+    try:
+        cache.delete_many(
+            [_key(slug, code) for code, _name in settings.LANGUAGES]
+            + [_html_key(slug, code) for code, _name in settings.LANGUAGES]
+            + [open_survey_cache_key(slug)]
+        )
+    except Exception:  # noqa: BLE001 - cache down: the entry expires by itself
+        log.warning("public page cache unavailable (invalidate %s)", slug)
+
+
+def invalidate_unit(unit_id) -> None:
+    """Drop the unit's page once the current transaction commits (so a request in
+    between cannot put the old content back)."""
+    if not unit_id:
+        return
+
+    def drop():
+        from core.models import Unit
+
+        slug = Unit.objects.filter(pk=unit_id).values_list("slug", flat=True).first()
+        if slug:
+            invalidate(slug)
+
+    transaction.on_commit(drop)
+
+
+# What the public page shows that people publish by hand: sender -> the unit_id of a row.
+_WATCHED = {
+    "core.Unit": None,  # handled by slug in _changed
+    "dossiers.Procedure": lambda row: row.unit_id,
+    "feedback.Feedback": lambda row: row.unit_id,
+    "kpi.YearPlan": lambda row: row.unit_id,
+    "kpi.Target": lambda row: _plan_unit(row.plan_id),
+    "kpi.MonthlyFigure": lambda row: row.unit_id,
+    "surveys.Questionnaire": lambda row: row.unit_id,  # the national one (no unit): by the minute
+    "surveys.Question": lambda row: _questionnaire_unit(row.questionnaire_id),
+}
+
+
+def _questionnaire_unit(questionnaire_id):
+    from surveys.models import Questionnaire
+
+    return Questionnaire.objects.filter(pk=questionnaire_id).values_list("unit_id", flat=True).first()
+
+
+def _plan_unit(plan_id):
+    from kpi.models import YearPlan
+
+    return YearPlan.objects.filter(pk=plan_id).values_list("unit_id", flat=True).first()
+
+
+def _changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return  # loaddata
+    label = f"{sender._meta.app_label}.{sender.__name__}"
+    if label == "core.Unit":  # its slug may be gone after the commit (a deleted unit)
+        slug = instance.slug
+        transaction.on_commit(lambda: invalidate(slug))
+        return
+    try:
+        unit_id = _WATCHED[label](instance)
+    except Exception:  # noqa: BLE001 - a row being deleted may have lost its parent already
+        return
+    invalidate_unit(unit_id)
+
+
+def connect_signals() -> None:
+    for label in _WATCHED:
+        post_save.connect(_changed, sender=label, dispatch_uid=f"public-page-save-{label}")
+        post_delete.connect(_changed, sender=label, dispatch_uid=f"public-page-delete-{label}")

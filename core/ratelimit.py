@@ -1,0 +1,46 @@
+"""Short-lived counters in the cache (Redis) for the public pages' rate limits.
+
+``count`` adds one hit to each key — a fixed window that starts with the key's first
+hit — and returns the new totals. On Django's Redis backend every key costs one
+``SET NX EX`` and one ``INCR`` sent together in a single round trip (``cache.add`` then
+``cache.incr`` would take three). Any other backend gets ``add``/``incr``.
+
+Callers decide what a cache error means; the public pages fail OPEN (see callers)."""
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+
+def hashed(value: str) -> str:
+    """A keyed hash of a network address (the cache never holds the address itself)."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def count(*keys: tuple[str, int]) -> list[int]:
+    """Add one hit to each (key, window seconds); the totals, in order. Raises when the
+    cache is unreachable."""
+    backend = caches["default"]
+    client_of = getattr(getattr(backend, "_cache", None), "get_client", None)
+    if isinstance(backend, RedisCache) and client_of is not None:
+        names = [backend.make_and_validate_key(key) for key, _window in keys]
+        pipe = client_of(names[0], write=True).pipeline(transaction=False)
+        for name, (_key, window) in zip(names, keys, strict=True):
+            pipe.set(name, 0, ex=window, nx=True)
+            pipe.incr(name)
+        return pipe.execute()[1::2]
+    totals = []
+    for key, window in keys:
+        totals.append(1 if backend.add(key, 1, window) else backend.incr(key))
+    return totals
+
+
+def current(key: str) -> int:
+    """The key's total without adding to it (0 when absent). Raises when the cache is down."""
+    return int(caches["default"].get(key) or 0)
+
+
+def forget(key: str) -> None:
+    caches["default"].delete(key)
