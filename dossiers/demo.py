@@ -1,5 +1,10 @@
 """Demo data of this app for `manage.py seed_demo` (idempotent): a kindergarten's
-procedure catalogue and a year of dossiers in every state, written in bulk."""
+procedure catalogue and a year of dossiers in every state, written in bulk.
+
+The one place outside services.py that sets a dossier's status: a year of history is
+composed here as finished rows (with their events) and bulk-inserted, because replaying
+hundreds of transitions one by one through the service would make `make run` slow. Live
+dossiers only ever change state through ``dossiers.services.dossier_transition``."""
 import datetime
 import random
 
