@@ -30,7 +30,7 @@ from feedback.models import Feedback
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS, Period
 from kpi.models import MonthlyFigure, Target
 from surveys.models import Response
-from surveys.selectors import SATISFIED, responses_in, satisfaction_by_area
+from surveys.selectors import SATISFIED, responses_in, satisfaction_by_area_and_source
 
 DONE_STATUSES = dossier_sets.DONE
 ON_TIME = dossier_sets.ON_TIME
@@ -138,13 +138,18 @@ def _units_queryset(units):
 def indicator_rows(*, units, period: Period, now: datetime.datetime | None = None) -> list[dict]:
     """Every indicator, overall and per field / service area, for ``units`` taken together.
 
-    Seven queries: dossiers by field, responses by area (all, then dossier surveys),
-    feedback, monthly figures, targets, fields."""
+    Six queries: dossiers by field, responses by area and source, feedback, monthly
+    figures, targets, fields."""
     now = now or timezone.now()
     units = _units_queryset(units)
     by_field = {r["field_id"]: r for r in _dossiers(units, period, now).values("field_id").annotate(**_dossier_counts(period, now))}
-    by_area = {r["area_key"]: r for r in satisfaction_by_area(units=units, start=period.start_at, end=period.end_before)}
-    dossier_survey = satisfaction_by_area(units=units, start=period.start_at, end=period.end_before, source=Response.Source.DOSSIER)
+    by_area_source = satisfaction_by_area_and_source(units=units, start=period.start_at, end=period.end_before)
+    by_area: dict[str, dict] = {}
+    for r in by_area_source:
+        area = by_area.setdefault(r["area_key"], {"responses": 0, "satisfied": 0})
+        area["responses"] += r["responses"]
+        area["satisfied"] += r["satisfied"]
+    dossier_survey = [r for r in by_area_source if r["source"] == Response.Source.DOSSIER]
     feedback = _feedback(units, period).aggregate(**_feedback_counts())
     monthly = {r["key"]: r for r in _monthly(units, period).values("key").annotate(n=Sum("numerator"), d=Sum("denominator"))}
     targets = {(t["key"], t["field_key"]): t["target"] for t in _targets(units, period.year)}

@@ -47,6 +47,18 @@ def satisfaction_by_area(*, units, start, end, source: str | None = None, **narr
     )
 
 
+def satisfaction_by_area_and_source(*, units, start, end) -> list[dict]:
+    """One query: ``[{"area_key", "source", "responses", "satisfied"}]`` — the KPI needs
+    every area and the dossier surveys alone, and sums them from these rows."""
+    return list(
+        responses_in(units=units, start=start, end=end)
+        .values(area_key=F("area__key"))
+        .annotate(responses=Count("id"), satisfied=Count("id", filter=SATISFIED))
+        .values("area_key", "source", "responses", "satisfied")
+        .order_by("area_key", "source")
+    )
+
+
 def satisfaction_summary(*, units, start, end, **narrow) -> dict:
     """One query: responses and satisfied overall and per source, with rates.
     ``narrow``: ``source``, ``area``, ``satisfied`` as in ``responses_in``."""

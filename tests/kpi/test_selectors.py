@@ -202,4 +202,4 @@ def test_query_count_does_not_grow_with_the_data(unit, petitions):
         with CaptureQueriesContext(connection) as series:
             selectors.monthly_series(units=only(unit), period=MARCH, now=NOW)
         counts.append((len(single), len(per_unit), len(series)))
-    assert counts[0] == counts[1] == (7, 6, 4)
+    assert counts[0] == counts[1] == (6, 6, 4)
