@@ -28,7 +28,19 @@ from feedback.deadlines import sweep  # noqa: E402
 from feedback.models import Feedback  # noqa: E402
 
 
+def _remove_leftovers():
+    """What an interrupted earlier run left behind."""
+    from core.models import Notification
+
+    for unit in Unit.objects.filter(slug="bench-feedback"):
+        Feedback.objects.filter(unit=unit).delete()
+        Notification.objects.filter(unit=unit).delete()
+        User.objects.filter(unit=unit).delete()
+        unit.delete()
+
+
 def main(n: int):
+    _remove_leftovers()
     office, _ = Office.objects.get_or_create(code="bench-office", defaults={"name": "Bench"})
     unit = Unit.objects.create(office=office, slug="bench-feedback", code="BENCH.FB", name="Bench")
     principal = User.objects.create(username="bench-fb-principal", role=User.Role.PRINCIPAL, unit=unit)
