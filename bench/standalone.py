@@ -57,10 +57,9 @@ def kpi(db_url: str) -> list[dict]:
     for count, portal, bare, peak in re.findall(
             r"([\d,]+) register rows: portal\s+([\d,]+) rows/s\s+bare openpyxl\s+([\d,]+) rows/s.*?"
             r"peak Python memory of the export\s+([\d.]+) MiB", out):
-        # Throughput: the ratio is the portal's time per row over bare openpyxl's.
-        time_per_row, bare_per_row = 1000 / _num(portal), 1000 / _num(bare)
-        rows.append(row(f"Excel report, {count} register rows", time_per_row, "ms/1k rows", "bare openpyxl",
-                        bare_per_row, "≤ 1.43× (≥ 0.7× rows/s)"))
+        # Throughput (issue 6): the portal's rows per second over bare openpyxl's; higher is better.
+        rows.append(row(f"Excel report, {count} register rows", _num(portal), "rows/s", "bare openpyxl",
+                        _num(bare), "≥ 0.7×"))
         rows.append(row(f"Excel report, {count} rows: peak Python memory", _num(peak), "MiB", "-", None, "< 200 MiB"))
     return rows
 
