@@ -26,9 +26,3 @@ def test_check_deploy_reports_no_warning():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
-
-
-def test_manage_py_in_a_developers_shell_runs_in_development_mode():
-    """No DEBUG and no SECRET_KEY: a developer's shell, not production (which sets both)."""
-    result = _manage("check")
-    assert result.returncode == 0, result.stderr
