@@ -118,10 +118,12 @@ def _mark_overdue(now) -> int:
 def _notices_sql(title: str, body: str, source: str) -> str:
     """INSERT of one notice of kind ``%(kind)s`` per (assigned staff | principal of the
     unit) for each row of ``source`` (columns id, unit_id, assigned_to_id, code,
-    applicant_name, date_text); ``title`` and ``body`` come from _sql_text()."""
+    applicant_name, date_text); ``title`` and ``body`` come from _sql_text(). The subject
+    carries the date the notice is about, so a deadline moved by a restarted clock gets
+    its own warning while a re-run never repeats one."""
     return f"""
         INSERT INTO core_notification {NOTICE_COLUMNS}
-        SELECT u.id, d.unit_id, %(kind)s, 'dossier:' || d.id, substr({title}, 1, 255), {body},
+        SELECT u.id, d.unit_id, %(kind)s, 'dossier:' || d.id || '@' || d.date_text, substr({title}, 1, 255), {body},
                '/dossiers/' || d.code || '/', %(now)s
         FROM {source} d JOIN core_user u
           ON u.is_active AND (u.id = d.assigned_to_id OR (u.role = 'principal' AND u.unit_id = d.unit_id))

@@ -194,7 +194,10 @@ def dossier_transition(
         dossier.due_date = workdays.add_working_days(day, days)
         dossier.due_at = workdays.due_at(dossier.due_date, dossier.unit.closing_time)
         dossier.remaining_days = None
-        changed += ["due_date", "due_at", "remaining_days"]
+        # A new deadline: the engine watches it afresh (warning, then overdue mark).
+        dossier.overdue_at = None
+        dossier.warned_at = None
+        changed += ["due_date", "due_at", "remaining_days", "overdue_at", "warned_at"]
     elif action == "complete":
         dossier.completed_at = at
         dossier.timeliness = timeliness_of(completed_on=day, due_date=dossier.due_date)

@@ -55,7 +55,7 @@ def test_warning_goes_to_the_assigned_staff_and_the_principal_one_working_day_be
     # Friday 6/3: Monday is the next working day.
     assert deadlines.sweep(_at(datetime.date(2026, 3, 6)))["dossiers_warned"] == 1
     assert deadlines.sweep(_at(datetime.date(2026, 3, 6), 15))["dossiers_warned"] == 0
-    notices = Notification.objects.filter(kind="dossier_apology_warning", subject_key=f"dossier:{dossier.pk}")
+    notices = Notification.objects.filter(kind="dossier_apology_warning", subject_key=f"dossier:{dossier.pk}@09/03/2026")
     assert {n.user for n in notices} == {staff, principal}
     assert dossier.code in notices.first().title
     assert "xin lỗi" in notices.first().title
@@ -158,7 +158,7 @@ def test_engine_through_a_real_celery_worker_marks_and_notifies_once(celery_work
     assert EngineRun.objects.count() == 3
     assert DossierEvent.objects.filter(dossier=late, action="overdue").count() == 1
     assert DossierEvent.objects.filter(dossier=soon, action="apology_warning").count() == 1
-    notices = Notification.objects.filter(kind="dossier_apology_warning", subject_key=f"dossier:{soon.pk}")
+    notices = Notification.objects.filter(kind="dossier_apology_warning", subject_key__startswith=f"dossier:{soon.pk}@")
     assert sorted(n.user_id for n in notices) == sorted([staff.pk, principal.pk])
     assert sum(run.summary.get("dossiers_overdue", 0) for run in EngineRun.objects.all()) == 1
 
@@ -195,3 +195,23 @@ def test_the_sweep_issues_the_same_few_queries_for_5_and_for_50_due_dossiers():
             transaction.set_rollback(True)
         counts[n] = len(queries)
     assert counts[5] == counts[50] <= 10, counts  # one statement per rule (SQLite: three)
+
+
+@pytest.mark.django_db
+def test_a_restarted_clock_is_warned_and_marked_again_for_its_new_deadline():
+    staff, principal, dossier = _setup()
+    assert deadlines.sweep(_at(datetime.date(2026, 3, 6)))["dossiers_warned"] == 1  # due Mon 9/3
+    assert deadlines.sweep(_at(datetime.date(2026, 3, 9), 18))["dossiers_overdue"] == 1
+    dossier_transition(dossier=dossier, action="request_supplement", actor=staff, at=_at(datetime.date(2026, 3, 10)),
+                       reason="Bổ sung bản sao giấy khai sinh")
+    dossier.refresh_from_db()
+    dossier_transition(dossier=dossier, action="resume", actor=staff, at=_at(datetime.date(2026, 3, 16)))
+    dossier.refresh_from_db()
+    assert dossier.due_date == datetime.date(2026, 3, 23)  # restart: 5 working days from Mon 16/3
+    assert dossier.overdue_at is None and dossier.warned_at is None
+    # Friday 20/3: the new due date is the next working day -> a warning for that date.
+    assert deadlines.sweep(_at(datetime.date(2026, 3, 20)))["dossiers_warned"] == 1
+    keys = set(Notification.objects.filter(kind="dossier_apology_warning", user=principal).values_list("subject_key", flat=True))
+    assert keys == {f"dossier:{dossier.pk}@09/03/2026", f"dossier:{dossier.pk}@23/03/2026"}
+    assert deadlines.sweep(_at(datetime.date(2026, 3, 23), 18))["dossiers_overdue"] == 1
+    assert deadlines.sweep(_at(datetime.date(2026, 3, 24)))["dossiers_overdue"] == 0
