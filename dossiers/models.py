@@ -29,7 +29,14 @@ class Procedure(models.Model):
     clock_on_supplement = models.CharField(
         _("clock on supplement"), max_length=8, choices=SupplementClock.choices, default=SupplementClock.RESTART
     )
+    class OnlineLevel(models.TextChoices):
+        # Nghị định 42/2022/NĐ-CP art. 11 (docs/domain/online-services.md)
+        NONE = "none", _("Not open online")
+        PARTIAL = "partial", _("Partly online (một phần)")
+        FULL = "full", _("End to end (toàn trình)")
+
     required_documents = models.JSONField(_("required documents"), default=list, blank=True)
+    online = models.CharField(_("online submission"), max_length=8, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
     fee = models.CharField(_("fee"), max_length=255, blank=True, default="")
     legal_basis = models.TextField(_("legal basis"), blank=True, default="")
     is_published = models.BooleanField(_("published"), default=True)
@@ -56,6 +63,8 @@ class Dossier(models.Model):
         RETURNED = "returned", _("Result returned")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # Thông tư 03/2025/TT-VPCP form 05: neither on time nor late.
+        STOPPED = "stopped", _("Handling stopped")
 
     OPEN_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT)
 
@@ -63,6 +72,11 @@ class Dossier(models.Model):
         EARLY = "early", _("Early")
         ON_TIME = "on_time", _("On time")
         LATE = "late", _("Late")
+
+    class Channel(models.TextChoices):
+        DIRECT = "direct", _("At the desk")
+        ONLINE = "online", _("Online")
+        POSTAL = "postal", _("By post")
 
     class Delivery(models.TextChoices):
         DESK = "desk", _("At the unit's desk")
@@ -75,6 +89,7 @@ class Dossier(models.Model):
     field = models.ForeignKey("core.Field", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("field"))
     code = models.CharField(_("dossier code"), max_length=64, unique=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.DIRECT)
 
     # Form 01: the applicant and the request
     applicant_name = models.CharField(_("applicant"), max_length=255)
@@ -203,6 +218,53 @@ class Apology(models.Model):
     class Meta:
         verbose_name = _("apology letter")
         verbose_name_plural = _("apology letters")
+
+
+class Document(models.Model):
+    """One issued version of a dossier's document: a form (01..07) or an electronic result
+    (KQ<n>), as the exact PDF bytes that were issued. Rows are never updated in place:
+    signing or re-issuing writes a new version that names the one it supersedes, so a
+    verified file always finds the row it came from (``sha256``)."""
+
+    class Kind(models.TextChoices):
+        FORM = "form", _("Form")
+        RESULT = "result", _("Electronic result")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="issued_documents")
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    # "01".."07" for a form (its number under ``legal_basis``), "KQ" for a result.
+    form = models.CharField(_("form"), max_length=4)
+    # ``<dossier code>-<form>`` for a form, ``<dossier code>-KQ<n>`` for a result.
+    code = models.CharField(_("document code"), max_length=80)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=255)
+    legal_basis = models.CharField(_("legal basis"), max_length=40, blank=True, default="")
+    file = models.FileField(upload_to="documents/%Y/%m/")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField(default=0)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Set when the bytes carry a PAdES signature.
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    signer_name = models.CharField(_("signer"), max_length=255, blank=True, default="")
+    signer_title = models.CharField(_("signer's title"), max_length=255, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["dossier", "code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="document_code_version_once")]
+        indexes = [models.Index(fields=["dossier", "form"], name="document_dossier_form")]
+
+    def __str__(self):
+        return f"{self.code} v{self.version}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
 
 
 class DailySequence(models.Model):
