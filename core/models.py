@@ -36,6 +36,20 @@ class Unit(models.Model):
     feedback_days = models.PositiveSmallIntegerField(_("feedback deadline (working days)"), default=5)
     head_name = models.CharField(_("head of unit"), max_length=255, blank=True)
     head_title = models.CharField(_("title of the head"), max_length=100, default="Hiệu trưởng")
+    # Presentation of documents (Nghị định 30/2020/NĐ-CP; docs/legal/documents.md): the
+    # parent body printed above the unit's name, the place name before the date, and the
+    # abbreviation in document numbers ("Số: 12/BC-MNTH").
+    parent_body = models.CharField(
+        _("parent body"), max_length=255, blank=True, default="",
+        help_text=_("Printed above the unit's name on documents (cơ quan chủ quản)."),
+    )
+    place_name = models.CharField(
+        _("place name"), max_length=100, blank=True, default="",
+        help_text=_("Printed before the date on documents (địa danh)."),
+    )
+    abbreviation = models.CharField(
+        _("abbreviation"), max_length=20, blank=True, default="", help_text=_("Used in document numbers."),
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -62,6 +76,11 @@ class User(AbstractUser):
     )
     office = models.ForeignKey(
         Office, null=True, blank=True, on_delete=models.PROTECT, related_name="members", verbose_name=_("office")
+    )
+    # Printed under the signature; a deputy signs "KT. HIỆU TRƯỞNG / PHÓ HIỆU TRƯỞNG".
+    job_title = models.CharField(_("job title"), max_length=100, blank=True, default="")
+    is_deputy_head = models.BooleanField(
+        _("deputy head"), default=False, help_text=_("Signs on behalf of the head of the unit (KT.)."),
     )
 
     class Meta:

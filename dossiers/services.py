@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core import workdays
 from core.sequences import next_daily_number
 from dossiers.models import Apology, DailySequence, Dossier, DossierEvent, Procedure
+from dossiers.signals import dossier_event
 
 
 class TransitionError(Exception):
@@ -65,10 +66,11 @@ def dossier_receive(
         due_at=workdays.due_at(due_date, unit.closing_time),
         **details,
     )
-    DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier, unit=unit, action="receive", from_status="", to_status=dossier.status,
         at=received_at, recorded_at=now, actor=actor,
     )
+    dossier_event.send(sender=Dossier, dossier=dossier, event=event, action="receive")
     return dossier
 
 
@@ -84,6 +86,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "return": ((S.COMPLETED,), S.RETURNED),
     "reject": ((S.RECEIVED, S.PROCESSING), S.REJECTED),
     "withdraw": (tuple(Dossier.OPEN_STATUSES), S.WITHDRAWN),
+    # Thông tư 03/2025/TT-VPCP form 05: the unit stops handling the dossier.
+    "stop": (tuple(Dossier.OPEN_STATUSES), S.STOPPED),
     "apologize": ((S.RECEIVED, S.PROCESSING, S.AWAITING_SUPPLEMENT, S.COMPLETED), None),
 }
 ACTIONS = tuple(TRANSITIONS)
@@ -174,6 +178,8 @@ def dossier_transition(
         return _apologize(dossier=dossier, actor=actor, at=at, now=now, reason=reason, new_due_date=new_due_date, note=note)
     if action == "reject" and not reason:
         raise ValidationError({"reason": [_("Give the reason for the rejection (form 03).")]})
+    if action == "stop" and not reason:
+        raise ValidationError({"reason": [_("Give the reason for stopping the handling (form 05).")]})
     if action == "request_supplement" and not (reason or note):
         raise ValidationError({"reason": [_("List what the applicant must supplement (form 02).")]})
 
@@ -208,10 +214,11 @@ def dossier_transition(
 
     dossier.status = target
     dossier.save(update_fields=changed)
-    DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier, unit=dossier.unit, action=action, from_status=from_status, to_status=target,
         at=at, recorded_at=now, actor=actor, note=" — ".join(part for part in (reason, note) if part),
     )
+    dossier_event.send(sender=Dossier, dossier=dossier, event=event, action=action)
     if action == "return":
         from core.tasks import enqueue
         from surveys.tasks import send_dossier_invitation
@@ -246,10 +253,11 @@ def _apologize(*, dossier, actor, at, now, reason, new_due_date, note) -> Dossie
         new_due_date=new_due_date, new_due_at=workdays.due_at(new_due_date, dossier.unit.closing_time),
         timely=apology_is_timely(issued_on=timezone.localdate(at), due_date=dossier.due_date), signed_by=actor,
     )
-    DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier, unit=dossier.unit, action="apologize", from_status=dossier.status, to_status=dossier.status,
         at=at, recorded_at=now, actor=actor, note=f"{reason} — {new_due_date:%d/%m/%Y}" + (f" — {note}" if note else ""),
     )
+    dossier_event.send(sender=Dossier, dossier=dossier, event=event, action="apologize")
     Dossier.objects.filter(pk=dossier.pk).update(updated_at=now)
     return dossier
 
@@ -263,6 +271,7 @@ ACTION_LABELS = {
     "return": _("Return the result"),
     "reject": _("Reject"),
     "withdraw": _("Withdraw"),
+    "stop": _("Stop handling"),
     "apologize": _("Issue an apology letter"),
     "overdue": _("Marked overdue"),
     "apology_warning": _("Apology warning sent"),

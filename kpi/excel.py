@@ -42,7 +42,7 @@ REGISTER_COLUMNS = [
 
 STATUS_VI = {
     "received": "Đã tiếp nhận", "processing": "Đang giải quyết", "awaiting_supplement": "Chờ bổ sung",
-    "completed": "Đã có kết quả", "returned": "Đã trả kết quả", "rejected": "Từ chối", "withdrawn": "Rút hồ sơ",
+    "completed": "Đã có kết quả", "returned": "Đã trả kết quả", "rejected": "Từ chối", "withdrawn": "Rút hồ sơ", "stopped": "Dừng giải quyết",
 }
 TIMELINESS_VI = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}
 DELIVERY_VI = {"desk": "Tại bộ phận một cửa", "post": "Qua bưu điện", "online": "Trực tuyến"}

@@ -194,11 +194,12 @@ def dossier_in(status: str, *, procedure=None, unit=None, received_at=None, acto
         "returned": ["start", "complete", "return"],
         "rejected": ["reject"],
         "withdrawn": ["withdraw"],
+        "stopped": ["stop"],
     }
     for hours, action in enumerate(paths[status], start=1):
         dossier = dossier_transition(
             dossier=dossier, action=action, actor=actor, at=received_at + datetime.timedelta(hours=hours),
-            reason="Thiếu giấy tờ" if action in ("reject", "request_supplement") else "",
+            reason="Thiếu giấy tờ" if action in ("reject", "request_supplement", "stop") else "",
         )
     return dossier
 

@@ -21,15 +21,17 @@ ALLOWED = {
     "return": {"completed"},
     "reject": {"received", "processing"},
     "withdraw": {"received", "processing", "awaiting_supplement"},
+    "stop": {"received", "processing", "awaiting_supplement"},
     "apologize": {"received", "processing", "awaiting_supplement", "completed"},
 }
 TARGET = {"start": "processing", "request_supplement": "awaiting_supplement", "resume": "processing",
-          "complete": "completed", "return": "returned", "reject": "rejected", "withdraw": "withdrawn"}
+          "complete": "completed", "return": "returned", "reject": "rejected", "withdraw": "withdrawn",
+          "stop": "stopped"}
 
 
 def _args(action, dossier):
     return {
-        "reason": "Lý do" if action in ("reject", "request_supplement", "apologize") else "",
+        "reason": "Lý do" if action in ("reject", "request_supplement", "apologize", "stop") else "",
         "new_due_date": dossier.due_date + datetime.timedelta(days=7) if action == "apologize" else None,
     }
 
@@ -61,7 +63,7 @@ def test_each_action_is_allowed_exactly_from_its_states(status, action):
 
 def test_allowed_actions_are_the_buttons_of_the_state():
     dossier = dossier_in("processing")
-    assert set(allowed_actions(dossier)) == {"request_supplement", "complete", "reject", "withdraw", "apologize"}
+    assert set(allowed_actions(dossier)) == {"request_supplement", "complete", "reject", "withdraw", "stop", "apologize"}
     assert allowed_actions(dossier_in("returned")) == []
 
 
