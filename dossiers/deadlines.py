@@ -1,6 +1,6 @@
 """This app's sweep of the deadline engine (DESIGN.md "Deadline engine").
 
-Three rules, each ONE set-based statement driven by a partial index on open rows:
+Four rules, each ONE set-based statement driven by a partial index on open rows:
 
 1. ``overdue`` — open dossiers whose clock runs (not awaiting a supplement) and whose
    ``due_at`` has passed are marked once (``overdue_at``) with an event;
@@ -36,6 +36,7 @@ def _texts() -> dict:
             "warning": _("Dossier %(code)s is due on %(date)s: issue an apology letter if it will be late"),
             "warning_body": _("Applicant: %(name)s. If the result cannot be returned on time, the principal signs the apology letter (form 04) at least one working day before the due date."),
             "promise": _("Dossier %(code)s missed the new return date %(date)s of its apology letter"),
+            "submission": _("Online submission %(code)s from %(name)s has waited more than one working day"),
         }
 
 
@@ -59,8 +60,9 @@ def sweep(now: datetime.datetime) -> dict:
             "dossiers_overdue": _mark_overdue(now),
             "dossiers_warned": _warn(now, today, warn_until),
             "promises_overdue": _promise_overdue(now),
+            "submissions_waiting": _flag_waiting_submissions(now),
         }
-    if counts["dossiers_warned"] or counts["promises_overdue"]:
+    if counts["dossiers_warned"] or counts["promises_overdue"] or counts["submissions_waiting"]:
         transaction.on_commit(schedule_delivery)
     return counts
 
@@ -198,6 +200,41 @@ def _promise_overdue(now) -> int:
         params, "promise_overdue", title, body,
         _date_text("(SELECT a.new_due_date FROM dossiers_apology a WHERE a.dossier_id = dossiers_dossier.id)"),
     )
+
+
+def _flag_waiting_submissions(now) -> int:
+    """4. ``submissions_waiting`` — an online submission still unchecked past the end of
+    the working day after it arrived (``due_at``) is flagged once, with a notice to the
+    unit's staff and principals."""
+    title, title_params = _sql_text(_texts()["submission"], name="title")
+    params = {"now": now, "kind": "submission_waiting", **title_params}
+    marked = """
+        UPDATE dossiers_submission SET flagged_at = %(now)s
+        WHERE status = 'new' AND flagged_at IS NULL AND due_at < %(now)s
+        RETURNING id, unit_id, reference AS code, applicant_name
+    """
+    notices = f"""
+        INSERT INTO core_notification {NOTICE_COLUMNS}
+        SELECT u.id, d.unit_id, %(kind)s, 'submission:' || d.id, substr({title}, 1, 255), '',
+               '/dossiers/submissions/' || d.code || '/', %(now)s
+        FROM __SOURCE__ d JOIN core_user u
+          ON u.is_active AND u.unit_id = d.unit_id AND u.role IN ('staff', 'principal')
+        WHERE true ON CONFLICT DO NOTHING
+    """
+    if connection.vendor == "postgresql":
+        return _run(
+            f"WITH marked AS ({marked}), notices AS ({notices.replace('__SOURCE__', 'marked')} RETURNING 1) "
+            "SELECT count(*) FROM marked",
+            params,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(marked, params)
+        ids = [row[0] for row in cursor.fetchall()]
+        if ids:
+            source = ("(SELECT id, unit_id, reference AS code, applicant_name FROM dossiers_submission "
+                      f"WHERE id IN ({','.join(str(int(pk)) for pk in ids)}))")
+            cursor.execute(notices.replace('__SOURCE__', source).replace("ON u.is_active", "ON u.is_active = 1"), params)
+    return len(ids)
 
 
 def _sqlite_mark(update_sql, params, action, title, body, date_text) -> int:

@@ -97,10 +97,15 @@ def track_detail(request, code):
     if dossier is None:
         form = TrackForm(initial={"code": code})
         return render(request, "dossiers/track.html", {"form": form, "not_found": True}, status=404)
-    return _show(request, dossier)
+    return _show(request, dossier, secret=secret)
 
 
-def _show(request, dossier):
+def _show(request, dossier, secret=""):
+    from dossiers.services import result_documents
+
+    # Electronic results are downloaded through the private link only, never by code
+    # and phone digits alone.
     return render(request, "dossiers/track_detail.html", {
         "dossier": dossier, "apology": selectors.tracked_apology(dossier), "steps": selectors.public_steps(dossier),
+        "results": result_documents(dossier), "secret": secret,
     })

@@ -179,10 +179,11 @@ def test_principal_manages_the_catalogue_staff_only_read_it(client, staff, proce
     response = client.post(reverse("dossiers:procedure-new"), {
         "code": "MN-XN-09", "name": "Xác nhận", "field": procedure.field.pk, "processing_days": 2,
         "clock_on_supplement": "restart", "required_documents_text": "Đơn\nGiấy khai sinh", "is_published": "on", "is_active": "on",
+        "online": "partial",
     })
     assert response.status_code == 302
     created = staff.unit.procedures.get(code="MN-XN-09")
-    assert created.required_documents == ["Đơn", "Giấy khai sinh"]
+    assert created.required_documents == ["Đơn", "Giấy khai sinh"] and created.online == "partial"
 
 
 def test_unit_public_page_lists_published_procedures(client, procedure):
