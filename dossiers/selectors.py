@@ -166,6 +166,7 @@ def submission_counts(*, unit) -> list[tuple[str, str, int]]:
 TRACKING_FIELDS = (
     "code", "status", "applicant_name", "applicant_phone", "tracking_secret", "received_at", "due_date",
     "completed_at", "returned_at", "unit__name", "unit__phone", "procedure__name", "apology__new_due_date",
+    "survey_token", "survey_answered_at",
 )
 
 
