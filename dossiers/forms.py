@@ -142,7 +142,7 @@ class TrackForm(BootstrapMixin, forms.Form):
 
 
 class SubmissionForm(BootstrapMixin, forms.Form):
-    """The public online submission form. Field names are part of CONTRACT.md:
+    """The public online submission form. Field names are a stable interface (docs/domain/online-services.md):
     applicant_name, applicant_phone, applicant_email, applicant_address, request_summary,
     document_<n> (1-based, one per required document of the procedure), consent."""
 

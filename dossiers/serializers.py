@@ -123,7 +123,7 @@ class ActionSerializer(serializers.Serializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
-    """An online submission in the staff queue (CONTRACT.md ``GET /submissions/``)."""
+    """An online submission in the staff queue (``GET /api/v1/submissions/``)."""
 
     unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     procedure = serializers.SlugRelatedField(slug_field="code", read_only=True)

@@ -1,6 +1,6 @@
 """Online submissions handled by staff: accept (the dossier is made by the intake
 service, channel online, digitised components), refuse (reason required), the queue
-page, the API (CONTRACT.md) and the deadline engine's flag after one working day."""
+page, the API (docs/domain/online-services.md) and the deadline engine's flag after one working day."""
 import datetime
 
 import pytest
