@@ -8,6 +8,10 @@ from dossiers.models import Dossier, Procedure
 from dossiers.services import ACTIONS
 
 DOCUMENT_KINDS = [("original", _("Original")), ("copy", _("Copy")), ("certified", _("Certified copy"))]
+# Thông tư 01/2023/TT-VPCP: each component is digitised at intake, or reused from the data of
+# an earlier dossier, or stays on paper only.
+DOCUMENT_SOURCES = [("paper", _("Paper only")), ("digitised", _("Digitised at intake")),
+                    ("reused", _("Reused from an earlier dossier"))]
 
 
 class BootstrapMixin:
@@ -88,10 +92,12 @@ class IntakeForm(BootstrapMixin, forms.Form):
                     count = max(1, min(int(data.get(f"count_{key}") or 1), 99))
                 except ValueError:
                     count = 1
-                result.append({"name": name, "kind": kind, "count": count})
+                source = data.get(f"source_{key}")
+                result.append({"name": name, "kind": kind, "count": count,
+                               "digitised": source == "digitised", "reused": source == "reused"})
         extra = (data.get("doc_other") or "").strip()
         if extra:
-            result.append({"name": extra, "kind": "copy", "count": 1})
+            result.append({"name": extra, "kind": "copy", "count": 1, "digitised": False, "reused": False})
         return result
 
 

@@ -15,7 +15,7 @@ from core import access
 from core.uploads import private_upload_response
 from dossiers import selectors, services, submissions
 from dossiers.filters import RegisterFilter
-from dossiers.forms import DOCUMENT_KINDS, ActionForm, IntakeForm, ProcedureForm, RefuseForm, ResultForm
+from dossiers.forms import DOCUMENT_KINDS, DOCUMENT_SOURCES, ActionForm, IntakeForm, ProcedureForm, RefuseForm, ResultForm
 from dossiers.models import Procedure, Submission, SubmissionFile
 from dossiers.qr import qr_svg, survey_url, tracking_url
 
@@ -107,7 +107,7 @@ def intake(request):
             messages.success(request, _("Dossier %(code)s registered. Print the receipt for the applicant.") % {"code": dossier.code})
             return redirect("dossiers:detail", code=dossier.code)
     return render(request, "dossiers/intake.html", {
-        "form": form, "unit": unit, "kinds": DOCUMENT_KINDS,
+        "form": form, "unit": unit, "kinds": DOCUMENT_KINDS, "sources": DOCUMENT_SOURCES,
         "checklists": _checklists(selectors.procedures_for(unit=unit), request.POST, form.data.get("procedure")),
     })
 
@@ -119,7 +119,8 @@ def _checklists(procedures, data, selected):
             "procedure": p, "selected": str(p.pk) == str(selected),
             "documents": [
                 {"key": f"{p.pk}_{i}", "name": name, "ticked": bool(data.get(f"doc_{p.pk}_{i}")),
-                 "kind": data.get(f"kind_{p.pk}_{i}", "original"), "count": data.get(f"count_{p.pk}_{i}", "1")}
+                 "kind": data.get(f"kind_{p.pk}_{i}", "original"), "count": data.get(f"count_{p.pk}_{i}", "1"),
+                 "source": data.get(f"source_{p.pk}_{i}", "paper")}
                 for i, name in enumerate(p.required_documents)
             ],
         }
