@@ -114,3 +114,19 @@ def track_result(request, code, result):
         raise Http404
     return serve_result(found)
 
+
+@never_cache
+def track_receipt(request, code):
+    """The receipt (form 01) of a dossier, for the applicant holding the private link: an
+    online applicant never stood at the desk to be handed one."""
+    from dossiers.models import Dossier
+    from dossiers.printing import render_form
+
+    secret = request.GET.get("s", "")
+    dossier = Dossier.objects.select_related("unit", "unit__office", "procedure", "received_by").filter(code=code).first()
+    if dossier is None or not secret or not hmac.compare_digest(secret, dossier.tracking_secret):
+        raise Http404
+    response = render_form(request, dossier, "receipt", public=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+

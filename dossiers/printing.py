@@ -45,6 +45,12 @@ def print_form(request, code, form):
     if form not in FORMS:
         raise Http404
     dossier = selectors.dossier_detail(user=request.user, code=code)
+    return render_form(request, dossier, form)
+
+
+def render_form(request, dossier, form, *, public=False):
+    """Form ``form`` of ``dossier``; ``public`` hides the staff's buttons (the receipt the
+    applicant opens through the private link)."""
     events = list(selectors.events_of(dossier))
     apology = selectors.apology_of(dossier)
     number, template = FORMS[form]
@@ -58,7 +64,7 @@ def print_form(request, code, form):
     when = getattr(subject, "at", None) or getattr(subject, "issued_at", None) or dossier.received_at
     context = {
         "dossier": dossier, "events": events, "apology": apology, "subject": subject, "number": number,
-        "rules": rules_on(timezone.localdate(when)), "unit": dossier.unit, "today": timezone.localdate(),
+        "rules": rules_on(timezone.localdate(when)), "unit": dossier.unit, "today": timezone.localdate(), "public": public,
         **(qr_context(dossier) if form == "receipt" else {}),
     }
     return render(request, template, context)

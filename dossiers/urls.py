@@ -23,6 +23,7 @@ urlpatterns = [
     path("track/", tracking.track, name="track"),
     path("track/<str:code>/", tracking.track_detail, name="track-detail"),
     path("track/<str:code>/results/<str:result>/", online.track_result, name="track-result"),
+    path("track/<str:code>/receipt/", online.track_receipt, name="track-receipt"),
     path("track/online/<str:reference>/", online.follow, name="online-follow"),
     path("u/<slug:slug>/nop-ho-so/", online.procedure_list, name="online-list"),
     path("u/<slug:slug>/nop-ho-so/<str:code>/", online.submit, name="online-submit"),

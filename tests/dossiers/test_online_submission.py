@@ -162,3 +162,22 @@ def test_once_accepted_the_private_link_leads_to_the_dossier_tracking_page(clien
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == f"/track/{submission.dossier.code}/?s={submission.secret}"
     assert submission.dossier.code in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_online_applicant_opens_the_receipt_through_the_private_link(client):
+    from dossiers.submissions import submission_accept
+    from tests.factories import StaffFactory
+
+    procedure = online_procedure()
+    submit(client, procedure)
+    submission = submission_accept(submission=Submission.objects.get(), actor=StaffFactory(unit=procedure.unit))
+    code = submission.dossier.code
+    track = client.get(f"/track/{code}/", {"s": submission.secret}).content.decode()
+    assert f"/track/{code}/receipt/?s={submission.secret}" in track
+    receipt = client.get(f"/track/{code}/receipt/", {"s": submission.secret})
+    text = receipt.content.decode()
+    assert receipt.status_code == 200 and "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and code in text
+    assert "Đơn đề nghị" in text and f"/dossiers/{code}/" not in text
+    assert client.get(f"/track/{code}/receipt/").status_code == 404
+    assert client.get(f"/track/{code}/receipt/", {"s": "x"}).status_code == 404

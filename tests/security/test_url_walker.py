@@ -88,6 +88,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "dossiers:result-issue": Expect(POST_ONLY, kwargs=lambda w: {"code": w.dossier.code}),
     "dossiers:track-result": Expect(PUBLIC, kwargs=lambda w: {"code": w.dossier.code, "result": w.result.code},
                                     query="?s=walker-secret", why="the private tracking link (its secret) opens the result"),
+    "dossiers:track-receipt": Expect(PUBLIC, kwargs=lambda w: {"code": w.dossier.code}, query="?s=walker-secret",
+                                     why="form 01 for the applicant holding the private link"),
     # dossiers: online submission (public, no account), then the unit's queue
     "dossiers:online-list": Expect(PUBLIC),
     "dossiers:online-submit": Expect(PUBLIC, kwargs=lambda w: {"slug": w.unit.slug, "code": w.online_procedure.code}),
