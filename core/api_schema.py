@@ -15,6 +15,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 # Operations anyone may call without an account (the verify endpoint of signed documents).
 PUBLIC_OPERATIONS = {"verify_create"}
 
+PAGINATION = {"page", "page_size"}
+
 ERROR_COMPONENTS = {
     "ErrorDetail": {
         "type": "object",
@@ -52,14 +54,12 @@ def documented(*, summary: str, vi: str, en: str, request_example=None, response
 
 def _errors_of(path: str, method: str, operation: dict) -> list[str]:
     codes = []
-    takes_input = method in ("post", "put", "patch") or any(
-        p.get("in") == "query" for p in operation.get("parameters", [])
-    )
-    if takes_input:
+    query = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+    if method in ("post", "put", "patch") or query - PAGINATION:
         codes.append("400")
     if operation.get("operationId") not in PUBLIC_OPERATIONS:
         codes += ["401", "403"]
-    if "{" in path:
+    if "{" in path or "page" in query:  # a page past the last one is a 404 too
         codes.append("404")
     if path.rstrip("/").endswith("/actions"):
         codes.append("409")
@@ -73,6 +73,17 @@ def add_error_responses(result, generator, request, public):
         schemas.setdefault(name, schema)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                # A form label as the title would name the generated clients' enum classes
+                # in whatever language the schema was served in.
+                parameter.get("schema", {}).pop("title", None)
+                parameter.get("schema", {}).get("items", {}).pop("title", None)
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                # The API speaks JSON; the form encoding DRF also parses is for the browsable
+                # API, and a second media type of the same shape breaks generated clients.
+                for media in [m for m in content if m != "application/json"]:
+                    del content[media]
             responses = operation.setdefault("responses", {})
             for code in _errors_of(path, method, operation):
                 component, description = ERRORS[code]
