@@ -224,7 +224,7 @@ def mail_log(mail_dir: Path) -> str:
 class PrivateReplica(PrivatePostgres):
     """A streaming replica of ``primary`` (pg_basebackup -R), on a port of its own."""
 
-    def __init__(self, primary: PrivatePostgres):  # noqa: super().__init__ would initdb
+    def __init__(self, primary: PrivatePostgres):  # super().__init__ would initdb a new cluster
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="cchc-proof-replica-"))
         self.data = self.dir / "data"
