@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_view
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from core import access
 from core.api import ReadOnlyForOffice
+from core.api_schema import documented
 from core.uploads import private_file_response
 from dossiers import services, submissions
 from dossiers.filters import RegisterFilter
@@ -23,6 +24,22 @@ from dossiers.serializers import (
 )
 
 WRITE = [permissions.IsAuthenticated(), ReadOnlyForOffice()]
+
+PROCEDURE_EXAMPLE = {
+    "unit": "mn-tuoi-hong", "code": "TS-01", "name": "Tuyển sinh vào trường mầm non", "field": "tuyen-sinh",
+    "processing_days": 5, "clock_on_supplement": "restart", "required_documents": ["Đơn xin nhập học"],
+    "online": "partial", "fee": "", "legal_basis": "", "is_published": True,
+}
+DOSSIER_EXAMPLE = {
+    "code": "000.00.01.H29-260310-0001", "unit": "mn-tuoi-hong", "procedure": "TS-01", "field": "tuyen-sinh",
+    "status": "processing", "applicant_name": "Nguyễn Văn An", "received_at": "2026-03-10T08:15:00+07:00",
+    "due_date": "2026-03-17", "due_at": "2026-03-17T17:00:00+07:00", "completed_at": None, "returned_at": None,
+    "timeliness": None, "is_overdue": False, "channel": "online", "results": [], "apology": None,
+    "events": [{"action": "receive", "at": "2026-03-10T08:15:00+07:00", "recorded_at": "2026-03-10T08:16:02+07:00",
+                "actor": "staff", "note": "", "from_status": "", "to_status": "received"}],
+    "tracking_url": "https://cchc.example.vn/track/000.00.01.H29-260310-0001/?k=…",
+    "survey_url": "https://cchc.example.vn/survey/…/",
+}
 
 
 def _dossiers_for(user):
@@ -46,9 +63,25 @@ class ProcedureList(generics.ListCreateAPIView):
     def get_permissions(self):
         return WRITE
 
-    @extend_schema(parameters=[OpenApiParameter("unit", str, description="unit slug")])
+    @documented(
+        summary="Thủ tục hành chính / Procedures",
+        vi="Danh mục thủ tục của các đơn vị mà tài khoản được xem.",
+        en="The procedure catalogue of the units the account may read.",
+        parameters=[OpenApiParameter("unit", str, description="Mã đơn vị (slug) / unit slug")],
+        response_example=PROCEDURE_EXAMPLE,
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @documented(
+        summary="Thêm thủ tục / Add a procedure",
+        vi="Hiệu trưởng thêm một thủ tục vào danh mục của đơn vị.",
+        en="The principal adds a procedure to the unit's catalogue.",
+        request_example=PROCEDURE_EXAMPLE,
+        response_example=PROCEDURE_EXAMPLE,
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
     def get_queryset(self):
         qs = access.scoped(Procedure.objects.select_related("unit", "field"), self.request.user)
@@ -75,7 +108,14 @@ class DossierList(generics.ListCreateAPIView):
     def get_serializer_class(self):
         return DossierCreateSerializer if self.request.method == "POST" else DossierSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("unit", str, description="unit slug")], responses=DossierSerializer(many=True))
+    @documented(
+        summary="Sổ theo dõi hồ sơ / Dossiers",
+        vi="Hồ sơ của các đơn vị mà tài khoản được xem, lọc theo đơn vị, trạng thái, quá hạn và ngày tiếp nhận.",
+        en="Dossiers of the units the account may read, filtered by unit, status, overdue and intake dates.",
+        parameters=[OpenApiParameter("unit", str, description="Mã đơn vị (slug) / unit slug")],
+        responses=DossierSerializer(many=True),
+        response_example=DOSSIER_EXAMPLE,
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -86,7 +126,18 @@ class DossierList(generics.ListCreateAPIView):
             qs = qs.filter(unit__slug=slug)
         return qs.order_by("-received_at", "-id")
 
-    @extend_schema(request=DossierCreateSerializer, responses={201: DossierSerializer})
+    @documented(
+        summary="Tiếp nhận hồ sơ / Receive a dossier",
+        vi="Ghi một hồ sơ mới (mẫu 01): mã hồ sơ và ngày hẹn trả tính theo ngày làm việc. "
+           "`received_at` có thể là thời điểm đã qua (ghi sau từ sổ giấy), không được ở tương lai.",
+        en="Log a new dossier (form 01): code and due date in working days. `received_at` may be in the past "
+           "(logged after the paper register), never in the future.",
+        request=DossierCreateSerializer,
+        responses={201: DossierSerializer},
+        request_example={"unit": "mn-tuoi-hong", "procedure": "TS-01", "applicant_name": "Nguyễn Văn An",
+                         "applicant_phone": "0901234567", "request_summary": "Xin nhập học cho con"},
+        response_example=DOSSIER_EXAMPLE,
+    )
     def post(self, request, *args, **kwargs):
         serializer = DossierCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -104,6 +155,12 @@ class DossierList(generics.ListCreateAPIView):
         return Response(DossierSerializer(_dossiers_for(request.user).get(pk=dossier.pk)).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(get=documented(
+    summary="Một hồ sơ / One dossier",
+    vi="Hồ sơ theo mã, với lịch sử xử lý (phiếu kiểm soát), thư xin lỗi và kết quả.",
+    en="A dossier by its code, with its history (control sheet), apology and results.",
+    response_example=DOSSIER_EXAMPLE,
+))
 class DossierDetail(generics.RetrieveAPIView):
     serializer_class = DossierSerializer
     lookup_field = "code"
@@ -117,7 +174,18 @@ class DossierAction(APIView):
     def get_permissions(self):
         return WRITE
 
-    @extend_schema(request=ActionSerializer, responses={200: DossierSerializer})
+    @documented(
+        summary="Thao tác trên hồ sơ / Act on a dossier",
+        vi="Một bước xử lý: start, request_supplement, resume, complete, return, reject, withdraw, apologize, "
+           "stop. Trạng thái không cho phép thì trả 409; `at` mặc định là bây giờ, không ở tương lai, "
+           "không trước sự kiện trước đó.",
+        en="One step of the lifecycle. A state that does not allow it answers 409; `at` defaults to now, never in "
+           "the future, never before the previous event.",
+        request=ActionSerializer,
+        responses={200: DossierSerializer},
+        request_example={"action": "request_supplement", "reason": "Thiếu bản sao giấy khai sinh"},
+        response_example=DOSSIER_EXAMPLE,
+    )
     def post(self, request, code):
         dossier = access.get_object_for_user(Dossier.objects.select_related("unit"), request.user, code=code)
         if not access.can_write(request.user, dossier.unit):
@@ -148,18 +216,22 @@ def serve_result(document: Document):
 class DossierResult(APIView):
     """The PDF of one electronic result (the ``url`` of ``results`` in a dossier)."""
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="Download an electronic result")
+    @documented(
+        summary="Tải kết quả điện tử / Download an electronic result",
+        vi="Tệp PDF của kết quả `<mã hồ sơ>-KQ<n>` đúng như đã cấp (SHA-256 trong `results` của hồ sơ).",
+        en="The PDF of result `<dossier code>-KQ<n>`, the exact bytes issued (SHA-256 in the dossier's `results`).",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
     def get(self, request, code, result):
         dossier = access.get_object_for_user(Dossier.objects.select_related("unit"), request.user, code=code)
-        document = services.result_documents(dossier)
-        found = next((d for d in document if d.code == result), None)
+        found = next((d for d in services.result_documents(dossier) if d.code == result), None)
         if found is None:
             raise Http404
         return serve_result(found)
 
 
 SUBMISSION_EXAMPLE = {
-    "reference": "000.00.01.H29-TT-261130-001", "unit": "mn-tuoi-hong", "procedure": "MN-TS-01",
+    "reference": "000.00.01.H29-TT-261130-001", "unit": "mn-tuoi-hong", "procedure": "MN-HP-01",
     "applicant_name": "Phạm Thị Thu", "submitted_at": "2026-11-30T08:15:00+07:00", "status": "new",
     "refuse_reason": "", "dossier": None,
 }
@@ -170,10 +242,16 @@ class SubmissionList(generics.ListAPIView):
 
     serializer_class = SubmissionSerializer
 
-    @extend_schema(
-        parameters=[OpenApiParameter("unit", str, description="unit slug"),
-                    OpenApiParameter("status", str, enum=[s.value for s in Submission.Status])],
-        examples=[OpenApiExample("A submission waiting for the unit", value=SUBMISSION_EXAMPLE, response_only=True)],
+    @documented(
+        summary="Hồ sơ nộp trực tuyến / Online submissions",
+        vi="Hồ sơ phụ huynh nộp trực tuyến tại /u/<đơn vị>/nop-ho-so/, chờ đơn vị tiếp nhận hoặc từ chối; "
+           "lọc theo đơn vị và trạng thái (new, accepted, refused).",
+        en="Dossiers parents sent online at /u/<unit>/nop-ho-so/, waiting for the unit to accept or refuse them; "
+           "filtered by unit and status (new, accepted, refused).",
+        parameters=[OpenApiParameter("unit", str, description="Mã đơn vị (slug) / unit slug"),
+                    OpenApiParameter("status", str, enum=[s.value for s in Submission.Status],
+                                     description="Trạng thái / status")],
+        response_example=SUBMISSION_EXAMPLE,
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -195,17 +273,20 @@ class SubmissionAction(APIView):
     def get_permissions(self):
         return WRITE
 
-    @extend_schema(
+    @documented(
+        summary="Tiếp nhận hoặc từ chối hồ sơ trực tuyến / Accept or refuse an online submission",
+        vi="`accept`: đăng ký hồ sơ ngay (mẫu 01, `channel` = online, các tệp là thành phần đã số hóa); "
+           "`dossier` trong câu trả lời là mã hồ sơ mới. `refuse`: cần `reason`, phụ huynh đọc được lý do. "
+           "Hồ sơ đã xử lý thì trả 409.",
+        en="`accept`: registers the dossier now (form 01, `channel` online, the files as digitised components); "
+           "`dossier` in the answer holds the new code. `refuse`: needs a `reason` the parent reads. "
+           "A submission already handled answers 409.",
         request=SubmissionActionSerializer,
-        responses={200: SubmissionSerializer, 400: OpenApiResponse(description="invalid input, e.g. no reason"),
-                   409: OpenApiResponse(description="the submission was already accepted or refused")},
-        examples=[
-            OpenApiExample("Accept", value={"action": "accept"}, request_only=True),
-            OpenApiExample("Refuse", value={"action": "refuse", "reason": "Ảnh giấy khai sinh bị mờ, không đọc được."},
-                           request_only=True),
-            OpenApiExample("Accepted", response_only=True, status_codes=["200"],
-                           value={**SUBMISSION_EXAMPLE, "status": "accepted", "dossier": "000.00.01.H29-261130-0007"}),
-        ],
+        responses={200: SubmissionSerializer},
+        request_example={"action": "accept"},
+        response_example={**SUBMISSION_EXAMPLE, "status": "accepted", "dossier": "000.00.01.H29-261130-0007"},
+        examples=[OpenApiExample("refuse", summary="Từ chối / Refuse", request_only=True,
+                                 value={"action": "refuse", "reason": "Ảnh giấy khai sinh bị mờ, không đọc được."})],
     )
     def post(self, request, reference):
         submission = access.get_object_for_user(Submission.objects.select_related("unit"), request.user, reference=reference)
@@ -225,4 +306,3 @@ class SubmissionAction(APIView):
             return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
         return Response(SubmissionSerializer(Submission.objects.select_related("unit", "procedure", "dossier")
                                              .get(pk=submission.pk)).data)
-
