@@ -221,6 +221,8 @@ class DossierResult(APIView):
         vi="Tệp PDF của kết quả `<mã hồ sơ>-KQ<n>` đúng như đã cấp (SHA-256 trong `results` của hồ sơ).",
         en="The PDF of result `<dossier code>-KQ<n>`, the exact bytes issued (SHA-256 in the dossier's `results`).",
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        examples=[OpenApiExample("response", summary="Ví dụ / Example", value="%PDF-1.7 …", response_only=True,
+                                 media_type="application/pdf")],
     )
     def get(self, request, code, result):
         dossier = access.get_object_for_user(Dossier.objects.select_related("unit"), request.user, code=code)
