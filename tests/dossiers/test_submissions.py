@@ -173,3 +173,14 @@ def test_a_procedure_is_opened_online_through_the_api_and_listed_publicly(client
     assert "Miễn, giảm học phí" in client.get(f"/u/{principal.unit.slug}/nop-ho-so/").content.decode()
     public = client.get(f"/u/{principal.unit.slug}/").content.decode()
     assert f"/u/{principal.unit.slug}/nop-ho-so/MN-HP-01/" in public
+
+
+def test_the_demo_catalogue_opens_some_procedures_online(client):
+    from dossiers.demo import seed_catalogue
+    from tests.factories import UnitFactory
+
+    unit = UnitFactory()
+    levels = {p.code: p.online for p in seed_catalogue(unit)}
+    assert levels["MN-XN-01"] == "full" and levels["MN-HP-01"] == "partial" and levels["MN-KN-01"] == "none"
+    page = client.get(f"/u/{unit.slug}/nop-ho-so/").content.decode()
+    assert "Cấp giấy xác nhận trẻ đang học tại trường" in page and "Giải quyết khiếu nại lần đầu" not in page
