@@ -15,7 +15,7 @@ from core import access
 from core.api import ReadOnlyForOffice
 from core.api_schema import documented
 from core.uploads import private_file_response
-from dossiers import services, submissions
+from dossiers import selectors, services, submissions
 from dossiers.filters import RegisterFilter
 from dossiers.models import Document, Dossier, DossierEvent, Procedure, Submission
 from dossiers.serializers import (
@@ -46,7 +46,7 @@ def _dossiers_for(user):
     events = DossierEvent.objects.select_related("actor").order_by("at", "id")
     return access.scoped(Dossier.objects.all(), user).select_related(
         "unit", "procedure", "field", "apology"
-    ).prefetch_related(Prefetch("events", queryset=events), services.results_prefetch())
+    ).prefetch_related(Prefetch("events", queryset=events), selectors.results_prefetch())
 
 
 def _check_unit(user, unit):
@@ -226,7 +226,7 @@ class DossierResult(APIView):
     )
     def get(self, request, code, result):
         dossier = access.get_object_for_user(Dossier.objects.select_related("unit"), request.user, code=code)
-        found = next((d for d in services.result_documents(dossier) if d.code == result), None)
+        found = next((d for d in selectors.dossier_results(dossier=dossier) if d.code == result), None)
         if found is None:
             raise Http404
         return serve_result(found)

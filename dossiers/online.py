@@ -104,12 +104,12 @@ def follow(request, reference):
 def track_result(request, code, result):
     """An electronic result, through the tracking link's secret only (never by code alone)."""
     from dossiers.api import serve_result
-    from dossiers.services import result_documents
+    from dossiers.selectors import dossier_results
 
     dossier = selectors.tracked_dossier(code=code, secret=request.GET.get("s", ""))
     if dossier is None or not request.GET.get("s"):
         raise Http404
-    found = next((d for d in result_documents(dossier) if d.code == result), None)
+    found = next((d for d in dossier_results(dossier=dossier) if d.code == result), None)
     if found is None:
         raise Http404
     return serve_result(found)

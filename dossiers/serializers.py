@@ -8,7 +8,8 @@ from rest_framework import serializers
 from core.models import Field, Unit
 from dossiers.models import Apology, Dossier, DossierEvent, Procedure, Submission
 from dossiers.qr import survey_url, tracking_url
-from dossiers.services import ACTIONS, result_documents
+from dossiers.selectors import dossier_results
+from dossiers.services import ACTIONS
 
 
 class ProcedureSerializer(serializers.ModelSerializer):
@@ -75,7 +76,7 @@ class DossierSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ResultSerializer(many=True))
     def get_results(self, dossier) -> list:
-        return ResultSerializer(result_documents(dossier), many=True).data
+        return ResultSerializer(dossier_results(dossier=dossier), many=True).data
 
     def get_apology(self, dossier) -> dict | None:
         try:
@@ -132,6 +133,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Submission
         fields = ["reference", "unit", "procedure", "applicant_name", "submitted_at", "status", "refuse_reason", "dossier"]
+        read_only_fields = fields  # changed by the actions endpoint only
 
 
 class SubmissionActionSerializer(serializers.Serializer):

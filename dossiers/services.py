@@ -288,25 +288,6 @@ def action_label(action: str) -> str:
 RESULT_STATUSES = (S.COMPLETED, S.RETURNED)
 
 
-def results_prefetch():
-    """A Prefetch for dossier lists: their results in one query (``result_documents``)."""
-    from django.db.models import Prefetch
-
-    return Prefetch("issued_documents", to_attr="result_rows",
-                    queryset=Document.objects.filter(kind=Document.Kind.RESULT).order_by("issued_at", "version", "pk"))
-
-
-def result_documents(dossier: Dossier) -> list[Document]:
-    """The dossier's results, the newest version of each code, KQ1 first."""
-    rows = getattr(dossier, "result_rows", None)  # prefetched by lists (RESULTS_PREFETCH)
-    if rows is None:
-        rows = dossier.issued_documents.filter(kind=Document.Kind.RESULT).order_by("issued_at", "version", "pk")
-    latest: dict[str, Document] = {}
-    for document in rows:
-        latest[document.code] = document
-    return sorted(latest.values(), key=lambda d: (len(d.code), d.code))
-
-
 @transaction.atomic
 def result_issue(*, dossier: Dossier, file_bytes: bytes | None, actor, text: str = "") -> Document:
     """Issue the electronic result of a completed dossier: the PDF staff attach

@@ -101,11 +101,9 @@ def track_detail(request, code):
 
 
 def _show(request, dossier, secret=""):
-    from dossiers.services import result_documents
-
     # Electronic results are downloaded through the private link only, never by code
     # and phone digits alone.
     return render(request, "dossiers/track_detail.html", {
         "dossier": dossier, "apology": selectors.tracked_apology(dossier), "steps": selectors.public_steps(dossier),
-        "results": result_documents(dossier), "secret": secret,
+        "results": selectors.dossier_results(dossier=dossier), "secret": secret,
     })

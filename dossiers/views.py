@@ -142,7 +142,7 @@ def detail(request, code):
         "print_supplement": "request_supplement" in done, "print_rejection": "reject" in done,
         "actions": [(a, services.action_label(a)) for a in actions], "form": ActionForm(),
         "can_write": can_write, "tracking_url": tracking_url(dossier), "survey_url": survey_url(dossier),
-        "results": services.result_documents(dossier), "result_form": ResultForm(),
+        "results": selectors.dossier_results(dossier=dossier), "result_form": ResultForm(),
         "can_issue_result": can_write and dossier.status in services.RESULT_STATUSES,
         "submission": Submission.objects.filter(dossier=dossier).first(),
     })
