@@ -14,6 +14,21 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 
+def client_address(request) -> str:
+    """The address of the client behind TRUSTED_PROXY_COUNT reverse proxies: REMOTE_ADDR
+    when none; else the n-th address from the right of X-Forwarded-For, the one the
+    outermost trusted proxy saw. Entries further left are the client's own words (any
+    client can send the header), so they never count; a header shorter than the chain
+    of proxies falls back to REMOTE_ADDR."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def hashed(value: str) -> str:
     """A keyed hash of a network address (the cache never holds the address itself)."""
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:24]

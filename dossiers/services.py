@@ -218,13 +218,7 @@ def dossier_transition(
         dossier=dossier, unit=dossier.unit, action=action, from_status=from_status, to_status=target,
         at=at, recorded_at=now, actor=actor, note=" — ".join(part for part in (reason, note) if part),
     )
-    dossier_event.send(sender=Dossier, dossier=dossier, event=event, action=action)
-    if action == "return":
-        from core.tasks import enqueue
-        from surveys.tasks import send_dossier_invitation
-
-        pk = dossier.pk
-        transaction.on_commit(lambda: enqueue(send_dossier_invitation, pk))
+    dossier_event.send(sender=Dossier, dossier=dossier, event=event, action=action)  # e.g. the survey invitation
     return dossier
 
 

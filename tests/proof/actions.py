@@ -43,9 +43,9 @@ def main():
             created = notify(users=[user], unit=user.unit, kind="proof", subject_key=args.key, title=f"Proof {args.key}")
         print(json.dumps({"created": created, "seconds": time.monotonic() - started}))
     elif args.cmd == "enqueue-engine":
-        from dossiers.tasks import check_deadlines
+        from core.tasks import run_deadline_engine
 
-        print(json.dumps({"sent": tasks.enqueue(check_deadlines), "seconds": time.monotonic() - started}))
+        print(json.dumps({"sent": tasks.enqueue(run_deadline_engine), "seconds": time.monotonic() - started}))
     else:
         if args.die_in:
             real = engine.import_string
