@@ -1,0 +1,122 @@
+"""The walls between the apps (docs/architecture.md): checked here so that a change
+that breaks one fails the suite with a message that names it."""
+import ast
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN_APPS = ("dossiers", "surveys", "feedback", "kpi")
+
+
+def _lint_imports() -> str:
+    found = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
+    return found
+
+
+def test_import_linter_contracts_are_kept():
+    """.importlinter: core imports no domain app; only kpi imports kpi; dossiers imports
+    neither surveys nor feedback; no cycle between the apps."""
+    result = subprocess.run([_lint_imports(), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    broken = [line for line in result.stdout.splitlines() if line.rstrip().endswith("BROKEN")]
+    assert result.returncode == 0, "import walls broken: " + "; ".join(broken) + "\n" + result.stdout[-3000:]
+    assert "0 broken" in result.stdout
+
+
+def _python_files(folder: Path):
+    return sorted(p for p in folder.rglob("*.py") if "locale" not in p.parts)
+
+
+def test_core_names_no_domain_app_even_by_a_dotted_string():
+    """import_string("kpi.public.section") or apps.get_model("surveys", ...) in core would
+    slip past import-linter: core runs what apps register (core/registry.py) instead."""
+    naming = re.compile(rf"^({'|'.join(DOMAIN_APPS)})(\.|$)")
+    offenders = []
+    for path in _python_files(ROOT / "core"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and naming.match(node.value):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}")
+    assert not offenders, "core names a domain app: " + ", ".join(offenders)
+
+
+# What only services write: the lifecycle status and the deadline engine's flags.
+STATE_FIELDS = {"status", "timeliness", "overdue_at", "warned_at", "promise_overdue_at", "remaining_days"}
+# The thin layers: they validate, call one service or selector, render.
+THIN_MODULES = ("views.py", "api.py", "admin.py", "forms.py", "tasks.py", "serializers.py", "export_views.py",
+                "tracking.py", "feeds.py")
+WRITING_CALLS = {"update", "create", "get_or_create", "update_or_create", "bulk_update"}
+
+
+def _state_writes(tree: ast.AST) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        found += [(t.lineno, f".{t.attr} = ...") for t in targets
+                  if isinstance(t, ast.Attribute) and t.attr in STATE_FIELDS]
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name == "setattr" and len(node.args) > 1 and getattr(node.args[1], "value", None) in STATE_FIELDS:
+            found.append((node.lineno, f"setattr(..., {node.args[1].value!r})"))
+        if name in WRITING_CALLS:
+            found += [(node.lineno, f"{name}({kw.arg}=...)") for kw in node.keywords if kw.arg in STATE_FIELDS]
+            found += [(node.lineno, f"{name}(defaults={{{key.value!r}: ...}})") for kw in node.keywords
+                      if kw.arg == "defaults" and isinstance(kw.value, ast.Dict)
+                      for key in kw.value.keys if getattr(key, "value", None) in STATE_FIELDS]
+    return found
+
+
+def test_views_api_admin_forms_and_tasks_never_write_a_status_or_deadline_flag():
+    offenders = []
+    for app in DOMAIN_APPS + ("core",):
+        for path in _python_files(ROOT / app):
+            if path.name in THIN_MODULES:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+                offenders += [f"{path.relative_to(ROOT)}:{line} {what}" for line, what in _state_writes(tree)]
+    assert not offenders, "only services write these (docs/architecture.md): " + ", ".join(offenders)
+
+
+def test_the_state_scan_sees_a_status_written_in_a_view():
+    tree = ast.parse("def v(request, d):\n    d.status = 'done'\n    D.objects.filter().update(warned_at=None)\n")
+    assert [what for _line, what in _state_writes(tree)] == [".status = ...", "update(warned_at=...)"]
+
+
+def test_model_forms_serializers_and_admin_leave_the_state_read_only(rf):
+    """A ModelForm field, a writable serializer field or an editable admin field would
+    write the state without a service."""
+    import importlib
+
+    from django.contrib import admin
+    from django.forms import ModelForm
+    from rest_framework import serializers
+
+    from core.models import User
+
+    offenders = []
+    for app in DOMAIN_APPS:
+        for module_name in ("forms", "serializers"):
+            if not (ROOT / app / f"{module_name}.py").exists():
+                continue
+            module = importlib.import_module(f"{app}.{module_name}")
+            for name, obj in vars(module).items():
+                if isinstance(obj, type) and issubclass(obj, ModelForm) and obj is not ModelForm:
+                    offenders += [f"{app}.forms.{name}.{f}" for f in set(obj.base_fields) & STATE_FIELDS]
+                if isinstance(obj, type) and issubclass(obj, serializers.ModelSerializer) and obj.__module__ == module.__name__:
+                    fields = obj().fields
+                    offenders += [f"{app}.serializers.{name}.{f}" for f in STATE_FIELDS
+                                  if f in fields and not fields[f].read_only]
+    request = rf.get("/admin/")
+    request.user = User(username="admin", role=User.Role.ADMIN, is_staff=True, is_superuser=True, is_active=True)
+    for model, model_admin in admin.site._registry.items():
+        editable = set(model_admin.get_fields(request)) - set(model_admin.get_readonly_fields(request))
+        editable |= set(getattr(model_admin, "list_editable", ()))
+        offenders += [f"admin {model._meta.label}.{f}" for f in editable & STATE_FIELDS
+                      if f in {field.name for field in model._meta.get_fields()}]
+    assert not offenders, "state written outside services: " + ", ".join(sorted(offenders))
