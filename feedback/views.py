@@ -20,7 +20,7 @@ from core.models import Unit
 from feedback import selectors, services
 from feedback.forms import AnswerForm, AssignForm, ComplaintForm, FeedbackForm, InboxFilterForm, NoteForm, PublishForm
 from feedback.models import Feedback, FeedbackAttachment
-from feedback.spam import allow_send, client_address
+from feedback.spam import allow_send
 
 # --- Public pages -------------------------------------------------------------------
 
@@ -40,7 +40,7 @@ def feedback_new(request):
             # Pretend success to the bot; nothing is stored.
             return render(request, "feedback/sent_bot.html", {"unit": unit})
         if form.is_valid():
-            if not allow_send(client_address(request)):
+            if not allow_send(request):
                 form.add_error(None, _("Too many messages have been sent from your connection. Please try again later."))
             else:
                 data = form.cleaned_data
