@@ -95,19 +95,9 @@ def public_item(request, slug, code):
 # --- Staff inbox ----------------------------------------------------------------------
 
 
-def _inbox_unit(request):
-    slug = request.GET.get("unit")
-    if slug:
-        return access.get_unit_for_user(request.user, slug)
-    unit = access.default_unit(request.user)
-    if unit is None:
-        raise Http404
-    return unit
-
-
 @login_required
 def inbox(request):
-    unit = _inbox_unit(request)
+    unit = access.unit_of_request(request)
     status = request.GET.get("status", "")
     overdue = request.GET.get("overdue") == "1"
     assigned = request.GET.get("assigned", "")

@@ -117,16 +117,6 @@ def open_survey_qr(request, slug, area_key):
 # --- the unit's people ------------------------------------------------------------------------
 
 
-def _unit_for(request, **perm):
-    slug = request.GET.get("unit") or request.POST.get("unit")
-    if slug:
-        return access.get_unit_for_user(request.user, slug, **perm)
-    unit = access.default_unit(request.user)
-    if unit is None:
-        raise Http404
-    return access.get_unit_for_user(request.user, unit.slug, **perm)
-
-
 def _year_bounds(year: int):
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
@@ -142,7 +132,7 @@ def results(request):
     """Satisfaction per area and overall, average per factor, month by month, comments —
     for a year, or for the slice a KPI link asks for (``from``/``to``, ``area``,
     ``source``, ``satisfied``): the same responses the KPI selectors count."""
-    unit = _unit_for(request)
+    unit = access.unit_of_request(request)
     this_year = timezone.localdate().year
     try:
         year = int(request.GET.get("year", this_year))
@@ -205,7 +195,7 @@ def comment_handled(request, pk):
 @login_required
 def posters(request):
     """Printable A4 posters, one per service area, with the QR code of its open survey."""
-    unit = _unit_for(request)
+    unit = access.unit_of_request(request)
     rows = [
         {"area": area, "url": links.open_survey_url(unit, area), "qr": links.qr_svg(links.open_survey_url(unit, area), scale=10)}
         for area in selectors.survey_areas()
@@ -216,7 +206,7 @@ def posters(request):
 @login_required
 def questionnaire(request):
     """The unit's questionnaire; a principal adds a question (a new version)."""
-    unit = _unit_for(request)
+    unit = access.unit_of_request(request)
     can_manage = access.can_manage(request.user, unit)
     current = selectors.active_questionnaire(unit)
     form = QuestionAddForm(request.POST or None)
@@ -242,7 +232,7 @@ def questionnaire(request):
 @login_required
 @require_POST
 def questionnaire_remove(request):
-    unit = _unit_for(request, manage=True)
+    unit = access.unit_of_request(request, manage=True)
     key = request.POST.get("key", "")
     if key in CORE_KEYS or not selectors.active_questionnaire(unit).questions.filter(key=key).exists():
         raise Http404
