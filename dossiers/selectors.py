@@ -17,18 +17,14 @@ ON_TIME = (Dossier.Timeliness.EARLY, Dossier.Timeliness.ON_TIME)
 # number of the dashboard and the list it links to can never disagree. Withdrawn and
 # rejected dossiers fall in neither set.
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def completed_between(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
     """Completed (or returned) dossiers whose completion time falls on local dates
     ``start`` to ``end``, both included; either bound may be open."""
     q = Q(status__in=DONE)
     if start is not None:
-        q &= Q(completed_at__gte=_local_midnight(start))
+        q &= Q(completed_at__gte=workdays.local_midnight(start))
     if end is not None:
-        q &= Q(completed_at__lt=_local_midnight(end + datetime.timedelta(days=1)))
+        q &= Q(completed_at__lt=workdays.local_midnight(end + datetime.timedelta(days=1)))
     return q
 
 

@@ -4,6 +4,7 @@ import datetime
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from core import workdays
 from feedback.models import Feedback
 
 S = Feedback.Status
@@ -22,9 +23,9 @@ def received_between(start: datetime.date | None = None, end: datetime.date | No
     """Feedback received on local dates ``start`` to ``end``, both included (either may be open)."""
     q = Q()
     if start is not None:
-        q &= Q(received_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)))
+        q &= Q(received_at__gte=workdays.local_midnight(start))
     if end is not None:
-        q &= Q(received_at__lt=timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)))
+        q &= Q(received_at__lt=workdays.local_midnight(end + datetime.timedelta(days=1)))
     return q
 
 
@@ -87,8 +88,7 @@ def published_item(*, unit, code: str) -> Feedback | None:
 
 def year_figures(*, unit, year: int) -> dict:
     """Target 3 of the plan for the public page: received, answered, published this year."""
-    start = timezone.make_aware(datetime.datetime(year, 1, 1))
-    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    start, end = workdays.year_bounds(year)
     answered = Q(answered_at__isnull=False)
     return Feedback.objects.filter(unit=unit, received_at__gte=start, received_at__lt=end).aggregate(
         received=Count("id"),

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
-from core import access, public_page
+from core import access, public_page, workdays
+from core import links as core_links
 from core.models import Field, Unit
 from dossiers.models import Dossier
 from surveys import guard, links, selectors, services
@@ -109,22 +110,12 @@ def open_survey_qr(request, slug, area_key):
     key = f"survey-qr:v1:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
     svg = public_page.cache_get(key)  # the same picture for the same link: drawn once a day
     if svg is None:
-        svg = str(links.qr_svg(url, scale=4))
+        svg = str(core_links.qr_svg(url, scale=4))
         public_page.cache_set(key, svg, 86400)
     return HttpResponse('<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml")
 
 
 # --- the unit's people ------------------------------------------------------------------------
-
-
-def _year_bounds(year: int):
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime(year, 1, 1, tzinfo=tz)
-    return start, datetime.datetime(year + 1, 1, 1, tzinfo=tz)
-
-
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 @login_required
@@ -144,14 +135,14 @@ def results(request):
     if sliced and slice_form.cleaned_data.get("from"):
         year = slice_form.cleaned_data["from"].year
     year = min(max(year, 2000), this_year + 1)
-    start, end = _year_bounds(year)
+    start, end = workdays.year_bounds(year)
     if sliced:
         data = slice_form.cleaned_data
         first, last = data.get("from"), data.get("to")
         if first or last:  # a missing end is the end (or start) of the other's year
             first = first or datetime.date(last.year, 1, 1)
             last = last or datetime.date(first.year, 12, 31)
-            start, end = _local_midnight(first), _local_midnight(last + datetime.timedelta(days=1))
+            start, end = workdays.local_midnight(first), workdays.local_midnight(last + datetime.timedelta(days=1))
     elif slice_form.errors:
         messages.error(request, _("The filter was not valid; the whole year is shown."))
     units = [unit]
@@ -197,7 +188,7 @@ def posters(request):
     """Printable A4 posters, one per service area, with the QR code of its open survey."""
     unit = access.unit_of_request(request)
     rows = [
-        {"area": area, "url": links.open_survey_url(unit, area), "qr": links.qr_svg(links.open_survey_url(unit, area), scale=10)}
+        {"area": area, "url": links.open_survey_url(unit, area), "qr": core_links.qr_svg(links.open_survey_url(unit, area), scale=10)}
         for area in selectors.survey_areas()
     ]
     return render(request, "surveys/print/posters.html", {"unit": unit, "posters": rows})

@@ -98,3 +98,13 @@ def test_security_headers(client):
 def test_an_english_browser_still_gets_vietnamese_until_the_switch_is_used(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Đăng nhập" in page.content.decode()
+
+
+def test_the_dossier_survey_link_is_the_path_surveys_serves():
+    """core/links.py prints /survey/<token>/ for dossiers and surveys alike."""
+    from django.urls import reverse
+
+    from core import links
+
+    assert links.dossier_survey_path("abc123") == reverse("surveys:dossier", args=["abc123"])
+    assert links.qr_svg(links.dossier_survey_url("abc123")).startswith("<svg")
