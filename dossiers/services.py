@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import workdays
+from core import action_time, workdays
 from core.sequences import next_daily_number
 from dossiers.models import Apology, DailySequence, Dossier, DossierEvent, Procedure
 from dossiers.signals import dossier_event
@@ -122,21 +122,6 @@ def apology_is_timely(*, issued_on: datetime.date, due_date: datetime.date) -> b
     return issued_on <= workdays.previous_working_day(due_date)
 
 
-def _check_time(dossier: Dossier, at: datetime.datetime, now: datetime.datetime) -> None:
-    """``at`` may be in the past (paper first), never in the future, never before the
-    dossier's previous event (the control sheet stays in order)."""
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    if at > now:
-        raise ValidationError({"at": [_("The time of an action cannot be in the future.")]})
-    last = dossier.events.order_by("-at").values_list("at", flat=True).first()
-    if last is not None and at < last:
-        raise ValidationError(
-            {"at": [_("The time cannot be before the previous event (%(last)s).") % {
-                "last": timezone.localtime(last).strftime("%d/%m/%Y %H:%M")}]}
-        )
-
-
 @transaction.atomic
 def dossier_transition(
     *,
@@ -164,10 +149,8 @@ def dossier_transition(
             _("A dossier that is “%(status)s” cannot be “%(action)s”.")
             % {"status": dossier.get_status_display(), "action": action_label(action)}
         )
-    at = at or now
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    _check_time(dossier, at, now)
+    previous = dossier.events.order_by("-at").values_list("at", flat=True).first()
+    at = action_time.effective_time(at=at, now=now, previous=previous)
     reason = (reason or "").strip()
     note = (note or "").strip()
     day = timezone.localdate(at)

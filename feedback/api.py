@@ -1,6 +1,7 @@
 """Feedback API v1 (CONTRACT.md): list and actions. Staff and principals act on their
 own unit, an office account reads its units, another unit's feedback is a 404."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema_view
@@ -142,4 +143,6 @@ class FeedbackActions(APIView):
             )
         except services.TransitionError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as error:  # the time of the action (core/action_time.py)
+            return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
         return Response(FeedbackSerializer(_queryset(request.user).get(pk=feedback.pk)).data)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -160,8 +161,8 @@ def act(request, code, action):
         answer = form.cleaned_data["answer"]
     try:
         services.feedback_transition(feedback=feedback, action=action, actor=request.user, answer=answer)
-    except services.TransitionError as error:
-        messages.error(request, str(error))
+    except (services.TransitionError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, {
             "start": _("Handling started."), "answer": _("The answer was saved and can be seen by the sender."),
@@ -179,8 +180,8 @@ def publish(request, code):
         if form.is_valid() and "confirm" in request.POST:
             try:
                 services.feedback_transition(feedback=feedback, action="publish", actor=request.user, **form.cleaned_data)
-            except services.TransitionError as error:
-                messages.error(request, str(error))
+            except (services.TransitionError, ValidationError) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
                 return redirect("feedback:detail", code=feedback.code)
             messages.success(request, _("The answer is published on the unit's public page."))
             return redirect("feedback:detail", code=feedback.code)
