@@ -53,6 +53,9 @@ def test_a_lockout_of_one_account_does_not_lock_another_on_the_same_wifi(client,
         client.post(reverse("login"), {"username": guessed.username, "password": "sai"})
     response = client.post(reverse("login"), {"username": other.username, "password": PASSWORD})
     assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == other.pk  # signed in
+    locked = client.post(reverse("login"), {"username": guessed.username, "password": PASSWORD})
+    assert locked.status_code != 302  # while the guessed account stays locked
 
 
 @pytest.mark.django_db
