@@ -93,7 +93,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 ACTIONS = tuple(TRANSITIONS)
 
 
-def allowed_actions(dossier: Dossier) -> list[str]:
+def allowed_actions(*, dossier: Dossier) -> list[str]:
     """The actions the dossier's state allows (the buttons a page shows)."""
     actions = [a for a, (sources, _to) in TRANSITIONS.items() if dossier.status in sources]
     if "apologize" in actions and _has_apology(dossier):
@@ -147,7 +147,7 @@ def dossier_transition(
     if dossier.status not in sources:
         raise TransitionError(
             _("A dossier that is “%(status)s” cannot be “%(action)s”.")
-            % {"status": dossier.get_status_display(), "action": action_label(action)}
+            % {"status": dossier.get_status_display(), "action": action_label(action=action)}
         )
     previous = dossier.events.order_by("-at").values_list("at", flat=True).first()
     at = action_time.effective_time(at=at, now=now, previous=previous)
@@ -256,7 +256,7 @@ ACTION_LABELS = {
 }
 
 
-def action_label(action: str) -> str:
+def action_label(*, action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 

@@ -92,5 +92,5 @@ def track_detail(request, code):
 
 def _show(request, dossier):
     return render(request, "dossiers/track_detail.html", {
-        "dossier": dossier, "apology": selectors.tracked_apology(dossier), "steps": selectors.public_steps(dossier),
+        "dossier": dossier, "apology": selectors.tracked_apology(dossier=dossier), "steps": selectors.public_steps(dossier=dossier),
     })

@@ -115,15 +115,15 @@ def _checklists(procedures, data, selected):
 def detail(request, code):
     dossier = selectors.dossier_detail(user=request.user, code=code)
     can_write = access.can_write(request.user, dossier.unit)
-    actions = services.allowed_actions(dossier) if can_write else []
+    actions = services.allowed_actions(dossier=dossier) if can_write else []
     if "apologize" in actions and not access.can_manage(request.user, dossier.unit):
         actions.remove("apologize")
-    events = list(selectors.events_of(dossier))
+    events = list(selectors.events_of(dossier=dossier))
     done = {e.action for e in events}
     return render(request, "dossiers/detail.html", {
-        "dossier": dossier, "events": events, "apology": selectors.apology_of(dossier),
+        "dossier": dossier, "events": events, "apology": selectors.apology_of(dossier=dossier),
         "print_supplement": "request_supplement" in done, "print_rejection": "reject" in done,
-        "actions": [(a, services.action_label(a)) for a in actions], "form": ActionForm(),
+        "actions": [(a, services.action_label(action=a)) for a in actions], "form": ActionForm(),
         "can_write": can_write, "tracking_url": tracking_url(dossier), "survey_url": survey_url(dossier),
     })
 
@@ -151,7 +151,7 @@ def act(request, code):
             for message in errors:
                 messages.error(request, message)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": services.action_label(data["action"])})
+        messages.success(request, _("Done: %(action)s.") % {"action": services.action_label(action=data["action"])})
     return redirect("dossiers:detail", code=code)
 
 

@@ -19,7 +19,7 @@ PUBLISHABLE = ANSWERED & Q(publishable=True)
 PUBLISHED = PUBLISHABLE & Q(published_at__isnull=False)
 
 
-def received_between(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+def received_between(*, start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
     """Feedback received on local dates ``start`` to ``end``, both included (either may be open)."""
     q = Q()
     if start is not None:
@@ -29,13 +29,13 @@ def received_between(start: datetime.date | None = None, end: datetime.date | No
     return q
 
 
-def narrowed(queryset, *, received_from: datetime.date | None = None, received_to: datetime.date | None = None,
+def narrowed(*, queryset, received_from: datetime.date | None = None, received_to: datetime.date | None = None,
              answered: bool = False, on_time: bool = False, publishable: bool = False, published: bool = False):
     """``queryset`` narrowed to the sets the KPI feedback indicators count: received in a
     range of dates, answered, answered by the deadline, answered and publishable,
     published (each of the last four implies answered)."""
     if received_from or received_to:
-        queryset = queryset.filter(received_between(received_from, received_to))
+        queryset = queryset.filter(received_between(start=received_from, end=received_to))
     for wanted, condition in ((answered, ANSWERED), (on_time, ANSWERED_ON_TIME),
                               (publishable, PUBLISHABLE), (published, PUBLISHED)):
         if wanted:
@@ -47,7 +47,7 @@ def inbox_items(*, unit, status: str = "", overdue: bool = False, assigned: str 
     """The unit's feedback for the staff inbox, filtered (``narrow``: see ``narrowed``),
     newest first."""
     now = now or timezone.now()
-    qs = narrowed(Feedback.objects.filter(unit=unit), **narrow)
+    qs = narrowed(queryset=Feedback.objects.filter(unit=unit), **narrow)
     qs = qs.select_related("assigned_to").annotate(note_count=Count("notes"))
     if status in S.values:
         qs = qs.filter(status=status)
@@ -64,7 +64,7 @@ def status_counts(*, unit, now=None, **narrow) -> dict:
     """How many items of the unit (within ``narrow``) are in each state, and how many are
     overdue: one query."""
     now = now or timezone.now()
-    counts = narrowed(Feedback.objects.filter(unit=unit), **narrow).aggregate(
+    counts = narrowed(queryset=Feedback.objects.filter(unit=unit), **narrow).aggregate(
         total=Count("id"),
         overdue=Count("id", filter=Q(status__in=Feedback.OPEN_STATUSES, due_at__lt=now)),
         **{status: Count("id", filter=Q(status=status)) for status in S.values},

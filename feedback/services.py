@@ -192,7 +192,7 @@ def feedback_add_note(*, feedback: Feedback, body: str, author=None) -> Feedback
 COMPLAINT_FIELD = "khieu-nai-to-cao"
 
 
-def complaint_procedures(unit):
+def complaint_procedures(*, unit):
     from dossiers.models import Procedure
 
     return Procedure.objects.filter(unit=unit, field__key=COMPLAINT_FIELD, is_active=True).order_by("code")
@@ -208,7 +208,7 @@ def feedback_to_dossier(*, feedback: Feedback, actor=None, procedure=None):
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if feedback.dossier_id:
         raise ConversionError(_("This feedback is already dossier %(code)s.") % {"code": feedback.dossier.code})
-    candidates = complaint_procedures(feedback.unit)
+    candidates = complaint_procedures(unit=feedback.unit)
     if procedure is None:
         procedure = candidates.first()
     elif not candidates.filter(pk=procedure.pk).exists():

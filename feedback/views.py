@@ -130,7 +130,7 @@ def _get(request, code, *, write=False):
 def detail(request, code, *, answer_form=None, note_form=None):
     feedback = _get(request, code)
     can_write = access.can_write(request.user, feedback.unit)
-    procedures = services.complaint_procedures(feedback.unit)
+    procedures = services.complaint_procedures(unit=feedback.unit)
     return render(request, "feedback/detail.html", {
         "feedback": feedback,
         "unit": feedback.unit,
@@ -232,7 +232,7 @@ def add_note(request, code):
 @require_POST
 def to_dossier(request, code):
     feedback = _get(request, code, write=True)
-    form = ComplaintForm(request.POST, procedures=services.complaint_procedures(feedback.unit))
+    form = ComplaintForm(request.POST, procedures=services.complaint_procedures(unit=feedback.unit))
     procedure = form.cleaned_data["procedure"] if form.is_valid() else None
     try:
         dossier = services.feedback_to_dossier(feedback=feedback, actor=request.user, procedure=procedure)

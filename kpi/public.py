@@ -10,7 +10,7 @@ from kpi.models import MonthlyFigure, Target, YearPlan
 
 def section(unit):
     today = timezone.localdate()
-    rows = selectors.current_year_public_rates(unit, today)
+    rows = selectors.current_year_public_rates(unit=unit, today=today)
     labels = {
         "dossier_on_time_rate": _("Dossiers resolved on time"),
         "satisfaction_rate": _("Satisfaction with the unit's service"),

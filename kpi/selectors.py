@@ -38,18 +38,18 @@ ON_TIME = dossier_sets.ON_TIME
 
 # --- the record sets of a period ---------------------------------------------------------
 
-def dossier_conditions(period: Period, now: datetime.datetime) -> dict[str, Q]:
+def dossier_conditions(*, period: Period, now: datetime.datetime) -> dict[str, Q]:
     """The Q objects that put a dossier in ``period``: built from ``dossiers.selectors``,
     whose definitions the register's filters (the dashboard's links) use too."""
-    completed = dossier_sets.completed_between(period.start, period.end)
-    open_due = dossier_sets.open_due_between(period.start, period.end)
+    completed = dossier_sets.completed_between(start=period.start, end=period.end)
+    open_due = dossier_sets.open_due_between(start=period.start, end=period.end)
     late = completed & Q(timeliness=Dossier.Timeliness.LATE)
-    overdue = open_due & dossier_sets.overdue_at(now)
+    overdue = open_due & dossier_sets.overdue_as_of(now=now)
     return {"completed": completed, "open_due": open_due, "late": late, "overdue": overdue}
 
 
 def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
-    c = dossier_conditions(period, now)
+    c = dossier_conditions(period=period, now=now)
     no_apology = dossier_sets.APOLOGY["none"]
     return {
         "completed": Count("id", filter=c["completed"]),
@@ -62,7 +62,7 @@ def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
 
 
 def _dossiers(units, period: Period, now):
-    c = dossier_conditions(period, now)
+    c = dossier_conditions(period=period, now=now)
     return Dossier.objects.filter(unit__in=units).filter(c["completed"] | c["open_due"])
 
 
@@ -77,7 +77,7 @@ def _feedback_counts() -> dict:
 
 
 def _feedback(units, period: Period):
-    return Feedback.objects.filter(feedback_sets.received_between(period.start, period.end), unit__in=units)
+    return Feedback.objects.filter(feedback_sets.received_between(start=period.start, end=period.end), unit__in=units)
 
 
 def _monthly(units, period: Period):
@@ -269,7 +269,7 @@ def monthly_series(*, units, period: Period, now=None) -> dict:
     and the monthly figures. Four queries."""
     now = now or timezone.now()
     units = _units_queryset(units)
-    c = dossier_conditions(period, now)
+    c = dossier_conditions(period=period, now=now)
     month_of_dossier = Case(
         When(c["completed"], then=TruncMonth("completed_at", output_field=DateField())),
         default=TruncMonth("due_date"),
@@ -312,7 +312,7 @@ def monthly_series(*, units, period: Period, now=None) -> dict:
     }
 
 
-def current_year_public_rates(unit: Unit, today: datetime.date | None = None) -> list[dict]:
+def current_year_public_rates(*, unit: Unit, today: datetime.date | None = None) -> list[dict]:
     """The rates the plan requires a unit to publish (on time, satisfaction overall and per
     service area) for the current year, rows with no records left out."""
     period = Period.year_to_date(today)

@@ -12,7 +12,7 @@ class SurveysConfig(AppConfig):
         from surveys.selectors import open_survey_cache_key
 
         registry.public_section(
-            public.section, order=30, watch=public.WATCHED, cache_keys=lambda slug: [open_survey_cache_key(slug)],
+            public.section, order=30, watch=public.WATCHED, cache_keys=lambda slug: [open_survey_cache_key(slug=slug)],
         )
         registry.demo_step(demo.seed, order=20)
         receivers.connect()

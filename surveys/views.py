@@ -44,7 +44,7 @@ def dossier_survey(request, token):
     dossier = get_object_or_404(Dossier.objects.select_related("unit", "field", "procedure"), survey_token=token)
     if dossier.survey_answered_at is not None:
         return render(request, "surveys/already.html", {"unit": dossier.unit, "reason": "dossier"})
-    questionnaire = selectors.active_questionnaire(dossier.unit)
+    questionnaire = selectors.active_questionnaire(unit=dossier.unit)
     form = SurveyForm(request.POST or None, questions=_questions(questionnaire))
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,7 +71,7 @@ def _open_target(slug, area_key):
 def open_survey(request, slug, area_key):
     """/u/<slug>/survey/<area>/ — the open survey of a service area, for parents and
     visitors without a dossier, behind the stuffing guard (surveys/guard.py)."""
-    target = selectors.open_survey_target(slug, area_key)
+    target = selectors.open_survey_target(slug=slug, area_key=area_key)
     if target is None:
         raise Http404
     unit, area, questionnaire, questions = target
@@ -199,7 +199,7 @@ def questionnaire(request):
     """The unit's questionnaire; a principal adds a question (a new version)."""
     unit = access.unit_of_request(request)
     can_manage = access.can_manage(request.user, unit)
-    current = selectors.active_questionnaire(unit)
+    current = selectors.active_questionnaire(unit=unit)
     form = QuestionAddForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:
@@ -225,7 +225,7 @@ def questionnaire(request):
 def questionnaire_remove(request):
     unit = access.unit_of_request(request, manage=True)
     key = request.POST.get("key", "")
-    if key in CORE_KEYS or not selectors.active_questionnaire(unit).questions.filter(key=key).exists():
+    if key in CORE_KEYS or not selectors.active_questionnaire(unit=unit).questions.filter(key=key).exists():
         raise Http404
     new = services.questionnaire_remove_question(unit=unit, key=key)
     messages.success(request, _("Question removed: the questionnaire is now version %(v)s.") % {"v": new.version})

@@ -120,3 +120,44 @@ def test_model_forms_serializers_and_admin_leave_the_state_read_only(rf):
         offenders += [f"admin {model._meta.label}.{f}" for f in editable & STATE_FIELDS
                       if f in {field.name for field in model._meta.get_fields()}]
     assert not offenders, "state written outside services: " + ", ".join(sorted(offenders))
+
+
+# Pure arithmetic, not reads or writes: positional is clearer ("percent(3, 4)").
+POSITIONAL_ALLOWED = {"kpi/selectors.py": {"percent"}, "surveys/selectors.py": {"rate"}}
+
+
+def test_services_and_selectors_take_keyword_only_arguments():
+    offenders = []
+    for app in DOMAIN_APPS:
+        for name in ("services.py", "selectors.py"):
+            path = ROOT / app / name
+            if not path.exists():
+                continue
+            allowed = POSITIONAL_ALLOWED.get(f"{app}/{name}", set())
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if (isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and node.args.args
+                        and node.name not in allowed):
+                    offenders.append(f"{app}/{name}:{node.lineno} {node.name}({node.args.args[0].arg}, …)")
+    assert not offenders, "make these keyword-only (def f(*, …)): " + ", ".join(offenders)
+
+
+def test_no_service_or_selector_is_named_like_a_model_field():
+    """``overdue_at(now)`` beside ``Dossier.overdue_at`` reads as the field: name what it returns."""
+    from django.apps import apps
+
+    offenders = []
+    for app in DOMAIN_APPS:
+        fields = {field.name for model in apps.get_app_config(app).get_models() for field in model._meta.get_fields()}
+        for name in ("services.py", "selectors.py"):
+            path = ROOT / app / name
+            if path.exists():
+                offenders += [f"{app}/{name}:{node.lineno} {node.name}" for node in ast.parse(path.read_text()).body
+                              if isinstance(node, ast.FunctionDef) and node.name in fields]
+    assert not offenders, "functions shadowing a model field's name: " + ", ".join(offenders)
+
+
+def test_each_app_keeps_its_public_page_section_in_public_py():
+    from core import registry
+
+    modules = {render.__module__ for render in registry.public_sections()}
+    assert modules == {f"{app}.public" for app in DOMAIN_APPS}
