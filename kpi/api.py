@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_schema import documented
+from core.replica import reads_from_replica
 from kpi import selectors
 from kpi.forms import PeriodForm
 from kpi.scope import units_for
@@ -44,6 +45,7 @@ class KpiView(APIView):
             "indicators": IndicatorRow.__class__(many=True),
         }),
     )
+    @reads_from_replica
     def get(self, request):
         form = PeriodForm(request.query_params)
         if not form.is_valid():
