@@ -82,6 +82,15 @@ def unit_of_request(request, *, write=False, manage=False):
     return unit
 
 
+def narrowed_to_unit(queryset, request, *, unit_field="unit"):
+    """A list narrowed to ``?unit=<slug>`` when given (pages and API alike): 404 when the
+    user may not read that unit, as for ``unit_of_request``; the whole list otherwise."""
+    slug = request.GET.get("unit")
+    if not slug:
+        return queryset
+    return queryset.filter(**{unit_field: get_unit_for_user(request.user, slug)})
+
+
 def default_unit(user):
     """The unit a user's pages open on."""
     if user.unit_id:

@@ -45,10 +45,7 @@ def unit_worklist(request):
 
 
 def _register_queryset(request):
-    queryset = selectors.dossier_list(user=request.user)
-    slug = request.GET.get("unit")
-    if slug:
-        queryset = queryset.filter(unit=access.get_unit_for_user(request.user, slug))
+    queryset = access.narrowed_to_unit(selectors.dossier_list(user=request.user), request)
     return RegisterFilter(request.GET or None, queryset=queryset.order_by("-received_at", "-id"))
 
 

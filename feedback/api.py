@@ -87,10 +87,7 @@ class FeedbackList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = _queryset(self.request.user)
-        unit = self.request.query_params.get("unit")
-        if unit:
-            qs = qs.filter(unit=access.get_unit_for_user(self.request.user, unit))
+        qs = access.narrowed_to_unit(_queryset(self.request.user), self.request)
         status_ = self.request.query_params.get("status")
         if status_:
             if status_ not in Feedback.Status.values:
