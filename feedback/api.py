@@ -1,6 +1,5 @@
 """Feedback API v1 (CONTRACT.md): list and actions. Staff and principals act on their
 own unit, an office account reads its units, another unit's feedback is a 404."""
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import access
+from core import access, links
 from core.api import ReadOnlyForOffice
 from core.api_schema import documented
 from feedback import services
@@ -44,12 +43,12 @@ class FeedbackSerializer(serializers.ModelSerializer):
         ]
 
     def get_tracking_url(self, obj) -> str:
-        return f"{settings.SITE_URL}{reverse('feedback:track', args=[obj.code])}"
+        return links.absolute_url(reverse("feedback:track", args=[obj.code]))
 
     def get_public_url(self, obj) -> str | None:
         if obj.published_at is None:
             return None
-        return f"{settings.SITE_URL}{reverse('feedback:public-item', args=[obj.unit.slug, obj.code])}"
+        return links.absolute_url(reverse("feedback:public-item", args=[obj.unit.slug, obj.code]))
 
 
 FEEDBACK_EXAMPLE = {

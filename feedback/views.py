@@ -3,7 +3,6 @@ staff inbox. Views stay thin: they check access (core.access), call one service 
 selector, render."""
 import secrets
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, links
 from core.models import Unit
 from feedback import selectors, services
 from feedback.forms import AnswerForm, AssignForm, ComplaintForm, FeedbackForm, InboxFilterForm, NoteForm, PublishForm
@@ -64,7 +63,7 @@ def feedback_track(request, code):
     private_url = None
     if owner:
         query = urlencode({"s": feedback.tracking_secret})
-        private_url = f"{settings.SITE_URL}{reverse('feedback:track', args=[feedback.code])}?{query}"
+        private_url = links.absolute_url(f"{reverse('feedback:track', args=[feedback.code])}?{query}")
     context = {
         "feedback": feedback,
         "owner": owner,
@@ -89,7 +88,7 @@ def public_item(request, slug, code):
     item = selectors.published_item(unit=unit, code=code)
     if item is None:
         raise Http404
-    share_url = f"{settings.SITE_URL}{reverse('feedback:public-item', args=[unit.slug, item.code])}"
+    share_url = links.absolute_url(reverse("feedback:public-item", args=[unit.slug, item.code]))
     return render(request, "feedback/public_item.html", {"unit": unit, "item": item, "share_url": share_url})
 
 
