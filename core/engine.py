@@ -1,7 +1,7 @@
 """The deadline engine: one run applies every sweep the apps registered
 (core/registry.py), delivers the notices they queued, then records the run.
 
-Each sweep is set-based and idempotent (docs/architecture.md, "A deadline sweep"); this
+Each sweep is set-based and idempotent (docs/architecture.md, "How a deadline sweep flows"); this
 module only runs them and keeps the record that /healthz shows."""
 import datetime
 

@@ -1,6 +1,6 @@
 """Set-based deadline rules, described as data and applied by one helper for every app's
-sweep (dossiers/deadlines.py, feedback/deadlines.py; docs/architecture.md, "A deadline
-sweep").
+sweep (dossiers/deadlines.py, feedback/deadlines.py; docs/architecture.md, "How a
+deadline sweep flows").
 
 A ``Rule`` flags the rows of one table once: ``UPDATE <table> SET <flag> = now WHERE
 <condition>`` (the condition includes ``<flag> IS NULL`` and matches a partial index on open
