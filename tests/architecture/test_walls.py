@@ -161,3 +161,20 @@ def test_each_app_keeps_its_public_page_section_in_public_py():
 
     modules = {render.__module__ for render in registry.public_sections()}
     assert modules == {f"{app}.public" for app in DOMAIN_APPS}
+
+
+def test_every_setting_read_from_the_environment_is_in_the_readme_table():
+    settings_py = (ROOT / "cchc_portal" / "settings.py").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = set(re.findall(r'env(?:\.\w+)?\("([A-Z_]+)"', settings_py))
+    assert names, "no settings found"
+    assert not {name for name in names if f"`{name}`" not in readme}
+
+
+def test_apps_read_settings_declared_in_settings_py_not_getattr_defaults():
+    offenders = [f"{path.relative_to(ROOT)}:{node.lineno}" for app in DOMAIN_APPS + ("core",)
+                 for path in _python_files(ROOT / app)
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "getattr" and node.args
+                 and getattr(node.args[0], "id", "") == "settings"]
+    assert not offenders, "declare the setting in cchc_portal/settings.py instead: " + ", ".join(offenders)
