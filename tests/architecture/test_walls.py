@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_APPS = ("dossiers", "surveys", "feedback", "kpi")
 
@@ -178,3 +180,34 @@ def test_apps_read_settings_declared_in_settings_py_not_getattr_defaults():
                  if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "getattr" and node.args
                  and getattr(node.args[0], "id", "") == "settings"]
     assert not offenders, "declare the setting in cchc_portal/settings.py instead: " + ", ".join(offenders)
+
+
+def test_core_runs_what_each_app_registered():
+    """The engine, the public page and seed_demo learn the apps from core/registry.py."""
+    from core import registry
+
+    sweeps = [f"{sweep.__module__}.{sweep.__name__}" for sweep in registry.deadline_sweeps()]
+    assert sweeps == ["dossiers.deadlines.sweep", "feedback.deadlines.sweep"]
+    demo = [seed.__module__ for seed in registry.demo_steps()]
+    assert demo == ["dossiers.demo", "surveys.demo", "feedback.demo", "kpi.demo"]  # kpi's plan counts the others
+    sections = [render.__module__ for render in registry.public_sections()]
+    assert sections == ["kpi.public", "dossiers.public", "surveys.public", "feedback.public"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_every_registered_step(monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from core import registry
+
+    ran = []
+    steps = [lambda *, unit, users, today, name=name: ran.append((name, unit.slug, sorted(users))) or f"{name}: ok"
+             for name in ("first", "second")]
+    monkeypatch.setattr(registry, "demo_steps", lambda: steps)
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert [name for name, _slug, _users in ran] == ["first", "second"]
+    assert ran[0][1] == "mn-tuoi-hong" and ran[0][2] == ["admin", "district", "principal", "staff"]
+    assert "first: ok" in out.getvalue() and "second: ok" in out.getvalue()
