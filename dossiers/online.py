@@ -3,7 +3,6 @@ the private follow-up link, and the electronic result downloaded through the tra
 link. Consent, a honeypot and per-address limits as the other public forms; the limits
 fail OPEN when the cache is down (a parent's dossier matters more than a little spam)."""
 import hmac
-import logging
 
 from django.conf import settings
 from django.http import Http404
@@ -13,35 +12,24 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from core import ratelimit
+from core import links, ratelimit
 from core.models import Unit
 from dossiers import selectors, submissions
 from dossiers.forms import SubmissionForm
 from dossiers.models import Submission
 
-log = logging.getLogger(__name__)
 # (window in seconds, most submissions from one address in it)
 LIMITS = ((10 * 60, 5), (24 * 60 * 60, 20))
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _allow_send(request) -> bool:
-    digest = ratelimit.hashed(_client_address(request))
-    try:
-        totals = ratelimit.count(*[(f"submit-addr:{window}:{digest}", window) for window, _limit in LIMITS])
-    except Exception:  # noqa: BLE001 - cache down: fail open
-        log.warning("online submission rate limit skipped: cache unavailable")
-        return True
-    return all(total <= limit for total, (_window, limit) in zip(totals, LIMITS, strict=True))
+    return ratelimit.allows(request, scope="online-submission", limits=LIMITS)
 
 
 def follow_url(submission: Submission) -> str:
     """The private link of a submission (given on the answer page)."""
     path = reverse("dossiers:online-follow", args=[submission.reference])
-    return f"{settings.SITE_URL}{path}?{urlencode({'s': submission.secret})}"
+    return links.absolute_url(f"{path}?{urlencode({'s': submission.secret})}")
 
 
 def procedure_list(request, slug):

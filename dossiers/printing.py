@@ -51,8 +51,8 @@ def print_form(request, code, form):
 def render_form(request, dossier, form, *, public=False):
     """Form ``form`` of ``dossier``; ``public`` hides the staff's buttons (the receipt the
     applicant opens through the private link)."""
-    events = list(selectors.events_of(dossier))
-    apology = selectors.apology_of(dossier)
+    events = list(selectors.events_of(dossier=dossier))
+    apology = selectors.apology_of(dossier=dossier)
     number, template = FORMS[form]
     # The date the form is about decides the rules it prints under.
     subject = {

@@ -1,10 +1,10 @@
 """The dossier API's shapes (CONTRACT.md "REST API v1")."""
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import links
 from core.models import Field, Unit
 from dossiers.models import Apology, Dossier, DossierEvent, Procedure, Submission
 from dossiers.qr import survey_url, tracking_url
@@ -54,7 +54,7 @@ class ResultSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
     def get_url(self, document) -> str:
-        return settings.SITE_URL + reverse("api-dossier-result", args=[document.dossier.code, document.code])
+        return links.absolute_url(reverse("api-dossier-result", args=[document.dossier.code, document.code]))
 
 
 class DossierSerializer(serializers.ModelSerializer):
@@ -73,6 +73,7 @@ class DossierSerializer(serializers.ModelSerializer):
         fields = ["code", "unit", "procedure", "field", "status", "applicant_name", "received_at", "due_date", "due_at",
                   "completed_at", "returned_at", "timeliness", "is_overdue", "channel", "results", "apology", "events",
                   "tracking_url", "survey_url"]
+        read_only_fields = fields  # what the API shows; writes go through the actions (dossier_transition)
 
     @extend_schema_field(ResultSerializer(many=True))
     def get_results(self, dossier) -> list:
