@@ -2,6 +2,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
@@ -11,11 +12,11 @@ from rest_framework.views import APIView
 
 from core import access
 from core.api import ReadOnlyForOffice
-from dossiers import services
+from dossiers import documents, services
 from dossiers.filters import RegisterFilter
-from dossiers.models import Dossier, DossierEvent, Procedure
+from dossiers.models import Document, Dossier, DossierEvent, Procedure
 from dossiers.serializers import (
-    ActionSerializer, DossierCreateSerializer, DossierSerializer, ProcedureSerializer,
+    ActionSerializer, DocumentSerializer, DossierCreateSerializer, DossierSerializer, ProcedureSerializer,
 )
 
 WRITE = [permissions.IsAuthenticated(), ReadOnlyForOffice()]
@@ -135,4 +136,29 @@ class DossierAction(APIView):
         return Response(DossierSerializer(_dossiers_for(request.user).get(pk=dossier.pk)).data)
 
 
+class DossierDocuments(generics.ListAPIView):
+    """The forms a dossier has, by the legal basis in force on each form's event."""
+
+    serializer_class = DocumentSerializer
+
+    def get_queryset(self):
+        return _dossiers_for(self.request.user)
+
+    def list(self, request, code):
+        dossier = access.get_object_for_user(
+            Dossier.objects.select_related("unit", "procedure", "received_by"), request.user, code=code)
+        latest = {}
+        for document in Document.objects.filter(dossier=dossier, kind=Document.Kind.FORM).order_by("code", "version"):
+            latest[document.code] = document
+        rows = []
+        for item in documents.forms_of(dossier):
+            code_ = item.code(dossier)
+            stored = latest.get(code_)
+            rows.append({
+                "form": item.number, "title": item.title, "legal_basis": item.legal_basis, "code": code_,
+                "url": request.build_absolute_uri(reverse("dossiers:document-pdf", args=[dossier.code, item.number])),
+                "signed": bool(stored and stored.is_signed),
+            })
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(DocumentSerializer(page, many=True).data)
 
