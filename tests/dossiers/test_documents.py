@@ -126,7 +126,7 @@ def test_receipt_carries_number_title_heading_place_and_intake_date_on_one_page(
     _check_heading(text, unit, spec, numbered=False)
     assert f"Thành phố Hồ Chí Minh, {documents.date_line(received_at.date())}" in text
     assert pages == 1  # with its two QR codes
-    assert "Tra cứu tình trạng hồ sơ" in text and "Đánh giá mức độ hài lòng" in text
+    assert "Tra cứu hồ sơ" in text and "Đánh giá hài lòng" in text
     assert dossier.code in text and "Vào Sổ theo dõi hồ sơ, Số: 42" in text
     assert "NGƯỜI NỘP HỒ SƠ" in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "Nguyễn Thị Lan" in text
 
@@ -355,3 +355,16 @@ def test_page_one_renders_to_png_for_review(unit, staff, deputy, procedure, form
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out / f"form-{form}")],
                    check=True)
     assert (out / f"form-{form}.png").stat().st_size > 5000
+
+
+def test_a_full_receipt_still_fits_one_page(unit, staff, procedure):
+    docs = [{"name": f"Giấy tờ số {n}: bản sao giấy chứng nhận có chứng thực của cơ quan có thẩm quyền", "kind": "certified",
+             "count": 1} for n in range(1, 8)]
+    dossier = _dossier("processing", procedure, staff, AFTER, documents=docs, representative_name="Nguyễn Văn Bình",
+                       applicant_address="25 Nguyễn Du, phường Sài Gòn, Thành phố Hồ Chí Minh",
+                       request_summary="Xin miễn, giảm học phí năm học 2025–2026 cho trẻ thuộc hộ nghèo")
+    content = documents.render_form_pdf(dossier=dossier, form="01")
+    (Path(settings.BASE_DIR) / "var" / "test-artifacts").mkdir(parents=True, exist_ok=True)
+    (Path(settings.BASE_DIR) / "var" / "test-artifacts" / "form-01-full.pdf").write_bytes(content)
+    pages, text = pdf_text(content)
+    assert pages == 1 and "Giấy tờ số 7" in text and "Đánh giá hài lòng" in flat(text)
