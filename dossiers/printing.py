@@ -5,9 +5,10 @@ date of each form's event."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework.views import APIView
 
+from core.api_schema import documented
 from dossiers import documents, selectors
 
 PREVIEWS = ("receipt", "supplement", "rejection", "apology", "stop", "control")
@@ -30,14 +31,17 @@ class DocumentPdf(APIView):
     """``GET /dossiers/<code>/documents/<form>.pdf``: the latest issued version of the
     form if one is stored, else the form rendered now. Session or token (CONTRACT.md)."""
 
-    @extend_schema(
-        operation_id="dossier_document_pdf",
-        summary="One form of a dossier as a PDF file",
-        description="The latest issued (possibly signed) version if one is stored, else the form rendered "
-                    "from the dossier's events. Same access as the dossier: staff and principal of its unit, "
-                    "the supervising office read-only; 404 for another unit's dossier or a form it does not have.",
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="the PDF file"),
-                   404: OpenApiResponse(description="no such dossier or form")},
+    @documented(
+        summary="Tệp PDF của một biểu mẫu / One form as a PDF file",
+        vi="Phiên bản đã ban hành mới nhất (có thể đã ký số) nếu đã lưu, nếu chưa thì biểu mẫu được tạo từ diễn "
+           "biến của hồ sơ. Quyền như với hồ sơ: cán bộ và hiệu trưởng của đơn vị, cơ quan quản lý chỉ xem.",
+        en="The latest issued (possibly signed) version if one is stored, else the form rendered from the dossier's "
+           "events. Same access as the dossier: staff and principal of its unit, the supervising office read-only; "
+           "404 for another unit's dossier or a form it does not have.",
+        responses={(200, "application/pdf"): OpenApiResponse(
+            OpenApiTypes.BINARY, description="Tệp PDF / the PDF file",
+            examples=[OpenApiExample("pdf", summary="Ví dụ / Example", value="%PDF-1.7 …", media_type="application/pdf")],
+        )},
         tags=["dossiers"],
     )
     def get(self, request, code, form):
