@@ -27,6 +27,7 @@ from core import workdays
 from dossiers import legal, selectors
 from dossiers.models import Document, Dossier, DossierEvent, Procedure
 from dossiers.qr import qr_svg, survey_url, tracking_url
+from dossiers.services import action_label, timeliness_of
 
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "forms.css"
 TEMPLATES = {kind: f"dossiers/print/{kind}.html" for kind in
@@ -132,8 +133,6 @@ def control_steps(dossier: Dossier, events) -> list[dict]:
     """Every step of the control sheet: the hand-over (who gave, who received), when, and
     its result against the deadline in force at that step (the due date, moved only by
     the supplement rule, as the lifecycle service moves it)."""
-    from dossiers.services import action_label, timeliness_of
-
     pause = dossier.procedure.clock_on_supplement == Procedure.SupplementClock.PAUSE
     due = workdays.add_working_days(timezone.localdate(dossier.received_at), dossier.processing_days)
     remaining = None

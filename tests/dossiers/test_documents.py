@@ -338,7 +338,8 @@ def test_no_network_is_needed_to_render():
 
 # --- for a person to look at -------------------------------------------------------------
 
-@pytest.mark.parametrize("form, status", [("01", "processing"), ("04", "apology"), ("05", "stopped"), ("06", "returned")])
+@pytest.mark.parametrize("form, status", [("01", "processing"), ("02", "awaiting_supplement"), ("03", "rejected"),
+                                          ("04", "apology"), ("05", "stopped"), ("06", "returned")])
 def test_page_one_renders_to_png_for_review(unit, staff, deputy, procedure, form, status):
     if shutil.which("pdftoppm") is None:
         (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)("pdftoppm (poppler-utils) is missing")
