@@ -41,6 +41,8 @@ def _stopped(procedure, staff, at=RECEIVED + datetime.timedelta(days=1)):
 def test_a_stopped_dossier_is_left_out_of_the_overdue_sweep(procedure, staff):
     stopped = _stopped(procedure, staff)
     late_open = dossier_in("processing", procedure=procedure, received_at=RECEIVED, actor=staff)
+    # The working day before the due date: only the open dossier is flagged for an apology.
+    assert deadlines.sweep(datetime.datetime(2026, 3, 6, 12, 0, tzinfo=VN))["dossiers_warned"] == 1
     counts = deadlines.sweep(datetime.datetime(2026, 3, 12, 9, 0, tzinfo=VN))
     assert counts["dossiers_overdue"] == 1
     stopped.refresh_from_db()
