@@ -9,7 +9,8 @@ table; the HTML previews, the PDF files, the API and the register read them here
   only with Thông tư 03/2025/TT-VPCP, signed and in force on 15/09/2025: seven forms, 04
   becomes an apology **and request to extend**, 05 the notice of stopping, 06 the control
   sheet, 07 the register. Events between the two dates print on the 2018 forms, the only
-  ones published then — except a stop, which has no 2018 form and uses form 05 of 2025.
+  ones published then, citing the decree (basis ``nd118-2025``) — except a stop, which has
+  no 2018 form and uses form 05 of 2025.
 """
 from __future__ import annotations
 
@@ -40,6 +41,13 @@ COMMON_FORMS = {
     "rejection": ("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
 }
 
+TT01_FORMS = {
+    **COMMON_FORMS,
+    "apology": ("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    "control": ("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "register": ("06", "Sổ theo dõi hồ sơ"),
+}
+
 BASES: tuple[LegalBasis, ...] = (
     LegalBasis(
         key="tt01-2018",
@@ -47,12 +55,16 @@ BASES: tuple[LegalBasis, ...] = (
         short="Thông tư 01/2018/TT-VPCP",
         citation="Ban hành kèm theo Thông tư số 01/2018/TT-VPCP ngày 23/11/2018 của Văn phòng Chính phủ",
         decree="Nghị định 61/2018/NĐ-CP",
-        forms={
-            **COMMON_FORMS,
-            "apology": ("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
-            "control": ("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
-            "register": ("06", "Sổ theo dõi hồ sơ"),
-        },
+        forms=TT01_FORMS,
+    ),
+    # The decree in force, its circular not yet: the 2018 forms, under the decree's name.
+    LegalBasis(
+        key="nd118-2025",
+        since=datetime.date(2025, 7, 1),
+        short="Nghị định 118/2025/NĐ-CP",
+        citation="Theo mẫu của Thông tư số 01/2018/TT-VPCP, áp dụng theo Nghị định số 118/2025/NĐ-CP",
+        decree="Nghị định 118/2025/NĐ-CP",
+        forms=TT01_FORMS,
     ),
     LegalBasis(
         key="tt03-2025",

@@ -22,7 +22,7 @@ from tests.factories import (OfficeUserFactory, PrincipalFactory, ProcedureFacto
                              dossier_in)
 
 pytestmark = pytest.mark.django_db
-BEFORE = timezone.make_aware(datetime.datetime(2025, 9, 8, 9, 0))  # Monday, Thông tư 01/2018 still in force
+BEFORE = timezone.make_aware(datetime.datetime(2025, 6, 2, 9, 0))  # Monday, Thông tư 01/2018 in force
 AFTER = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0))  # Monday, Thông tư 03/2025
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
@@ -84,7 +84,7 @@ def _at(day: datetime.date, hour=10):
 def test_the_form_set_switches_on_the_circulars_effective_date():
     old = legal.form_for("apology", datetime.date(2025, 9, 14))
     new = legal.form_for("apology", datetime.date(2025, 9, 15))
-    assert (old.basis.key, old.number, old.title) == ("tt01-2018", "04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả")
+    assert (old.basis.key, old.number, old.title) == ("nd118-2025", "04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả")
     assert (new.basis.key, new.number, new.title) == (
         "tt03-2025", "04", "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết")
     assert legal.form_for("control", datetime.date(2025, 1, 2)).number == "05"
@@ -93,7 +93,12 @@ def test_the_form_set_switches_on_the_circulars_effective_date():
     # A stop has no 2018 form: it is notified on form 05 of 2025 whenever it happened.
     stop = legal.form_for("stop", datetime.date(2025, 8, 1))
     assert (stop.basis.key, stop.number, stop.title) == ("tt03-2025", "05", "Thông báo dừng giải quyết hồ sơ")
-    assert [len(b.forms) for b in legal.BASES] == [6, 7]
+    assert [len(b.forms) for b in legal.BASES] == [6, 6, 7]
+    # Between the decree (1/7/2025) and its circular: the 2018 forms, citing the decree.
+    gap = legal.form_for("receipt", datetime.date(2025, 7, 1))
+    assert (gap.basis.key, gap.number) == ("nd118-2025", "01")
+    assert "Thông tư số 01/2018/TT-VPCP" in gap.basis.citation and "118/2025/NĐ-CP" in gap.basis.citation
+    assert legal.form_for("receipt", datetime.date(2025, 6, 30)).basis.key == "tt01-2018"
 
 
 def test_date_line_puts_a_zero_before_small_days_and_months_one_and_two():
@@ -106,7 +111,7 @@ def test_date_line_puts_a_zero_before_small_days_and_months_one_and_two():
 
 def _check_heading(text, unit, spec, *, numbered):
     assert f"Mẫu số {spec.number}" in text
-    assert spec.basis.short.replace("Thông tư ", "Thông tư số ") in text
+    assert squash(spec.basis.citation) in squash(text)
     assert spec.title.upper() in text
     for line in MOTTO:
         assert line in text
@@ -161,7 +166,7 @@ def test_refusal_carries_the_date_of_the_refusal(unit, staff, procedure, receive
 def test_apology_wording_follows_the_basis_of_the_letters_date(unit, staff, principal, procedure):
     old = _dossier("processing", procedure, staff, BEFORE)
     dossier_transition(dossier=old, action="apologize", actor=principal, reason="Cần xác minh",
-                       at=BEFORE + datetime.timedelta(days=2), new_due_date=datetime.date(2025, 9, 25))
+                       at=BEFORE + datetime.timedelta(days=2), new_due_date=datetime.date(2025, 6, 20))
     new = _dossier("processing", procedure, staff, AFTER)
     dossier_transition(dossier=new, action="apologize", actor=principal, reason="Cần xác minh",
                        at=AFTER + datetime.timedelta(days=2), new_due_date=datetime.date(2026, 3, 20))

@@ -112,7 +112,7 @@ def test_a_stop_gives_form_05_of_2025_even_before_that_circular(procedure, staff
     dossier_transition(dossier=dossier, action="stop", actor=staff, at=received + datetime.timedelta(days=1),
                        reason="Phụ huynh đề nghị dừng")
     forms = {f.kind: (f.number, f.legal_basis) for f in documents.forms_of(dossier)}
-    assert forms == {"receipt": ("01", "tt01-2018"), "stop": ("05", "tt03-2025"), "control": ("06", "tt03-2025")}
+    assert forms == {"receipt": ("01", "nd118-2025"), "stop": ("05", "tt03-2025"), "control": ("06", "tt03-2025")}
     response = _api(staff).get(f"/api/v1/dossiers/{dossier.code}/documents/")
     rows = response.json()["results"]
     assert ("05", "Thông báo dừng giải quyết hồ sơ", "tt03-2025") in [(r["form"], r["title"], r["legal_basis"]) for r in rows]
