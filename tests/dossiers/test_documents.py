@@ -374,3 +374,10 @@ def test_a_full_receipt_still_fits_one_page(unit, staff, procedure):
     (Path(settings.BASE_DIR) / "var" / "test-artifacts" / "form-01-full.pdf").write_bytes(content)
     pages, text = pdf_text(content)
     assert pages == 1 and "Giấy tờ số 7" in text and "Đánh giá hài lòng" in flat(text)
+
+
+def test_the_pdf_carries_its_title_and_author(unit, staff, procedure):
+    dossier = _dossier("processing", procedure, staff, AFTER)
+    meta = PdfReader(io.BytesIO(documents.render_form_pdf(dossier=dossier, form="01"))).metadata
+    assert meta.title == f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả — {dossier.code}"
+    assert meta.author == "Trường mầm non Tuổi Hồng"
