@@ -68,12 +68,12 @@ def _last(events, action):
     return next((e for e in reversed(events) if e.action == action), None)
 
 
-def forms_of(dossier: Dossier, *, events=None, apology=None) -> list[DossierForm]:
+def forms_of(*, dossier: Dossier, events=None, apology=None) -> list[DossierForm]:
     """The forms the dossier's events have given it, in form-number order: 01 and the
     control sheet always, 02 after a supplement request, 03 after a rejection, 04 with an
     apology, 05 after a stop."""
-    events = list(selectors.events_of(dossier)) if events is None else events
-    apology = selectors.apology_of(dossier) if apology is None else apology
+    events = list(selectors.events_of(dossier=dossier)) if events is None else events
+    apology = selectors.apology_of(dossier=dossier) if apology is None else apology
     day = timezone.localdate
     forms = [DossierForm(legal.form_for("receipt", day(dossier.received_at)), dossier.received_at)]
     for kind, action in SUBJECT_ACTIONS.items():
@@ -92,10 +92,10 @@ def forms_of(dossier: Dossier, *, events=None, apology=None) -> list[DossierForm
     return sorted(forms, key=lambda f: f.number)
 
 
-def form_of(dossier: Dossier, form: str, **loaded) -> DossierForm:
+def form_of(*, dossier: Dossier, form: str, **loaded) -> DossierForm:
     """The dossier's form by number ("01".."07") or kind ("receipt"…); KeyError if the
     dossier has no such form (yet)."""
-    for candidate in forms_of(dossier, **loaded):
+    for candidate in forms_of(dossier=dossier, **loaded):
         if form in (candidate.number, candidate.kind):
             return candidate
     raise KeyError(form)
@@ -109,7 +109,7 @@ def date_line(day: datetime.date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def head_signature(unit, user) -> dict:
+def head_signature(*, unit, user) -> dict:
     """The signature block of a document the head of the unit signs: "KT. HIỆU TRƯỞNG /
     PHÓ HIỆU TRƯỞNG" when a deputy signs on the head's behalf."""
     head = (unit.head_title or "Hiệu trưởng").upper()
@@ -121,7 +121,7 @@ def head_signature(unit, user) -> dict:
     return {"lines": [head], "name": unit.head_name, "stamp": True}
 
 
-def desk_signature(user) -> dict:
+def desk_signature(*, user) -> dict:
     return {"lines": ["NGƯỜI TIẾP NHẬN HỒ SƠ"], "name": user.get_full_name() if user else "", "stamp": False}
 
 
@@ -129,7 +129,7 @@ RESULT_WORDS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Q
 APPLICANT_STEPS = {"request_supplement", "return", "reject", "withdraw", "stop", "apologize"}
 
 
-def control_steps(dossier: Dossier, events) -> list[dict]:
+def control_steps(*, dossier: Dossier, events) -> list[dict]:
     """Every step of the control sheet: the hand-over (who gave, who received), when, and
     its result against the deadline in force at that step (the due date, moved only by
     the supplement rule, as the lifecycle service moves it)."""
@@ -160,7 +160,7 @@ def control_steps(dossier: Dossier, events) -> list[dict]:
             giver, receiver, holder = actor, desk, desk
         else:  # start: the desk hands the dossier to the person handling it
             giver, receiver, holder = holder, actor, actor
-        steps.append({"event": event, "label": action_label(event.action), "giver": giver, "receiver": receiver,
+        steps.append({"event": event, "label": action_label(action=event.action), "giver": giver, "receiver": receiver,
                       "due": due, "result": result})
     return steps
 
@@ -173,11 +173,11 @@ def _context(dossier: Dossier, item: DossierForm, *, events, apology) -> dict:
         symbol = "-".join(part for part in (item.spec.symbol, unit.abbreviation) if part) or "……"
         number = f"{dossier.register_line or '……'}/{symbol}"
     subject = item.subject
-    signature = desk_signature(getattr(subject, "actor", None) or dossier.received_by)
+    signature = desk_signature(user=getattr(subject, "actor", None) or dossier.received_by)
     if item.kind == "apology":
-        signature = head_signature(unit, subject.signed_by)
+        signature = head_signature(unit=unit, user=subject.signed_by)
     elif item.kind == "stop":
-        signature = head_signature(unit, subject.actor)
+        signature = head_signature(unit=unit, user=subject.actor)
     context = {
         "dossier": dossier, "unit": unit, "form": item, "spec": item.spec, "basis": item.spec.basis,
         "subject": subject, "events": events, "apology": apology, "event_day": day,
@@ -188,15 +188,15 @@ def _context(dossier: Dossier, item: DossierForm, *, events, apology) -> dict:
         context.update(tracking_qr=qr_svg(tracking_url(dossier)), survey_qr=qr_svg(survey_url(dossier)),
                        tracking_url=tracking_url(dossier), survey_url=survey_url(dossier))
     if item.kind == "control":
-        context["steps"] = control_steps(dossier, events)
+        context["steps"] = control_steps(dossier=dossier, events=events)
     return context
 
 
 def render_form_html(*, dossier: Dossier, form: str, preview: bool = False) -> str:
     """The HTML of one form: the PDF's source, or (``preview``) a page with a toolbar."""
-    events = list(selectors.events_of(dossier))
-    apology = selectors.apology_of(dossier)
-    item = form_of(dossier, form, events=events, apology=apology)
+    events = list(selectors.events_of(dossier=dossier))
+    apology = selectors.apology_of(dossier=dossier)
+    item = form_of(dossier=dossier, form=form, events=events, apology=apology)
     context = _context(dossier, item, events=events, apology=apology)
     context["preview"] = preview
     return render_to_string(TEMPLATES[item.kind], context)
@@ -222,7 +222,7 @@ def render_form_pdf(*, dossier: Dossier, form: str) -> bytes:
 
 # --- issued versions ---------------------------------------------------------------------
 
-def latest_document(dossier: Dossier, code: str) -> Document | None:
+def latest_document(*, dossier: Dossier, code: str) -> Document | None:
     return Document.objects.filter(dossier=dossier, code=code).order_by("-version").first()
 
 
@@ -235,7 +235,7 @@ def store_document(*, dossier: Dossier, form: str, title: str, legal_basis: str,
     code = f"{dossier.code}-{form}"
     # Lock the dossier row: two issuers of one document number their versions in turn.
     Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
-    previous = latest_document(dossier, code)
+    previous = latest_document(dossier=dossier, code=code)
     version = (Document.objects.filter(code=code).aggregate(last=Max("version"))["last"] or 0) + 1
     document = Document(
         dossier=dossier, unit_id=dossier.unit_id, kind=kind, form=form, code=code, version=version, title=title,
@@ -249,7 +249,7 @@ def store_document(*, dossier: Dossier, form: str, title: str, legal_basis: str,
 
 def issue_document(*, dossier: Dossier, form: str, actor=None) -> Document:
     """Render the form and store the bytes as a new issued version."""
-    item = form_of(dossier, form)
+    item = form_of(dossier=dossier, form=form)
     content = render_form_pdf(dossier=dossier, form=item.number)
     return store_document(dossier=dossier, form=item.number, title=item.title, legal_basis=item.legal_basis,
                           content=content, actor=actor)

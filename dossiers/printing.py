@@ -47,12 +47,12 @@ class DocumentPdf(APIView):
     def get(self, request, code, form):
         dossier = selectors.dossier_detail(user=request.user, code=code)
         try:
-            item = documents.form_of(dossier, form)
+            item = documents.form_of(dossier=dossier, form=form)
         except KeyError as error:
             raise Http404 from error
         if form != item.number:
             raise Http404
-        stored = documents.latest_document(dossier, item.code(dossier))
+        stored = documents.latest_document(dossier=dossier, code=item.code(dossier))
         if stored is not None:
             with stored.file.open("rb") as handle:
                 content = handle.read()

@@ -204,7 +204,7 @@ def test_stop_notice_is_form_05_of_2025_with_the_reason_and_the_date_of_the_stop
     assert f"kể từ ngày {stopped:%d/%m/%Y}" in text
     assert f"Thành phố Hồ Chí Minh, {documents.date_line(stopped.date())}" in text
     # Its control sheet goes with the 2025 set: form 06, and numbers never collide.
-    numbers = [f.number for f in documents.forms_of(dossier)]
+    numbers = [f.number for f in documents.forms_of(dossier=dossier)]
     assert numbers == ["01", "05", "06"]
 
 
@@ -217,7 +217,7 @@ def test_control_sheet_lists_every_step_with_hand_over_and_result_against_its_de
     spec = legal.form_for("control", datetime.date(2026, 3, 10))
     assert f"Mẫu số {spec.number}" in text and "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
     assert "Người giao" in text and "Người nhận" in text
-    steps = documents.control_steps(dossier, list(dossier.events.select_related("actor").order_by("at", "id")))
+    steps = documents.control_steps(dossier=dossier, events=list(dossier.events.select_related("actor").order_by("at", "id")))
     assert [s["event"].action for s in steps] == ["receive", "start", "complete", "return"]
     assert [s["result"] for s in steps] == ["Trước hạn", "Trước hạn", "Quá hạn", "Quá hạn"]
     assert (steps[0]["giver"], steps[0]["receiver"]) == ("Phạm Thị Thu", "Nguyễn Thị Lan")
@@ -231,7 +231,7 @@ def test_control_sheet_on_the_due_day_is_on_time_and_a_restart_gives_a_new_deadl
                        reason="Thiếu giấy khai sinh")
     dossier_transition(dossier=dossier, action="resume", actor=staff, at=_at(datetime.date(2026, 3, 5)))
     dossier_transition(dossier=dossier, action="complete", actor=staff, at=_at(datetime.date(2026, 3, 12)))
-    steps = documents.control_steps(dossier, list(dossier.events.select_related("actor").order_by("at", "id")))
+    steps = documents.control_steps(dossier=dossier, events=list(dossier.events.select_related("actor").order_by("at", "id")))
     resume, complete = steps[3], steps[4]
     assert resume["result"] == "" and (resume["giver"], resume["receiver"]) == ("Phạm Thị Thu", "Nguyễn Thị Lan")
     assert complete["due"] == datetime.date(2026, 3, 12) and complete["result"] == "Đúng hạn"
@@ -241,14 +241,14 @@ def test_control_sheet_on_the_due_day_is_on_time_and_a_restart_gives_a_new_deadl
 
 def test_a_dossier_has_the_forms_its_events_gave_it(unit, staff, principal, procedure):
     dossier = _dossier("processing", procedure, staff, AFTER)
-    assert [(f.number, f.kind) for f in documents.forms_of(dossier)] == [("01", "receipt"), ("06", "control")]
+    assert [(f.number, f.kind) for f in documents.forms_of(dossier=dossier)] == [("01", "receipt"), ("06", "control")]
     dossier_transition(dossier=dossier, action="request_supplement", actor=staff, at=AFTER + datetime.timedelta(hours=3),
                        reason="Thiếu")
     dossier_transition(dossier=dossier, action="apologize", actor=principal, at=AFTER + datetime.timedelta(hours=4),
                        reason="Chậm", new_due_date=datetime.date(2026, 3, 20))
-    assert [f.number for f in documents.forms_of(dossier)] == ["01", "02", "04", "06"]
+    assert [f.number for f in documents.forms_of(dossier=dossier)] == ["01", "02", "04", "06"]
     old = _dossier("rejected", procedure, staff, BEFORE)
-    assert [(f.number, f.legal_basis) for f in documents.forms_of(old)] == [
+    assert [(f.number, f.legal_basis) for f in documents.forms_of(dossier=old)] == [
         ("01", "tt01-2018"), ("03", "tt01-2018"), ("05", "tt01-2018")]
 
 

@@ -111,7 +111,7 @@ def test_a_stop_gives_form_05_of_2025_even_before_that_circular(procedure, staff
     dossier = dossier_in("processing", procedure=procedure, received_at=received, actor=staff)
     dossier_transition(dossier=dossier, action="stop", actor=staff, at=received + datetime.timedelta(days=1),
                        reason="Phụ huynh đề nghị dừng")
-    forms = {f.kind: (f.number, f.legal_basis) for f in documents.forms_of(dossier)}
+    forms = {f.kind: (f.number, f.legal_basis) for f in documents.forms_of(dossier=dossier)}
     assert forms == {"receipt": ("01", "nd118-2025"), "stop": ("05", "tt03-2025"), "control": ("06", "tt03-2025")}
     response = _api(staff).get(f"/api/v1/dossiers/{dossier.code}/documents/")
     rows = response.json()["results"]
