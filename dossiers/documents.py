@@ -171,7 +171,8 @@ def _context(dossier: Dossier, item: DossierForm, *, events, apology) -> dict:
     number = ""
     if item.spec.numbered:
         symbol = "-".join(part for part in (item.spec.symbol, unit.abbreviation) if part) or "……"
-        number = f"{dossier.register_line or '……'}/{symbol}"
+        # numbers under 10 take a leading zero (Nghị định 30/2020, Phụ lục I)
+        number = f"{dossier.register_line:02d}/{symbol}" if dossier.register_line else f"……/{symbol}"
     subject = item.subject
     signature = desk_signature(user=getattr(subject, "actor", None) or dossier.received_by)
     if item.kind == "apology":

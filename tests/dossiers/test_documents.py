@@ -381,3 +381,9 @@ def test_the_pdf_carries_its_title_and_author(unit, staff, procedure):
     meta = PdfReader(io.BytesIO(documents.render_form_pdf(dossier=dossier, form="01"))).metadata
     assert meta.title == f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả — {dossier.code}"
     assert meta.author == "Trường mầm non Tuổi Hồng"
+
+
+def test_a_number_under_ten_takes_a_leading_zero_and_the_copy_is_filed(unit, staff, procedure):
+    dossier = _dossier("stopped", procedure, staff, AFTER, register_line=5)
+    text = flat(pdf_text(documents.render_form_pdf(dossier=dossier, form="05"))[1])
+    assert "Số: 05/TB-MNTH" in text and "- Như trên; - Lưu: VT, MNTH." in text
