@@ -55,6 +55,9 @@ class Procedure(models.Model):
 
 
 class Dossier(models.Model):
+    # An office reads a record of a unit it supervised on that date (core.access.scoped).
+    supervision_date_field = "received_at"
+
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
         PROCESSING = "processing", _("Processing")
@@ -67,6 +70,8 @@ class Dossier(models.Model):
         STOPPED = "stopped", _("Handling stopped")
 
     OPEN_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT)
+    # Open with the clock running: only these can be overdue.
+    CLOCK_RUNNING_STATUSES = (Status.RECEIVED, Status.PROCESSING)
 
     class Timeliness(models.TextChoices):
         EARLY = "early", _("Early")
@@ -163,7 +168,9 @@ class Dossier(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_at < timezone.now()
+        """Open, its clock running and past its promised return time. A dossier awaiting
+        a supplement is never overdue (the deadline engine skips it: dossiers/deadlines.py)."""
+        return self.status in self.CLOCK_RUNNING_STATUSES and self.due_at < timezone.now()
 
 
 class DossierEvent(models.Model):
