@@ -206,7 +206,7 @@ class CalendarDay(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=255)
     source = models.CharField(
-        _("source"), max_length=255, blank=True, default="",
+        _("legal source"), max_length=255, blank=True, default="",
         help_text=_("The official text that decided this day (number and date), or why a package holiday is cancelled."),
     )
     created_at = models.DateTimeField(auto_now_add=True)

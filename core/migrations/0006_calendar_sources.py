@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             model_name="calendarday",
             name="source",
             field=models.CharField(
-                blank=True, default="", max_length=255, verbose_name="source",
+                blank=True, default="", max_length=255, verbose_name="legal source",
                 help_text="The official text that decided this day (number and date), or why a package holiday is cancelled.",
             ),
         ),
