@@ -140,3 +140,16 @@ def test_existing_links_are_carried_over_from_the_far_past():
     import_module("core.migrations.0007_supervision_by_date").carry_over(apps, None)
     [row] = Supervision.objects.filter(unit=unit)
     assert (row.office_id, row.valid_from, row.valid_to) == (office.pk, Supervision.FAR_PAST, None)
+
+
+def test_the_feedback_inbox_and_survey_results_follow_the_supervision_dates(moved, client):
+    client.force_login(moved["ward"])
+    inbox = client.get(reverse("feedback:inbox"), {"unit": moved["unit"].slug})
+    assert inbox.status_code == 200
+    assert inbox.context["counts"]["total"] == 2
+    results = client.get(reverse("surveys:results"), {"unit": moved["unit"].slug, "year": 2025})
+    assert results.context["summary"]["responses"] == 1
+    client.force_login(moved["district"])
+    assert client.get(reverse("feedback:inbox"), {"unit": moved["unit"].slug}).context["counts"]["total"] == 1
+    summary = client.get(reverse("surveys:results"), {"unit": moved["unit"].slug, "year": 2025}).context["summary"]
+    assert (summary["responses"], summary["satisfied"]) == (1, 1)
