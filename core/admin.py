@@ -114,6 +114,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
             "previous_year": year - 1,
             "next_year": year + 1,
             "days": workdays.package_holidays(year),
+            # The local rows the package does not know (make-up Saturdays, swapped days off).
+            "local_days": CalendarDay.objects.filter(date__year=year).exclude(
+                date__in=[d["date"] for d in workdays.package_holidays(year)]),
             "error": error,
             "can_cancel": self.has_add_permission(request),
         }

@@ -75,6 +75,7 @@ def test_the_calendar_admin_lists_the_package_holidays_beside_the_overrides(admi
     text = page.content.decode()
     assert "17/02/2026" in text  # Tết, from the package
     assert "24/11/2026" in text and "Nghị quyết 30/NQ-CP" in text  # cancelled by a local row, with why
+    assert "10/01/2026" in text and "12729/VPCP-KGVX" in text  # a local row the package does not list
     list_page = admin_client.get(reverse("admin:core_calendarday_changelist"))
     assert "12729/VPCP-KGVX" in list_page.content.decode()
 
