@@ -47,10 +47,30 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(Supervision)
 class SupervisionAdmin(admin.ModelAdmin):
+    """Adding a row moves the unit to another office from a date, through
+    ``core.services.supervision_change`` (the current row ends the day before); rows are
+    history and are not edited here."""
+
     list_display = ["unit", "office", "valid_from", "valid_to"]
     list_filter = ["office"]
     search_fields = ["unit__name", "office__name"]
     date_hierarchy = "valid_from"
+    fields = ["unit", "office", "valid_from"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["unit", "office", "valid_from", "valid_to"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        return ["unit", "office", "valid_from", "valid_to"] if obj else self.fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        saved = services.supervision_change(unit=obj.unit, office=obj.office, valid_from=obj.valid_from)
+        obj.pk = saved.pk
 
 
 @admin.register(User)

@@ -153,3 +153,17 @@ def test_the_feedback_inbox_and_survey_results_follow_the_supervision_dates(move
     assert client.get(reverse("feedback:inbox"), {"unit": moved["unit"].slug}).context["counts"]["total"] == 1
     summary = client.get(reverse("surveys:results"), {"unit": moved["unit"].slug, "year": 2025}).context["summary"]
     assert (summary["responses"], summary["satisfied"]) == (1, 1)
+
+
+def test_the_administrator_moves_a_unit_through_the_supervision_admin(client):
+    from tests.factories import UserFactory
+
+    district, ward = OfficeFactory(), OfficeFactory()
+    unit = UnitFactory(office=district)
+    client.force_login(UserFactory(role="admin", unit=None, is_staff=True, is_superuser=True))
+    response = client.post(reverse("admin:core_supervision_add"),
+                           {"unit": unit.pk, "office": ward.pk, "valid_from": "2025-07-01"})
+    assert response.status_code == 302
+    rows = list(Supervision.objects.filter(unit=unit).order_by("valid_from").values_list("office_id", "valid_to"))
+    assert rows == [(district.pk, datetime.date(2025, 6, 30)), (ward.pk, None)]
+    assert Unit.objects.get(pk=unit.pk).office_id == ward.pk
