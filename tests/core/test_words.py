@@ -61,3 +61,11 @@ def test_a_date_field_shows_day_first_as_text_not_a_browser_date_picker():
 def test_no_page_uses_the_browsers_own_date_input():
     found = [str(p.relative_to(ROOT)) for p in TEMPLATES if re.search(r'type="(date|datetime-local)"', p.read_text(encoding="utf-8"))]
     assert not found
+
+
+def test_any_date_field_reads_day_first_in_vietnamese():
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert forms.DateField().clean("05/01/2026") == datetime.date(2026, 1, 5)
