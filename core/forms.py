@@ -21,7 +21,7 @@ class LoginForm(AuthenticationForm):
 # --- Dates as a Vietnamese office writes them (dd/mm/yyyy), whatever the browser's locale ---
 # A text input rather than <input type="date">, whose display follows the browser's own
 # language (mm/dd/yyyy on an English Chrome). ISO dates (the KPI links, the API) are still
-# accepted. docs/legal/calendar.md "Dates on the page".
+# accepted. docs/domain/counting-and-words.md "Dates on the page".
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"

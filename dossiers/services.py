@@ -52,7 +52,7 @@ def dossier_receive(
     day = timezone.localdate(received_at)
     number = next_sequence(unit=unit, day=day)
     # A 0-day procedure received on a day off or after closing time is due on the next
-    # working day (docs/legal/calendar.md).
+    # working day (docs/domain/counting-and-words.md).
     due_date = workdays.intake_due_date(received_at, procedure.processing_days, unit.closing_time)
     dossier = Dossier.objects.create(
         unit=unit,

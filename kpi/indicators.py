@@ -26,7 +26,7 @@ INDICATORS = (
     Indicator("dossier_on_time_rate", _("Dossiers resolved on time"), breakdown="field",
               numerator_label=_("early or on time"), denominator_label=_("completed")),
     # Only an apology in time (kịp thời: at least one working day before the due date)
-    # counts, as the plan's target says (docs/legal/calendar.md).
+    # counts, as the plan's target says (docs/domain/counting-and-words.md).
     Indicator("late_apology_rate", _("Late dossiers with a timely apology letter"),
               numerator_label=_("with a timely apology letter"), denominator_label=_("late or overdue")),
     Indicator("satisfaction_rate", _("Satisfaction with the unit's service"), breakdown="area",

@@ -372,7 +372,7 @@ def current_year_public_rates(unit: Unit, today: datetime.date | None = None) ->
     ]
 
 
-# --- SIPAS: satisfaction index per factor (docs/legal/calendar.md "Counting") -------------
+# --- SIPAS: satisfaction index per factor (docs/domain/counting-and-words.md) -------------
 
 def sipas_indices(*, units, period: Period) -> dict:
     """The SIPAS satisfaction index beside "overall": for each of the five factors

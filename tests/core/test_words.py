@@ -1,4 +1,4 @@
-"""Words on the page (docs/legal/calendar.md "Words"): parents are addressed "ông/bà" or
+"""Words on the page (docs/domain/counting-and-words.md): parents are addressed "ông/bà" or
 "quý phụ huynh", never "bạn"; an apology is "lập/ký", not "ban hành"; one word for late,
 "quá hạn"; dates shown and typed as dd/mm/yyyy whatever the browser's locale."""
 import datetime

@@ -1,4 +1,4 @@
-"""Deadlines as the calendar and the law set them (docs/legal/calendar.md): a 0-day
+"""Deadlines as the calendar and the law set them (docs/domain/counting-and-words.md): a 0-day
 procedure after hours, an apology's new date on a working day, and a dossier awaiting a
 supplement that is never overdue anywhere."""
 import datetime
