@@ -73,13 +73,19 @@ def date_range_q(date_field: str, first: datetime.date | None, last: datetime.da
     return q
 
 
-def supervised_q(office_id, unit_field="unit", date_field: str | None = None, *, is_datetime=True) -> Q:
-    """The rows an office reads: of a unit it supervised, dated (``date_field``) within
-    the days it supervised it. Without ``date_field`` (a catalogue, say) every row of a
-    unit it supervises or supervised."""
+def supervised_q(office_id, unit_field="unit", date_field: str | None = None, *, is_datetime=True, dated=None) -> Q:
+    """The rows an office reads: of a unit it supervised, dated (``date_field``, or the
+    model's own rule ``dated(first, last) -> Q``) within the days it supervised it. With
+    neither (a catalogue, say) every row of a unit it supervises or supervised."""
     q = Q(pk__in=[])
     for unit_id, first, last in supervision_windows(office_id):
-        q |= Q(**{unit_field: unit_id}) & (date_range_q(date_field, first, last, is_datetime=is_datetime) if date_field else Q())
+        if dated is not None:
+            when = dated(first, last)
+        elif date_field:
+            when = date_range_q(date_field, first, last, is_datetime=is_datetime)
+        else:
+            when = Q()
+        q |= Q(**{unit_field: unit_id}) & when
     return q
 
 
@@ -90,9 +96,11 @@ def scoped(queryset, user, unit_field="unit"):
     if user.is_authenticated and user.is_administrator:
         return queryset
     if user.is_authenticated and user.is_active and user.is_office:
-        date_field = getattr(queryset.model, "supervision_date_field", None)
-        is_datetime = bool(date_field) and isinstance(queryset.model._meta.get_field(date_field), models.DateTimeField)
-        return queryset.filter(supervised_q(user.office_id, unit_field, date_field, is_datetime=is_datetime))
+        model = queryset.model
+        dated = getattr(model, "supervision_q", None)  # the model's own rule, if it has one
+        date_field = getattr(model, "supervision_date_field", None)
+        is_datetime = bool(date_field) and isinstance(model._meta.get_field(date_field), models.DateTimeField)
+        return queryset.filter(supervised_q(user.office_id, unit_field, date_field, is_datetime=is_datetime, dated=dated))
     return queryset.filter(**{f"{unit_field}__in": readable_units(user)})
 
 

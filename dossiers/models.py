@@ -56,8 +56,21 @@ class Procedure(models.Model):
 
 
 class Dossier(models.Model):
-    # An office reads a record of a unit it supervised on that date (core.access.scoped).
+    # An office reads a dossier of a unit it supervised while the dossier was with the unit
+    # (core.access.scoped, docs/domain/supervision.md): received, completed, or still open
+    # during its supervision — so it can open every dossier the KPI counts for it.
     supervision_date_field = "received_at"
+
+    @staticmethod
+    def supervision_q(first, last) -> Q:
+        from core.access import date_range_q
+
+        opened_before_end = date_range_q("received_at", None, last)
+        return (
+            date_range_q("received_at", first, last)
+            | date_range_q("completed_at", first, last)
+            | (Q(status__in=["received", "processing", "awaiting_supplement"]) & opened_before_end)
+        )
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")

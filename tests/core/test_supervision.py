@@ -167,3 +167,21 @@ def test_the_administrator_moves_a_unit_through_the_supervision_admin(client):
     rows = list(Supervision.objects.filter(unit=unit).order_by("valid_from").values_list("office_id", "valid_to"))
     assert rows == [(district.pk, datetime.date(2025, 6, 30)), (ward.pk, None)]
     assert Unit.objects.get(pk=unit.pk).office_id == ward.pk
+
+
+def test_a_dossier_handled_across_the_change_is_seen_by_both_offices(client):
+    """Received under the district, completed under the ward: the ward counts it (by its
+    completion) and can open it; the district can too (it received it)."""
+    district, ward = OfficeFactory(), OfficeFactory()
+    unit = UnitFactory(office=district)
+    supervision_change(unit=unit, office=ward, valid_from=CHANGE)
+    dossier = receive_dossier(procedure=ProcedureFactory(unit=unit), received_at=at(2025, 6, 27))
+    finish_dossier_for_test(dossier, completed_at=at(2025, 7, 3), timeliness="on_time")
+    still_open = receive_dossier(procedure=ProcedureFactory(unit=unit), received_at=at(2025, 6, 28))
+    for office in (district, ward):
+        user = OfficeUserFactory(office=office)
+        codes = set(dossier_selectors.dossier_list(user=user).values_list("code", flat=True))
+        assert codes == {dossier.code, still_open.code}
+    ward_kpi = _kpi(OfficeUserFactory(office=ward))
+    assert ward_kpi[("dossier_on_time_rate", None)]["denominator"] == 1
+    assert _kpi(OfficeUserFactory(office=district))[("dossier_on_time_rate", None)]["denominator"] == 0
