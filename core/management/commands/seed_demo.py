@@ -31,8 +31,9 @@ DEMO_USERS = [
 
 # --- The supervising offices and their schools (docs/domain/supervision.md) ----------------
 # Districts ended on 1/7/2025 (two-level local government): the schools of former District 1
-# passed from Phòng Nội vụ Quận 1 to the People's Committee of Sài Gòn ward (Nghị quyết
-# 1685/NQ-UBTVQH15 on the wards of Ho Chi Minh City). The history is kept as dated rows.
+# passed from Phòng Nội vụ Quận 1 to the People's Committee of Sài Gòn ward (Bến Nghé and part
+# of Nguyễn Thái Bình and Đa Kao; the city's 2025 arrangement of wards). The history is kept as
+# dated rows.
 FORMER_OFFICE = ("phong-noi-vu-q1", "Phòng Nội vụ Quận 1")
 CURRENT_OFFICE = ("ubnd-phuong-sai-gon", "Ủy ban nhân dân phường Sài Gòn")
 OFFICE_CHANGE = datetime.date(2025, 7, 1)
