@@ -59,11 +59,11 @@ FEEDBACK_STATUS_VI = {
 
 def register_queryset(units, period: Period):
     """The register of the report: dossiers received in the period (form 06)."""
-    return Dossier.objects.filter(selectors.in_scope(units, period, selectors.dated_at("received_at")))
+    return Dossier.objects.filter(selectors.in_scope(units=units, period=period, dated=selectors.dated_at(field="received_at")))
 
 
 def feedback_queryset(units, period: Period):
-    return Feedback.objects.filter(selectors.in_scope(units, period, selectors.dated_at("received_at")))
+    return Feedback.objects.filter(selectors.in_scope(units=units, period=period, dated=selectors.dated_at(field="received_at")))
 
 
 def register_size(units, period: Period) -> int:

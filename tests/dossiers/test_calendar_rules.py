@@ -99,7 +99,7 @@ def test_a_dossier_awaiting_a_supplement_has_no_overdue_badge_in_the_worklist(cl
     assert dossier.code in page
     assert "badge-overdue" not in page
     assert selectors.worklist_counts(user=staff, unit=staff.unit)["overdue"] == 0
-    assert not selectors.with_flags(Dossier.objects.filter(pk=dossier.pk)).get().overdue_now
+    assert not selectors.with_flags(queryset=Dossier.objects.filter(pk=dossier.pk)).get().overdue_now
 
 
 def test_a_dossier_awaiting_a_supplement_is_not_counted_overdue_by_the_kpi(waiting):

@@ -94,7 +94,7 @@ def test_late_apology_rate_counts_late_and_open_overdue_dossiers(unit, petitions
     assert (row["numerator"], row["denominator"], row["value"]) == (1, 4, 25.0)
     breakdown = selectors.dossier_breakdown(units=only(unit), period=MARCH, now=NOW)
     assert (breakdown["late_no_apology"], breakdown["overdue_no_apology"]) == (1, 1)
-    assert selectors.late_apologies(breakdown) == 1
+    assert selectors.late_apologies(counts=breakdown) == 1
     # Before the due time nothing is overdue yet.
     early_now = datetime.datetime(2026, 3, 3, 9, tzinfo=VN)
     assert rows_of(only(unit), now=early_now)[("late_apology_rate", None)]["denominator"] == 2

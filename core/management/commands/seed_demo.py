@@ -7,18 +7,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from core import registry
 from core.models import Office, Supervision, Unit, User
 from core.services import supervision_change
-
-# Each app seeds its own data: a callable (*, unit, users, today) -> str summary.
-APP_SEEDERS = (
-    "dossiers.demo.seed",
-    "surveys.demo.seed",
-    "feedback.demo.seed",
-    "kpi.demo.seed",
-)
 
 DEMO_USERS = [
     # username, first name, last name, role, e-mail
@@ -138,9 +130,9 @@ class Command(BaseCommand):
         for school, school_users in schools:
             seeded_users = users if school.pk == unit.pk else school_users
             self.stdout.write(f"{school.name}:")
-            for path in APP_SEEDERS:
+            for seed in registry.demo_steps():  # each app's own data (its AppConfig.ready())
                 with transaction.atomic():
-                    summary = import_string(path)(unit=school, users=seeded_users, today=today)
+                    summary = seed(unit=school, users=seeded_users, today=today)
                 if summary:
                     self.stdout.write(f"  {summary}")
         self.stdout.write(self.style.SUCCESS("Demo ready. Password of every demo user: $DEMO_PASSWORD"))
