@@ -77,7 +77,8 @@ def seed_schools():
                 "closing_time": datetime.time(17, 0), "head_name": head,
             },
         )
-        presentation = {"parent_body": "ỦY BAN NHÂN DÂN PHƯỜNG SÀI GÒN", "place_name": PLACE_NAME,
+        # Printed on the forms (docs/legal/documents.md): since 1/7/2025 a ward runs the school.
+        presentation = {"parent_body": "Ủy ban nhân dân\nphường Sài Gòn", "place_name": PLACE_NAME,
                         "abbreviation": abbreviation}
         blank = {k: v for k, v in presentation.items() if not getattr(unit, k)}  # an administrator's edit stays
         if blank:
