@@ -94,3 +94,11 @@ def test_cancelling_needs_a_reason_and_saves_nothing_without_one(admin_client):
     response = admin_client.post(url, {"date": "2027-09-03", "reason": " "})
     assert response.status_code == 200
     assert not CalendarDay.objects.filter(date=D(2027, 9, 3)).exists()
+
+
+def test_the_migrations_frozen_days_are_the_code_table():
+    from importlib import import_module
+
+    frozen = {D(y, m, d): (kind, name, source) for y, m, d, kind, name, source in
+              import_module("core.migrations.0006_calendar_sources").DAYS}
+    assert frozen == workdays.OFFICIAL_DAYS
