@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -11,11 +11,11 @@ from rest_framework.views import APIView
 
 from core import access
 from core.api import ReadOnlyForOffice
-from dossiers import services
+from dossiers import selectors, services
 from dossiers.filters import RegisterFilter
 from dossiers.models import Dossier, DossierEvent, Procedure
 from dossiers.serializers import (
-    ActionSerializer, DossierCreateSerializer, DossierSerializer, ProcedureSerializer,
+    ActionSerializer, ApplicantNoticeSerializer, DossierCreateSerializer, DossierSerializer, ProcedureSerializer,
 )
 
 WRITE = [permissions.IsAuthenticated(), ReadOnlyForOffice()]
@@ -135,4 +135,17 @@ class DossierAction(APIView):
         return Response(DossierSerializer(_dossiers_for(request.user).get(pk=dossier.pk)).data)
 
 
+class DossierNotices(APIView):
+    """The notices sent to the applicant of one dossier, oldest first."""
 
+    @extend_schema(
+        responses=ApplicantNoticeSerializer(many=True),
+        # One item: drf-spectacular shows it inside the list of a many=True answer.
+        examples=[OpenApiExample("Receipt told by SMS", response_only=True, value={
+            "event": "receive", "channel": "sms", "to": "091****678", "status": "sent",
+            "sent_at": "2026-03-02T09:00:04+07:00",
+        })],
+    )
+    def get(self, request, code):
+        dossier = access.get_object_for_user(Dossier.objects.select_related("unit"), request.user, code=code)
+        return Response(ApplicantNoticeSerializer(selectors.applicant_notices(dossier), many=True).data)

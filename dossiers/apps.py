@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DossiersConfig(AppConfig):
     name = "dossiers"
     verbose_name = _("Dossiers")
+
+    def ready(self):
+        from dossiers import notices  # noqa: F401 - connects the applicant's notices to dossier_event

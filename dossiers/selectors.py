@@ -178,3 +178,10 @@ def tracked_dossier(*, code: str, secret: str = "", phone_last4: str = "") -> Do
     if len(typed) == 4 and len(digits) >= 4 and hmac.compare_digest(typed, digits[-4:]):
         return dossier
     return None
+
+
+def applicant_notices(dossier):
+    """The notices sent (or failing) to the dossier's applicant, oldest first."""
+    from dossiers.models import ApplicantNotice
+
+    return ApplicantNotice.objects.filter(dossier=dossier).order_by("created_at", "id")

@@ -101,3 +101,19 @@ class ActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     new_due_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ApplicantNoticeSerializer(serializers.Serializer):
+    """A notice to the applicant (CONTRACT.md ``GET /dossiers/<code>/notices/``); the
+    address is masked: staff see that the parent was told, not their number."""
+
+    event = serializers.CharField(source="action", help_text="receive, request_supplement, stop, reject, apologize, complete")
+    channel = serializers.ChoiceField(choices=["email", "sms", "zalo"])
+    to = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=["pending", "sent", "failed"])
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+    def get_to(self, notice) -> str:
+        from core.notify import mask_address
+
+        return mask_address(notice.to)

@@ -132,11 +132,13 @@ def detail(request, code):
         actions.remove("apologize")
     events = list(selectors.events_of(dossier))
     done = {e.action for e in events}
+    notices = list(selectors.applicant_notices(dossier))
     return render(request, "dossiers/detail.html", {
         "dossier": dossier, "events": events, "apology": selectors.apology_of(dossier),
         "print_supplement": "request_supplement" in done, "print_rejection": "reject" in done,
         "actions": [(a, services.action_label(a)) for a in actions], "form": ActionForm(),
         "can_write": can_write, "tracking_url": tracking_url(dossier), "survey_url": survey_url(dossier),
+        "notices": notices, "notices_failed": sum(n.status == "failed" for n in notices),
     })
 
 

@@ -95,3 +95,10 @@ def year_figures(*, unit, year: int) -> dict:
         answered=Count("id", filter=answered),
         published=Count("id", filter=Q(published_at__isnull=False)),
     )
+
+
+def answer_rating(feedback):
+    """The sender's rating of the answer, or None."""
+    from feedback.models import AnswerRating
+
+    return AnswerRating.objects.filter(feedback=feedback).first()
