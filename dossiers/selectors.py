@@ -5,7 +5,7 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from core import access, workdays
-from dossiers.models import Apology, Dossier, DossierEvent, Procedure
+from dossiers.models import Apology, Document, Dossier, DossierEvent, Procedure
 
 OPEN = tuple(Dossier.OPEN_STATUSES)
 DONE = (Dossier.Status.COMPLETED, Dossier.Status.RETURNED)
@@ -185,3 +185,37 @@ def applicant_notices(dossier):
     from dossiers.models import ApplicantNotice
 
     return ApplicantNotice.objects.filter(dossier=dossier).order_by("created_at", "id")
+
+
+# --- the online-service scorecard (Quyết định 766/QĐ-TTg; docs/kpi/online-services.md) -------
+
+def received_between(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+    """Dossiers received on local dates ``start`` to ``end``, both included (the register's
+    ``received_from`` / ``received_to``)."""
+    q = Q()
+    if start is not None:
+        q &= Q(received_at__gte=_local_midnight(start))
+    if end is not None:
+        q &= Q(received_at__lt=_local_midnight(end + datetime.timedelta(days=1)))
+    return q
+
+
+SUBMITTED_ONLINE = Q(channel=Dossier.Channel.ONLINE)
+# "Toàn trình": submitted online for a procedure offered online end to end.
+END_TO_END = SUBMITTED_ONLINE & Q(procedure__online=Procedure.OnlineLevel.FULL)
+
+
+def with_digitised_components() -> Q:
+    """Dossiers with at least one component flagged digitised at intake: ``documents``
+    holds ``[{name, kind, count, digitised: true}, ...]`` (online submissions and the
+    desk's scans). PostgreSQL tests containment in the jsonb; other databases the text."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return Q(documents__contains=[{"digitised": True}])
+    return Q(documents__icontains='"digitised": true')
+
+
+def with_electronic_result() -> Q:
+    """Dossiers with an electronic result issued (a Document of kind "result")."""
+    return Q(Exists(Document.objects.filter(dossier=OuterRef("pk"), kind=Document.Kind.RESULT)))

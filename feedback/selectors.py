@@ -102,3 +102,8 @@ def answer_rating(feedback):
     from feedback.models import AnswerRating
 
     return AnswerRating.objects.filter(feedback=feedback).first()
+
+
+# The sender's rating of the answer (feedback_satisfaction_rate): rated, and rated 4 or 5.
+RATED = Q(rating__isnull=False)
+RATED_SATISFIED = Q(rating__score__gte=4)

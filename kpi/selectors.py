@@ -45,7 +45,8 @@ def dossier_conditions(period: Period, now: datetime.datetime) -> dict[str, Q]:
     open_due = dossier_sets.open_due_between(period.start, period.end)
     late = completed & Q(timeliness=Dossier.Timeliness.LATE)
     overdue = open_due & dossier_sets.overdue_at(now)
-    return {"completed": completed, "open_due": open_due, "late": late, "overdue": overdue}
+    received = dossier_sets.received_between(period.start, period.end)
+    return {"completed": completed, "open_due": open_due, "late": late, "overdue": overdue, "received": received}
 
 
 def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
@@ -58,12 +59,37 @@ def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
         "overdue": Count("id", filter=c["overdue"]),
         "late_no_apology": Count("id", filter=c["late"] & no_apology),
         "overdue_no_apology": Count("id", filter=c["overdue"] & no_apology),
+        **_scorecard_counts(c),
+    }
+
+
+def _scorecard_counts(c: dict) -> dict:
+    """The online-service scorecard: dossiers received in the period (online, end to end,
+    digitised) and completed in it (with an electronic result)."""
+    return {
+        "received": Count("id", filter=c["received"]),
+        "online": Count("id", filter=c["received"] & dossier_sets.SUBMITTED_ONLINE),
+        "end_to_end": Count("id", filter=c["received"] & dossier_sets.END_TO_END),
+        "digitised": Count("id", filter=c["received"] & dossier_sets.with_digitised_components()),
+        "e_result": Count("id", filter=c["completed"] & dossier_sets.with_electronic_result()),
+    }
+
+
+def _scorecard_figures(d: dict, f: dict) -> dict:
+    """(numerator, denominator) of each scorecard indicator from the dossier counts ``d``
+    and the feedback counts ``f``."""
+    return {
+        "online_submission_rate": (d.get("online", 0), d.get("received", 0)),
+        "end_to_end_rate": (d.get("end_to_end", 0), d.get("received", 0)),
+        "e_result_rate": (d.get("e_result", 0), d.get("completed", 0)),
+        "digitised_rate": (d.get("digitised", 0), d.get("received", 0)),
+        "feedback_satisfaction_rate": (f.get("fb_rated_satisfied", 0), f.get("fb_rated", 0)),
     }
 
 
 def _dossiers(units, period: Period, now):
     c = dossier_conditions(period, now)
-    return Dossier.objects.filter(unit__in=units).filter(c["completed"] | c["open_due"])
+    return Dossier.objects.filter(unit__in=units).filter(c["completed"] | c["open_due"] | c["received"])
 
 
 def _feedback_counts() -> dict:
@@ -73,6 +99,8 @@ def _feedback_counts() -> dict:
         "fb_answered_on_time": Count("id", filter=feedback_sets.ANSWERED_ON_TIME),
         "fb_publishable": Count("id", filter=feedback_sets.PUBLISHABLE),
         "fb_published": Count("id", filter=feedback_sets.PUBLISHED),
+        "fb_rated": Count("id", filter=feedback_sets.RATED),
+        "fb_rated_satisfied": Count("id", filter=feedback_sets.RATED_SATISFIED),
     }
 
 
@@ -185,6 +213,9 @@ def indicator_rows(*, units, period: Period, now: datetime.datetime | None = Non
     for key in MONTHLY_KEYS:
         m = monthly.get(key, {})
         rows.append(_row(key, "", m.get("n") or 0, m.get("d") or 0, targets.get((key, ""))))
+    totals = {name: total(d, name) for name in ("received", "online", "end_to_end", "digitised", "e_result", "completed")}
+    for key, (numerator, denominator) in _scorecard_figures(totals, feedback).items():
+        rows.append(_row(key, "", numerator, denominator, targets.get((key, ""))))
     return rows
 
 
@@ -246,6 +277,7 @@ def unit_comparison(*, units, period: Period, now=None) -> list[dict]:
             "feedback_answered_rate": (f.get("fb_answered", 0), f.get("fb_received", 0)),
             "feedback_on_time_rate": (f.get("fb_answered_on_time", 0), f.get("fb_answered", 0)),
             "feedback_published_rate": (f.get("fb_published", 0), f.get("fb_publishable", 0)),
+            **_scorecard_figures(d, f),
         }
         for key in MONTHLY_KEYS:
             m = monthly.get((unit.pk, key), {})
