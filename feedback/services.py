@@ -121,8 +121,10 @@ def feedback_transition(
     public_subject: str | None = None,
     public_content: str | None = None,
     public_answer: str | None = None,
+    notify_sender: bool = True,
 ) -> Feedback:
-    """Move ``feedback`` one step: start, answer, publish or close.
+    """Move ``feedback`` one step: start, answer, publish or close. An answer is sent to
+    the sender with the rating link (``notify_sender=False``: demo history only).
 
     The row is locked and its state re-read, so two staff clicking at once cannot both
     move it; a step the state does not allow raises TransitionError."""
@@ -159,7 +161,7 @@ def feedback_transition(
         setattr(feedback, name, value)
     feedback.status = to_status
     feedback.save(update_fields=[*updates, "status", "updated_at"])
-    if action == "answer":
+    if action == "answer" and notify_sender:
         from feedback.notices import queue_answer_notices
 
         queue_answer_notices(feedback)  # the answer and the rating link, sent after commit

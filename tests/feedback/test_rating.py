@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from feedback.models import AnswerRating, SenderNotice
+from feedback.models import AnswerRating, Feedback, SenderNotice
 from feedback.notices import rating_url
 from feedback.services import RatingError, feedback_rate
 from tests.factories import StaffFactory, answered_feedback, send_feedback
@@ -101,3 +101,15 @@ def test_staff_see_the_rating_on_the_feedback_page(client, outbox_tasks):
     client.force_login(StaffFactory(unit=feedback.unit))
     html = client.get(f"/feedback/inbox/{feedback.code}/").content.decode()
     assert 'data-testid="answer-rating"' in html and "2/5" in html and "Chưa rõ thời gian" in html
+
+
+@pytest.mark.django_db
+def test_the_demo_history_sends_no_answer_to_its_made_up_senders(outbox_tasks):
+    from django.utils import timezone
+
+    from feedback.demo import seed
+
+    staff = StaffFactory(username="staff")
+    seed(unit=staff.unit, users={"staff": staff, "principal": staff}, today=timezone.localdate())
+    assert Feedback.objects.filter(answered_at__isnull=False).exists()
+    assert not SenderNotice.objects.exists() and not outbox_tasks
