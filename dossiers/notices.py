@@ -18,67 +18,75 @@ from dossiers.signals import dossier_event
 
 # The events the applicant hears about (the others are the unit's own business).
 NOTIFIED = ("receive", "request_supplement", "stop", "reject", "apologize", "complete")
-SMS_NOTE_LIMIT = 120  # a reason longer than this is cut in an SMS; the link has it all
+SMS_NOTE_LIMIT = 120  # characters of a reason in an SMS
 
 
 def _date(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _reason(event) -> str:
-    # The control sheet keeps "reason — note"; the applicant reads the reason.
-    return (event.note or "").split(" — ")[0].strip()
+def _reason(event, limit: int | None = None) -> str:
+    """The reason the control sheet keeps ("reason — note"), as a sentence; cut to
+    ``limit`` characters for an SMS (the link has it all)."""
+    reason = (event.note or "").split(" — ")[0].strip()
+    if limit and len(reason) > limit:
+        reason = reason[:limit].rstrip() + "…"
+    if reason and reason[-1] not in ".!?…":
+        reason += "."
+    return reason
 
 
-def compose(*, dossier: Dossier, action: str, event) -> tuple[str, str, dict]:
-    """``(subject, text, template params)`` of the notice, in Vietnamese."""
+def compose(*, dossier: Dossier, action: str, event) -> dict:
+    """The notice in Vietnamese: ``{"subject", "email", "sms", "params"}`` — the e-mail's
+    text with the unit's signature, a short text for SMS, and the values of the Zalo
+    template (docs/notices.md)."""
+    values = {
+        "name": dossier.applicant_name, "unit": dossier.unit.name, "code": dossier.code,
+        "procedure": dossier.procedure.name, "due": _date(dossier.due_date), "url": tracking_url(dossier),
+    }
+    date = values["due"]
+    texts = {}
     with translation.override(settings.LANGUAGE_CODE):
-        values = {
-            "name": dossier.applicant_name, "unit": dossier.unit.name, "code": dossier.code,
-            "procedure": dossier.procedure.name, "due": _date(dossier.due_date), "reason": _reason(event),
-            "url": tracking_url(dossier),
-        }
-        date = values["due"]
-        if action == "receive":
-            subject = _("Dossier %(code)s received") % values
-            text = _("%(unit)s received your dossier %(code)s (%(procedure)s). "
-                     "The result is promised for %(due)s.") % values
-        elif action == "request_supplement":
-            subject = _("Dossier %(code)s: please supplement it") % values
-            text = _("%(unit)s asks you to supplement dossier %(code)s: %(reason)s") % values
-            date = ""
-        elif action == "stop":
-            subject = _("Dossier %(code)s: handling stopped") % values
-            text = _("%(unit)s stopped handling dossier %(code)s. Reason: %(reason)s") % values
-            date = ""
-        elif action == "reject":
-            subject = _("Dossier %(code)s refused") % values
-            text = _("%(unit)s refused dossier %(code)s. Reason: %(reason)s") % values
-            date = ""
-        elif action == "apologize":
-            apology = Apology.objects.get(dossier=dossier)
-            values["new_due"] = date = _date(apology.new_due_date)
-            subject = _("Dossier %(code)s: apology and new return date") % values
-            text = _("%(unit)s apologises: dossier %(code)s will not be ready on the promised date. "
-                     "The new return date is %(new_due)s.") % values
-        else:  # complete
-            subject = _("Dossier %(code)s: the result is ready") % values
-            text = _("The result of dossier %(code)s is ready.") % values
-            date = _date(timezone.localdate(event.at))
+        for channel, limit in (("email", None), ("sms", SMS_NOTE_LIMIT)):
+            values["reason"] = _reason(event, limit)
+            if action == "receive":
+                subject = _("Dossier %(code)s received") % values
+                text = (_("%(unit)s received your dossier %(code)s (%(procedure)s). The result is promised for %(due)s.")
+                        if channel == "email" else
+                        _("%(unit)s received your dossier %(code)s. The result is promised for %(due)s.")) % values
+            elif action == "request_supplement":
+                subject = _("Dossier %(code)s: please supplement it") % values
+                text = _("%(unit)s asks you to supplement dossier %(code)s: %(reason)s") % values
+                date = ""
+            elif action == "stop":
+                subject = _("Dossier %(code)s: handling stopped") % values
+                text = _("%(unit)s stopped handling dossier %(code)s. Reason: %(reason)s") % values
+                date = ""
+            elif action == "reject":
+                subject = _("Dossier %(code)s refused") % values
+                text = _("%(unit)s refused dossier %(code)s. Reason: %(reason)s") % values
+                date = ""
+            elif action == "apologize":
+                values["new_due"] = date = _date(Apology.objects.get(dossier=dossier).new_due_date)
+                subject = _("Dossier %(code)s: apology and new return date") % values
+                text = _("%(unit)s apologises: dossier %(code)s will not be ready on the promised date. "
+                         "The new return date is %(new_due)s.") % values
+            else:  # complete
+                subject = _("Dossier %(code)s: the result is ready") % values
+                text = _("The result of dossier %(code)s is ready.") % values
+                date = _date(timezone.localdate(event.at))
+            texts[channel] = text
         greeting = _("Dear Mr/Ms %(name)s,") % values
         follow = _("Follow your dossier: %(url)s") % values
-    body = f"{greeting} {text} {follow}"
-    params = {
-        "name": dossier.applicant_name[:30], "code": dossier.code, "status": subject[:100], "date": date,
-        "note": values["reason"][:100], "url": values["url"],
+    unit = dossier.unit
+    signature = "\n".join(part for part in (unit.name, " · ".join(p for p in (unit.address, unit.phone) if p)) if part)
+    return {
+        "subject": f"[{unit.name}] {subject}",
+        "email": f"{greeting}\n\n{texts['email']}\n\n{follow}\n\n{signature}\n",
+        "sms": f"{greeting} {texts['sms']} {follow}",
+        "params": {"name": dossier.applicant_name[:30], "code": dossier.code, "status": subject[:100], "date": date,
+                   "note": _reason(event, 100), "url": values["url"]},
     }
-    return f"[{dossier.unit.name}] {subject}", body, params
-
-
-def _sms_text(body: str, reason: str) -> str:
-    if len(reason) > SMS_NOTE_LIMIT:
-        return body.replace(reason, reason[:SMS_NOTE_LIMIT].rstrip() + "…")
-    return body
 
 
 @receiver(dossier_event, dispatch_uid="dossiers.notices.queue_applicant_notices")
@@ -89,11 +97,11 @@ def queue_applicant_notices(sender, dossier, event, action, **kwargs):
     targets = notify.recipients(email=dossier.applicant_email, phone=dossier.applicant_phone)
     if not targets:
         return
-    subject, body, params = compose(dossier=dossier, action=action, event=event)
+    notice = compose(dossier=dossier, action=action, event=event)
     rows = [
         ApplicantNotice(
             dossier=dossier, unit_id=dossier.unit_id, event=event, action=action, channel=channel, to=to,
-            subject=subject, body=_sms_text(body, _reason(event)) if channel == "sms" else body, params=params,
+            subject=notice["subject"], body=notice["email" if channel == "email" else "sms"], params=notice["params"],
         )
         for channel, to in targets
     ]

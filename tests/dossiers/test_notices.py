@@ -54,7 +54,9 @@ def test_the_applicant_is_told_of_the_receipt_by_every_channel_they_gave(
     assert zns["json"]["template_data"]["date"] == dossier.due_date.strftime("%d/%m/%Y")
     (mail,) = mailoutbox
     assert mail.to == [EMAIL] and dossier.code in mail.subject and "Kính gửi ông/bà" in mail.body
-    assert "đã tiếp nhận hồ sơ" in mail.body
+    assert "đã tiếp nhận hồ sơ" in mail.body and dossier.procedure.name in mail.body
+    assert mail.body.rstrip().endswith(dossier.unit.name)  # signed by the unit
+    assert dossier.procedure.name not in sms  # an SMS stays short: the link has the details
 
 
 @pytest.mark.django_db
