@@ -35,6 +35,7 @@ def seed(*, unit, users, today):
     if Feedback.objects.filter(unit=unit).exists():
         return "feedback: already seeded"
     rng = random.Random("feedback-demo")  # the same year of activity on every machine
+    ratings = random.Random("feedback-demo-ratings")  # apart, so the year above stays the same
     staff, principal = users.get("staff"), users.get("principal")
     now = timezone.now()
     created = 0
@@ -71,6 +72,8 @@ def seed(*, unit, users, today):
         # most answered in time, some late
         # A year of history: its senders are not sent the answers again.
         feedback = step("answer", rng.choice([20, 30, 50, 70, 100, 200]), answer=answer, notify_sender=False)
+        if ratings.random() < 0.6:  # most senders rate the answer
+            services.feedback_rate(feedback=feedback, score=ratings.choices([5, 4, 3, 2], weights=[55, 30, 10, 5])[0])
         if age < 12 or not consent:
             if not consent and rng.random() < 0.5:
                 step("close", 240)

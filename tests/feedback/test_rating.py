@@ -112,4 +112,5 @@ def test_the_demo_history_sends_no_answer_to_its_made_up_senders(outbox_tasks):
     staff = StaffFactory(username="staff")
     seed(unit=staff.unit, users={"staff": staff, "principal": staff}, today=timezone.localdate())
     assert Feedback.objects.filter(answered_at__isnull=False).exists()
+    assert AnswerRating.objects.filter(score__gte=4).exists()  # the dashboard has ratings to show
     assert not SenderNotice.objects.exists() and not outbox_tasks
