@@ -72,6 +72,7 @@ def test_staff_accounts_cannot_rate(client, outbox_tasks):
     assert client.get(url).status_code == 403
     refused = client.post(url, {"score": "5"})
     assert refused.status_code == 403 and b'data-testid="rating-refused"' in refused.content
+    assert feedback.tracking_secret not in refused.content.decode()  # the sender's private link stays theirs
     assert not AnswerRating.objects.exists()
 
 
