@@ -219,6 +219,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- E-mail -------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CCHC Portal <no-reply@cchc.local>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds: a stuck mail server never holds a worker
 
 # --- Notices to applicants and feedback senders (core/notify.py, docs/notices.md) ---------
 # Each channel has a backend: "console" writes the message to the log (development),

@@ -94,8 +94,6 @@ def deliver_pending(limit: int = 500) -> int:
 # by its own Celery task after commit, so a channel that fails or hangs never holds up
 # another, and a re-run never sends a row twice.
 
-
-CHANNELS = ("email", "sms", "zalo")
 # The models that are outboxes (app_label.Model), drained again by every engine run.
 OUTBOXES = ("dossiers.ApplicantNotice", "feedback.SenderNotice")
 
@@ -130,7 +128,7 @@ class ConsoleBackend:
 
 
 class EmailBackend:
-    """Django's mail (EMAIL_URL / EMAIL_BACKEND); an SMTP timeout comes from EMAIL_TIMEOUT."""
+    """Django's mail (EMAIL_URL / EMAIL_BACKEND), with EMAIL_TIMEOUT on the SMTP connection."""
 
     def send(self, message: Message) -> str:
         from django.core.mail import EmailMessage
