@@ -314,6 +314,11 @@ def deliver_outbox_row(label: str, pk: int, now=None) -> int | None:
             failed_at=timezone.now() if give_up else None,
             next_attempt_at=None if give_up else timezone.now() + datetime.timedelta(seconds=delay),
         )
+        if give_up and hasattr(model, "delivery_failed"):
+            try:
+                model.delivery_failed(pk)  # the app tells its staff (e.g. to phone the parent)
+            except Exception:  # noqa: BLE001 - the row already shows the failure
+                log.exception("%s %s: could not tell staff of the failure", label, pk)
         return delay
     except Exception as error:  # noqa: BLE001 - an unexpected bug: keep the row, try later
         log.exception("%s %s by %s: unexpected error", label, pk, row.channel)

@@ -308,6 +308,13 @@ class ApplicantNotice(OutboxMessage):
 
         return action_label(self.action)
 
+    @classmethod
+    def delivery_failed(cls, pk: int) -> None:
+        """Called by core.notify when this notice failed for good."""
+        from dossiers.notices import tell_staff_of_failure
+
+        tell_staff_of_failure(notice_id=pk)
+
     @property
     def masked_to(self) -> str:
         from core.notify import mask_address

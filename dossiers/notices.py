@@ -8,6 +8,7 @@ The rows are written inside the transaction of the event (``dossier_event``), on
 (``core.notify.deliver_outbox_row``)."""
 from django.conf import settings
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -107,3 +108,19 @@ def queue_applicant_notices(sender, dossier, event, action, **kwargs):
     ]
     notify.queue_outbox(rows, event_id=event.pk)
 
+
+
+def tell_staff_of_failure(*, notice_id: int) -> None:
+    """A notice that failed for good: the dossier's handler (or who received it) gets an
+    in-portal notification, so the parent is told another way."""
+    notice = ApplicantNotice.objects.select_related("dossier__unit", "dossier__assigned_to", "dossier__received_by").get(
+        pk=notice_id)
+    dossier = notice.dossier
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Notice to the applicant of %(code)s not delivered (%(channel)s)") % {
+            "code": dossier.code, "channel": notice.get_channel_display()}
+        body = _("%(event)s: %(error)s. Tell the applicant another way (phone call).") % {
+            "event": notice.label, "error": notice.last_error}
+    notify.notify(users=[dossier.assigned_to or dossier.received_by], unit=dossier.unit, kind="applicant_notice_failed",
+                  subject_key=f"applicant_notice:{notice.pk}", title=title, body=body,
+                  link=reverse("dossiers:detail", args=[dossier.code]))

@@ -125,9 +125,10 @@ def test_only_the_channels_given_and_configured_get_a_notice(settings, outbox_ta
 
 
 @pytest.mark.django_db
-def test_a_gateway_answering_500_is_retried_then_marked_failed(failing_sms_gateway, outbox_tasks):
+def test_a_gateway_answering_500_is_retried_then_marked_failed_and_staff_are_told(failing_sms_gateway, outbox_tasks):
     failing = failing_sms_gateway
-    received(applicant_email="")
+    staff = StaffFactory()
+    dossier = received(unit=staff.unit, applicant_email="", actor=staff)
     notice = ApplicantNotice.objects.get()
     assert deliver_outbox_row(LABEL, notice.pk) == 0  # retry at once (NOTIFY_RETRY_SECONDS=0)
     notice.refresh_from_db()
@@ -138,6 +139,11 @@ def test_a_gateway_answering_500_is_retried_then_marked_failed(failing_sms_gatew
     assert (notice.status, notice.attempts) == ("failed", 3) and notice.failed_at is not None
     assert len(failing.requests) == 3
     assert deliver_outbox_row(LABEL, notice.pk) is None and len(failing.requests) == 3
+    from core.models import Notification
+
+    (alert,) = Notification.objects.filter(user=staff, kind="applicant_notice_failed")
+    assert dossier.code in alert.title and "SMS" in alert.title and alert.link == f"/dossiers/{dossier.code}/"
+    assert "gọi điện" in alert.body
 
 
 @pytest.mark.django_db
