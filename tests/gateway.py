@@ -18,6 +18,17 @@ a Celery worker inherits: ask for it BEFORE ``celery_worker_process`` in the tes
 arguments so the worker starts with the gateway's address. They also make retries
 quick: NOTIFY_HTTP_TIMEOUT=1, NOTIFY_RETRY_SECONDS=0, NOTIFY_MAX_ATTEMPTS=3.
 
+A browser journey (live_server) reads the parent's SMS either through a real worker::
+
+    def test_journey(sms_gateway, celery_worker_process, live_server, settings, page):
+        settings.SITE_URL = live_server.url          # the links in the SMS open the test server
+        ...                                          # submit, accept, complete in the browser
+        (text,) = sms_gateway.wait_for(lambda g: g.texts_to("0912345678")[-1:])
+        page.goto(sms_gateway.links_to("0912345678")[-1])
+
+or without one: ask for ``outbox_tasks`` and call ``deliver_outbox("dossiers.ApplicantNotice")``
+after the step that should have sent it.
+
 Reading what was "sent"::
 
     gateway.wait_for(lambda g: g.texts_to("0912345678"))   # polls with a deadline
