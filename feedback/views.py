@@ -72,6 +72,8 @@ def feedback_track(request, code):
         "sent": owner and request.GET.get("sent") == "1",
         "private_url": private_url,
         "published": feedback.published_at is not None,
+        # The sender may rate the answer from their private link too (once).
+        "rate_url": notices.rating_url(feedback) if owner and feedback.answered_at and selectors.answer_rating(feedback) is None else None,
     }
     response = render(request, "feedback/track.html", context)
     response["X-Robots-Tag"] = "noindex"

@@ -115,3 +115,13 @@ def test_the_demo_history_sends_no_answer_to_its_made_up_senders(outbox_tasks):
     assert Feedback.objects.filter(answered_at__isnull=False).exists()
     assert AnswerRating.objects.filter(score__gte=4).exists()  # the dashboard has ratings to show
     assert not SenderNotice.objects.exists() and not outbox_tasks
+
+
+@pytest.mark.django_db
+def test_the_senders_private_page_offers_the_rating_until_it_is_given(client, outbox_tasks):
+    feedback = answered_feedback()
+    private = f"/feedback/{feedback.code}/?s={feedback.tracking_secret}"
+    assert path_of(rating_url(feedback)) in client.get(private).content.decode()
+    assert b'data-testid="rate-link"' not in client.get(f"/feedback/{feedback.code}/").content  # no secret, no link
+    feedback_rate(feedback=feedback, score=5)
+    assert b'data-testid="rate-link"' not in client.get(private).content
