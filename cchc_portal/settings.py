@@ -295,7 +295,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Enum components named once for every serializer that uses them (docs/api.md).
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # The channels of a notice (email, sms, zalo), apart from a dossier's channel (direct, online, postal).
+        "NoticeChannelEnum": "core.models.OutboxMessage.Channel",
+        "NoticeStatusEnum": "core.models.OutboxMessage.Status",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

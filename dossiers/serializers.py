@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import Field, Unit
-from dossiers.models import Apology, Dossier, DossierEvent, Procedure
+from dossiers.models import ApplicantNotice, Apology, Dossier, DossierEvent, Procedure
 from dossiers.qr import survey_url, tracking_url
 from dossiers.services import ACTIONS
 
@@ -108,9 +108,9 @@ class ApplicantNoticeSerializer(serializers.Serializer):
     address is masked: staff see that the parent was told, not their number."""
 
     event = serializers.CharField(source="action", help_text="receive, request_supplement, stop, reject, apologize, complete")
-    channel = serializers.ChoiceField(choices=["email", "sms", "zalo"])
+    channel = serializers.ChoiceField(choices=ApplicantNotice.Channel.choices)
     to = serializers.SerializerMethodField()
-    status = serializers.ChoiceField(choices=["pending", "sent", "failed"])
+    status = serializers.ChoiceField(choices=ApplicantNotice.Status.choices)
     sent_at = serializers.DateTimeField(allow_null=True)
 
     def get_to(self, notice) -> str:
