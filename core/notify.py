@@ -94,8 +94,6 @@ def deliver_pending(limit: int = 500) -> int:
 # by its own Celery task after commit, so a channel that fails or hangs never holds up
 # another, and a re-run never sends a row twice.
 
-# The models that are outboxes (app_label.Model), drained again by every engine run.
-OUTBOXES = ("dossiers.ApplicantNotice", "feedback.SenderNotice")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -335,10 +333,12 @@ def deliver_outbox_row(label: str, pk: int, now=None) -> int | None:
 def deliver_due_outbox(limit: int = 500) -> int:
     """The catch-up the deadline engine runs: every outbox row that is due and not
     held (broker down when it was made, worker killed mid-send); how many were sent."""
+    from core import registry
+
     sent = 0
     now = timezone.now()
-    for label in OUTBOXES:
-        model = apps.get_model(label)
+    for model in registry.outboxes():
+        label = model._meta.label
         due = (
             model.objects.filter(status=model.Status.PENDING)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))

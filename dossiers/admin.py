@@ -36,6 +36,9 @@ class ApplicantNoticeAdmin(admin.ModelAdmin):
     search_fields = ["dossier__code"]
     list_select_related = ["dossier"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ApplicantNotice._meta.fields]
+
     def has_add_permission(self, request):
         return False
 
@@ -48,7 +51,7 @@ class ApplicantNoticeAdmin(admin.ModelAdmin):
 
 class ActionAdminForm(forms.ModelForm):
     action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", "—")] + [(a, services.action_label(a)) for a in services.ACTIONS])
+                               choices=[("", "—")] + [(a, services.action_label(action=a)) for a in services.ACTIONS])
     action_reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     action_new_due_date = forms.DateField(label=_("New return date"), required=False)
 

@@ -64,13 +64,13 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = selectors.overdue_at(timezone.now())
+        late = selectors.overdue_as_of(now=timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_late(self, queryset, name, value):
         if value is None:
             return queryset
-        late = selectors.late_or_overdue(timezone.now())
+        late = selectors.late_or_overdue(now=timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_completed_from(self, queryset, name, value):

@@ -203,7 +203,7 @@ class DossierEvent(models.Model):
     def label(self) -> str:
         from dossiers.services import action_label
 
-        return action_label(self.action)
+        return action_label(action=self.action)
 
 
 class Apology(models.Model):
@@ -306,7 +306,7 @@ class ApplicantNotice(OutboxMessage):
     def label(self) -> str:
         from dossiers.services import action_label
 
-        return action_label(self.action)
+        return action_label(action=self.action)
 
     @classmethod
     def delivery_failed(cls, pk: int) -> None:

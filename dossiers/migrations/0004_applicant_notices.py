@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0005_unit_presentation_user_title'),
-        ('dossiers', '0002_channel_stop_online_documents'),
+        ('dossiers', '0003_engine_task_in_core'),
     ]
 
     operations = [
