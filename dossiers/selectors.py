@@ -188,12 +188,7 @@ def notices_to_applicant(*, dossier):
 def received_between(*, start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
     """Dossiers received on local dates ``start`` to ``end``, both included (the register's
     ``received_from`` / ``received_to``)."""
-    q = Q()
-    if start is not None:
-        q &= Q(received_at__gte=workdays.local_midnight(start))
-    if end is not None:
-        q &= Q(received_at__lt=workdays.local_midnight(end + datetime.timedelta(days=1)))
-    return q
+    return workdays.on_local_dates("received_at", start=start, end=end)
 
 
 SUBMITTED_ONLINE = Q(channel=Dossier.Channel.ONLINE)
