@@ -8,4 +8,5 @@ urlpatterns = [
     path("dossiers/<str:code>/", api.DossierDetail.as_view(), name="api-dossier"),
     path("dossiers/<str:code>/actions/", api.DossierAction.as_view(), name="api-dossier-actions"),
     path("dossiers/<str:code>/notices/", api.DossierNotices.as_view(), name="api-dossier-notices"),
+    path("dossiers/<str:code>/documents/", api.DossierDocuments.as_view(), name="api-dossier-documents"),
 ]

@@ -170,7 +170,9 @@ def test_staff_see_a_failed_notice_on_the_dossier_page_and_the_api_masks_address
     assert 'data-testid="notice-failed"' in html and 'id="notices"' in html and "HTTP 500" in html
     assert "091****678" in html and PHONE not in html.split('id="notices"')[1]
 
-    api = client.get(f"/api/v1/dossiers/{dossier.code}/notices/").json()
+    answer = client.get(f"/api/v1/dossiers/{dossier.code}/notices/").json()
+    assert answer["count"] == 2  # paginated, as every list of the API
+    api = answer["results"]
     assert [(n["event"], n["channel"], n["to"], n["status"]) for n in api] == [
         ("receive", "email", "an***@example.vn", "sent"), ("receive", "sms", "091****678", "failed"),
     ]
@@ -186,9 +188,9 @@ def test_the_notices_endpoint_is_in_the_openapi_schema_with_an_example(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     operation = schema["paths"]["/api/v1/dossiers/{code}/notices/"]["get"]
     content = operation["responses"]["200"]["content"]["application/json"]
-    assert content["schema"]["type"] == "array"
+    assert content["schema"]["$ref"].endswith("/PaginatedApplicantNoticeList")
     example = next(iter(content["examples"].values()))["value"]
-    assert set(example[0]) == {"event", "channel", "to", "status", "sent_at"}
+    assert set(example["results"][0]) == {"event", "channel", "to", "status", "sent_at"}
 
 
 @pytest.mark.django_db
@@ -222,7 +224,8 @@ def test_worker_retries_a_gateway_answering_500_then_shows_the_failure(
     assert len(zalo_gateway.requests) == 1
     client.force_login(staff)
     assert b'data-testid="notice-failed"' in client.get(f"/dossiers/{dossier.code}/").content
-    assert [n["status"] for n in client.get(f"/api/v1/dossiers/{dossier.code}/notices/").json()] == ["sent", "failed", "sent"]
+    assert [n["status"] for n in client.get(f"/api/v1/dossiers/{dossier.code}/notices/").json()["results"]] == [
+        "sent", "failed", "sent"]
 
 
 @pytest.mark.celery_worker
