@@ -17,7 +17,7 @@ Which period a record belongs to (DESIGN.md):
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DateField, F, Max, Q, Sum, When
+from django.db.models import BooleanField, Case, Count, DateField, ExpressionWrapper, F, Max, Q, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -51,7 +51,10 @@ def dossier_conditions(*, period: Period, now: datetime.datetime) -> dict[str, Q
 
 
 def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
-    c = dossier_conditions(period=period, now=now)
+    # Over ``_dossiers``: a row counts by the period rule only where the unit's supervision
+    # window holds it that way (in_counted), by its receipt where it holds its receipt.
+    c = {key: q & Q(in_received=True) if key == "received" else q & Q(in_counted=True)
+         for key, q in dossier_conditions(period=period, now=now).items()}
     no_apology = dossier_sets.APOLOGY["none"]
     return {
         "completed": Count("id", filter=c["completed"]),
@@ -92,9 +95,6 @@ def _scorecard_fractions(d: dict, f: dict) -> dict:
     }
 
 
-def _counted_or_received(*, start, end) -> Q:
-    """A dossier of the period: counted by the period rule, or received in it (the scorecard)."""
-    return dossier_sets.in_period(start=start, end=end) | dossier_sets.received_between(start=start, end=end)
 
 
 def timely_apologies(*, counts: dict) -> int:
@@ -135,7 +135,12 @@ def _dated_months(*, start: datetime.date, end: datetime.date) -> Q:
 
 
 def _dossiers(units, period: Period, now):
-    return Dossier.objects.filter(in_scope(units=units, period=period, dated=_counted_or_received))
+    counted = in_scope(units=units, period=period, dated=dossier_sets.in_period)
+    received = in_scope(units=units, period=period, dated=dossier_sets.received_between)
+    return Dossier.objects.filter(counted | received).annotate(
+        in_counted=ExpressionWrapper(counted, output_field=BooleanField()),
+        in_received=ExpressionWrapper(received, output_field=BooleanField()),
+    )
 
 
 def _feedback_counts() -> dict:
