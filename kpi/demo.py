@@ -1,9 +1,28 @@
 """Demo data of this app for `manage.py seed_demo` (idempotent): the current year's
 plan with the default targets, and the monthly figures entered so far."""
+import calendar
+import datetime
 import random
 
+from kpi.demo_tasks import TASKS
 from kpi.models import MonthlyFigure, YearPlan
-from kpi.services import plan_create
+from kpi.services import plan_create, plan_task_save
+
+
+def seed_tasks(plan, today) -> int:
+    """The plan's focus tasks (from the seed plan's wording), with progress as of ``today``:
+    done when their deadline is long past, under way otherwise — and one left overdue."""
+    if plan.tasks.exists():
+        return 0
+    for n, (group, title, in_charge, month) in enumerate(TASKS):
+        deadline = datetime.date(plan.year, month, calendar.monthrange(plan.year, month)[1])
+        task = plan_task_save(plan=plan, group=group, title=title, in_charge=in_charge, deadline=deadline)
+        if deadline < today:
+            task.progress = 80 if n == 5 else 100  # one task the principal still has to chase
+        else:
+            task.progress = min(90, max(0, 100 - (deadline - today).days // 3))
+        task.save(update_fields=["progress"])
+    return len(TASKS)
 
 
 def seed(*, unit, users, today):
@@ -11,6 +30,7 @@ def seed(*, unit, users, today):
     if plan is None:
         plan = plan_create(unit=unit, year=today.year, number="16/KH-MNTH",
                            title=f"Kế hoạch cải cách hành chính năm {today.year}")
+    tasks = seed_tasks(plan, today)
     rng = random.Random(f"{unit.pk}-{today.year}")
     entered_by = users.get("principal")
     created = 0
@@ -33,4 +53,5 @@ def seed(*, unit, users, today):
                 defaults={"numerator": numerator, "denominator": denominator, "note": note, "entered_by": entered_by},
             )
             created += was_created
-    return f"kpi: plan {plan.number} of {today.year} ({plan.targets.count()} targets), {created} monthly figures added"
+    return (f"kpi: plan {plan.number} of {today.year} ({plan.targets.count()} targets, {tasks} tasks added), "
+            f"{created} monthly figures added")

@@ -88,3 +88,57 @@ class ExportJob(models.Model):
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class PlanTask(models.Model):
+    """A task of the plan (nhiệm vụ trọng tâm), in one of the plan's groups of focus tasks,
+    with the person in charge, a deadline, its progress and evidence files."""
+
+    class Group(models.TextChoices):
+        # The eight groups of focus tasks of plan 16/KH-MNTH (section III), in its order.
+        DIRECTION = "direction", _("Direction, administration and communication on administrative reform")
+        INSTITUTIONS = "institutions", _("Institutional reform")
+        PROCEDURES = "procedures", _("Administrative procedure reform")
+        ORGANISATION = "organisation", _("Reform of the organisational structure")
+        CIVIL_SERVICE = "civil_service", _("Civil service reform")
+        PUBLIC_FINANCE = "public_finance", _("Public finance reform")
+        E_GOVERNMENT = "e_government", _("E-government and digital government")
+        SATISFACTION = "satisfaction", _("Surveying and assessing the satisfaction of citizens and organisations")
+
+    plan = models.ForeignKey(YearPlan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan"))
+    group = models.CharField(_("group of tasks"), max_length=20, choices=Group.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.TextField(_("task"))
+    in_charge = models.CharField(_("person in charge"), max_length=255, blank=True, default="")
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_note = models.TextField(_("progress note"), blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.CheckConstraint(name="plan_task_progress", condition=models.Q(progress__lte=100)),
+        ]
+
+    def __str__(self):
+        return self.title[:80]
+
+    @property
+    def is_done(self) -> bool:
+        return self.progress >= 100
+
+    def is_overdue(self, today) -> bool:
+        return not self.is_done and self.deadline is not None and self.deadline < today
+
+
+class PlanTaskEvidence(models.Model):
+    """An evidence document (tài liệu kiểm chứng) of a plan task."""
+
+    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="evidence/tasks/%Y/")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)

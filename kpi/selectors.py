@@ -28,7 +28,7 @@ from dossiers.models import Dossier
 from feedback import selectors as feedback_sets
 from feedback.models import Feedback
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS, Period
-from kpi.models import MonthlyFigure, Target
+from kpi.models import MonthlyFigure, PlanTask, Target
 from surveys.models import Response
 from surveys.selectors import SATISFIED, responses_in, satisfaction_by_area_and_source
 
@@ -81,7 +81,11 @@ def _feedback(units, period: Period):
 
 
 def _monthly(units, period: Period):
-    first = period.start.year * 100 + period.start.month
+    """Monthly figures of the months whose first day lies in the period: every month
+    belongs to exactly one of two periods that follow each other (a quarter of Nghị định
+    09/2019, 15/12–14/3, holds January to March), so no figure is counted twice."""
+    first_month = period.start if period.start.day == 1 else (period.start.replace(day=28) + datetime.timedelta(days=4))
+    first = first_month.year * 100 + first_month.month
     last = period.end.year * 100 + period.end.month
     return (
         MonthlyFigure.objects.filter(unit__in=units, key__in=MONTHLY_KEYS)
@@ -320,3 +324,23 @@ def current_year_public_rates(unit: Unit, today: datetime.date | None = None) ->
         r for r in rows
         if r["key"] in keep and r["denominator"] and (keep[r["key"]] is None or (r["field"] or "") in keep[r["key"]])
     ]
+
+
+# --- the plan's tasks ----------------------------------------------------------------------
+
+def plan_task_groups(plan) -> list[dict]:
+    """The plan's tasks in the plan's groups, in the plan's order: ``[{key, name, tasks}]``
+    (every group, empty ones too, so the written report has all its sections)."""
+    tasks = list(plan.tasks.prefetch_related("evidence").order_by("position", "id"))
+    return [
+        {"key": key, "name": name, "tasks": [t for t in tasks if t.group == key]}
+        for key, name in PlanTask.Group.choices
+    ]
+
+
+def overdue_tasks(*, unit, today: datetime.date):
+    """Tasks of ``unit``'s plans past their deadline and not done, soonest first."""
+    return list(
+        PlanTask.objects.filter(plan__unit=unit, deadline__lt=today, progress__lt=100)
+        .select_related("plan").order_by("deadline", "id")
+    )

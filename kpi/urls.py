@@ -1,12 +1,15 @@
 from django.urls import path
 
-from kpi import export_views, views
+from kpi import export_views, task_views, views
 
 app_name = "kpi"
 urlpatterns = [
     path("kpi/", views.dashboard, name="dashboard"),
     path("kpi/plan/", views.plan, name="plan"),
     path("kpi/plan/new/", views.plan_create, name="plan-create"),
+    path("kpi/plan/<int:plan_pk>/tasks/new/", task_views.task_add, name="task-add"),
+    path("kpi/tasks/<int:pk>/", task_views.task_detail, name="task"),
+    path("kpi/tasks/evidence/<int:pk>/", task_views.task_evidence, name="task-evidence"),
     path("kpi/figures/", views.figures, name="figures"),
     path("kpi/evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("kpi/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence-delete"),

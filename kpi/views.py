@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core import access
 from core.models import Field
 from kpi import links, selectors, services
-from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, period_presets
+from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, PlanTaskForm, period_presets
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS
 from kpi.models import Evidence, MonthlyFigure, YearPlan
 from kpi.scope import units_for
@@ -90,6 +90,7 @@ def _unit_dashboard(request, units, unit, period, context):
         "series": series,
         "series_rows": list(zip(series["labels"], *[series["series"][k] for k in series["series"]])),
         "plan": plan,
+        "overdue_tasks": selectors.overdue_tasks(unit=unit, today=timezone.localdate()),
         "can_manage": access.can_manage(request.user, unit),
         "can_write": access.can_write(request.user, unit),
     })
@@ -187,6 +188,8 @@ def plan(request):
         raise Http404
     return render(request, "kpi/plan.html", {
         "unit": unit, "year": year, "plan": plan, "form": form, "can_manage": can_manage,
+        "task_groups": selectors.plan_task_groups(plan) if plan else [], "task_form": PlanTaskForm(),
+        "today": timezone.localdate(),
         "has_previous": YearPlan.objects.filter(unit=unit, year=year - 1).exists(),
         "years": [year - 1, year, year + 1],
     })

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from feedback.models import FeedbackAttachment
-from kpi.models import Evidence, ExportJob, MonthlyFigure
+from kpi.models import Evidence, ExportJob, MonthlyFigure, PlanTaskEvidence
+from kpi.services import plan_create, plan_task_save
 from tests.factories import (AdminFactory, OfficeUserFactory, PrincipalFactory, ProcedureFactory, ResponseFactory,
                              StaffFactory, UnitFactory, published_feedback, receive_dossier,
                              send_feedback)
@@ -127,6 +128,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "kpi:figures": Expect(SIGNED_IN),
     "kpi:evidence": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.evidence.pk}),
     "kpi:evidence-delete": Expect(POST_ONLY, kwargs=lambda w: {"pk": w.evidence.pk}),
+    "kpi:task-add": Expect(POST_ONLY, kwargs=lambda w: {"plan_pk": w.task.plan_id}),
+    "kpi:task": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.task.pk}),
+    "kpi:task-evidence": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.task_evidence.pk}),
     "kpi:export": Expect(by_role(DENIED, 404, 200, 200, 200, 200), query="?unit={slug}&from=2026-01-01&to=2026-12-31",
                          why="session or token, as the API (CONTRACT.md)"),
     "kpi:export-job": Expect(OWN_JOB, kwargs=lambda w: {"pk": w.export_job.pk}),
@@ -157,6 +161,9 @@ class World:
                                               denominator=10, entered_by=self.principal)
         self.evidence = Evidence.objects.create(figure=figure, file=SimpleUploadedFile("bien-lai.pdf", b"%PDF-1.4"),
                                                 original_name="bien-lai.pdf", uploaded_by=self.principal)
+        self.task = plan_task_save(plan=plan_create(unit=self.unit, year=2026), group="procedures", title="Công khai TTHC")
+        self.task_evidence = PlanTaskEvidence.objects.create(
+            task=self.task, file=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4"), original_name="bien-ban.pdf")
         self.export_job = ExportJob.objects.create(requested_by=self.office, params={"unit": self.unit.slug},
                                                    status=ExportJob.Status.DONE,
                                                    file=SimpleUploadedFile("bao-cao.xlsx", b"PK\x03\x04"))
