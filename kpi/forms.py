@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kpi.indicators import BY_KEY, MONTHLY_KEYS, Period
+from kpi.periods import period_title as periods_title
+from kpi.periods import periods_of_year
 
 ISO = ["%Y-%m-%d"]
 MAX_SPAN_DAYS = 366 * 5
@@ -59,6 +61,10 @@ def period_presets(today: datetime.date | None = None) -> list[tuple[str, dateti
     presets.append((str(_("Last month")), previous_end.replace(day=1), previous_end))
     presets.append((str(_("This month")), month_start, today))
     presets.append((str(_("Last year")), datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)))
+    for kind, quarter, period in periods_of_year(year):
+        if period.start <= today:
+            label = _("Report: %(period)s (cut-off 15th–14th)") % {"period": periods_title(kind, year, quarter)}
+            presets.append((str(label), period.start, period.end))
     return presets
 
 

@@ -81,12 +81,9 @@ def _feedback(units, period: Period):
 
 
 def _monthly(units, period: Period):
-    """Monthly figures of the months whose first day lies in the period: every month
-    belongs to exactly one of two periods that follow each other (a quarter of Nghị định
-    09/2019, 15/12–14/3, holds January to March), so no figure is counted twice."""
-    first_month = period.start if period.start.day == 1 else (period.start.replace(day=28) + datetime.timedelta(days=4))
-    first = first_month.year * 100 + first_month.month
-    last = period.end.year * 100 + period.end.month
+    """Monthly figures of the months whose first day lies in the period (``Period.figure_months``)."""
+    (fy, fm), (ly, lm) = period.figure_months()
+    first, last = fy * 100 + fm, ly * 100 + lm
     return (
         MonthlyFigure.objects.filter(unit__in=units, key__in=MONTHLY_KEYS)
         .annotate(ym=F("year") * 100 + F("month"))

@@ -1,11 +1,9 @@
 """Pages of the plan's tasks: the principal adds and edits them, staff and the principal
 record progress with evidence, everyone who reads the unit reads them."""
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +13,7 @@ from core import access
 from kpi import services
 from kpi.forms import PlanTaskForm, PlanTaskProgressForm
 from kpi.models import PlanTask, PlanTaskEvidence, YearPlan
+from kpi.views import serve_evidence
 
 
 def _plan_url(plan) -> str:
@@ -82,9 +81,4 @@ def task_evidence(request, pk):
     evidence = get_object_or_404(PlanTaskEvidence.objects.select_related("task__plan__unit"), pk=pk)
     if not access.readable_units(request.user).filter(pk=evidence.task.plan.unit_id).exists():
         raise Http404
-    content_type = mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream"
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=content_type)
+    return serve_evidence(evidence)

@@ -257,6 +257,11 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("figure__unit"), pk=pk)
     if not access.readable_units(request.user).filter(pk=evidence.figure.unit_id).exists():
         raise Http404
+    return serve_evidence(evidence)
+
+
+def serve_evidence(evidence):
+    """A private evidence file (a figure's or a plan task's) as a download."""
     content_type = mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream"
     try:
         handle = evidence.file.open("rb")
