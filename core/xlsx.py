@@ -61,6 +61,9 @@ class PrintableSheet:
             ws.append([cell])
         if title_block:
             ws.append([])
+        # Headers wrap on up to four lines (the register's are long): the row gets its height
+        # here, because a spreadsheet does not recompute it when the file is opened.
+        ws.row_dimensions[self.header_row].height = 15 * min(4, max(1, *(len(str(n)) // max(int(w), 1) + 1 for n, w in columns)))
         header = []
         for name, _width in columns:
             cell = WriteOnlyCell(ws, value=str(name))

@@ -14,31 +14,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from core.xlsx import DATETIME, XLSX, PrintableSheet, local, title_block
+from core.xlsx import DATE, XLSX, PrintableSheet, local, title_block
 
 REGISTER_SHEET = "Sổ theo dõi hồ sơ"
 CHUNK = 2000
 
 # (label, width): the columns of the register form, then the portal's own two.
 COLUMNS = [
-    (gettext_lazy("Line no."), 7),
-    (gettext_lazy("Dossier code"), 26),
-    (gettext_lazy("Administrative procedure"), 34),
-    (gettext_lazy("Number of sets"), 8),
-    (gettext_lazy("Name of the person or organisation"), 22),
-    (gettext_lazy("Address, phone number"), 26),
-    (gettext_lazy("Handling body"), 22),
-    (gettext_lazy("Dossier received"), 15),
-    (gettext_lazy("Result promised"), 15),
-    (gettext_lazy("Dossier sent to the handling body"), 15),
-    (gettext_lazy("Result received from the handling body"), 15),
-    (gettext_lazy("Result returned to the person or organisation"), 15),
-    (gettext_lazy("Signature on receipt"), 10),
-    (gettext_lazy("Notes"), 26),
-    (gettext_lazy("Field"), 20),
+    (gettext_lazy("Line no."), 6),
+    (gettext_lazy("Dossier code"), 24),
+    (gettext_lazy("Administrative procedure"), 26),
+    (gettext_lazy("Number of sets"), 6),
+    (gettext_lazy("Name of the person or organisation"), 18),
+    (gettext_lazy("Address, phone number"), 22),
+    (gettext_lazy("Handling body"), 14),
+    (gettext_lazy("Dossier received"), 11),
+    (gettext_lazy("Result promised"), 11),
+    (gettext_lazy("Dossier sent to the handling body"), 9),
+    (gettext_lazy("Result received from the handling body"), 11),
+    (gettext_lazy("Result returned to the person or organisation"), 11),
+    (gettext_lazy("Signature on receipt"), 7),
+    (gettext_lazy("Notes"), 22),
+    (gettext_lazy("Field"), 14),
     (gettext_lazy("Channel"), 12),
 ]
-DATETIME_COLUMNS = (7, 8, 9, 10, 11)
+# The form's columns are dates ("Ngày, tháng, năm"); the dossier page keeps the times.
+DATE_COLUMNS = (7, 8, 9, 10, 11)
 
 
 def register_form(day) -> str:
@@ -91,9 +92,9 @@ def write_register(
     the number of rows. ``progress(rows_done)`` every ``CHUNK`` rows."""
     columns = [(str(label), width) for label, width in COLUMNS]
     if unit_column:
-        columns.append((_("Unit"), 26))
+        columns.append((_("Unit"), 18))
     sheet = PrintableSheet(workbook, REGISTER_SHEET, columns, title_block=heading)
-    sheet.formats(**{str(i): DATETIME for i in DATETIME_COLUMNS})
+    sheet.formats(**{str(i): DATE for i in DATE_COLUMNS})
     done = 0
     for values in register_rows(queryset, now=now, unit_column=unit_column):
         sheet.append(values)
