@@ -5,11 +5,14 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from core import access, workdays
-from dossiers.models import Apology, Dossier, DossierEvent, Procedure
+from dossiers.models import Apology, Document, Dossier, DossierEvent, Procedure
 
 OPEN = tuple(Dossier.OPEN_STATUSES)
 DONE = (Dossier.Status.COMPLETED, Dossier.Status.RETURNED)
 ON_TIME = (Dossier.Timeliness.EARLY, Dossier.Timeliness.ON_TIME)
+# Dossiers whose result was issued electronically (a ``Document`` of kind result).
+WITH_E_RESULT = Document.objects.filter(kind=Document.Kind.RESULT).values("dossier_id")
+HAS_E_RESULT = Q(Exists(Document.objects.filter(dossier=OuterRef("pk"), kind=Document.Kind.RESULT)))
 
 
 # --- which dossiers a period holds (DESIGN.md "KPI and reports") ------------------------------

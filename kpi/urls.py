@@ -6,6 +6,7 @@ app_name = "kpi"
 urlpatterns = [
     path("kpi/", views.dashboard, name="dashboard"),
     path("kpi/plan/", views.plan, name="plan"),
+    path("kpi/scorecard/", views.scorecard, name="scorecard"),
     path("kpi/plan/new/", views.plan_create, name="plan-create"),
     path("kpi/plan/<int:plan_pk>/tasks/new/", task_views.task_add, name="task-add"),
     path("kpi/tasks/<int:pk>/", task_views.task_detail, name="task"),

@@ -280,3 +280,30 @@ def evidence_delete(request, pk):
     messages.success(request, _("The evidence document was removed."))
     return redirect(f"{reverse('kpi:figures')}?unit={unit.slug}&year={year}")
 
+
+
+# --- the national scorecard (Quyết định 766/QĐ-TTg) -----------------------------------------
+
+@login_required
+def scorecard(request):
+    """One unit's scorecard; an office account without ``unit`` gets its units side by side
+    and the office's own total."""
+    from kpi.scorecard import office_scorecards
+    from kpi.scorecard import scorecard as compute
+
+    form, data = _period_form(request)
+    if data is None:
+        form = PeriodForm({})
+        form.is_valid()
+        data = form.cleaned_data
+    units, unit = units_for(request.user, data["unit"])
+    period = data["period"]
+    link_unit = unit if (request.user.is_office or request.user.is_administrator) else None
+    context = {
+        "form": form, "period": period, "unit": unit, "presets": period_presets(),
+        "query": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "is_office_view": unit is None, "is_office_drill": request.user.is_office or request.user.is_administrator,
+        "card": compute(units=units, period=period, unit=link_unit),
+        "per_unit": office_scorecards(units=units, period=period) if unit is None else None,
+    }
+    return render(request, "kpi/scorecard.html", context)

@@ -94,6 +94,7 @@ EXPECTATIONS: dict[str, Expect] = {
                                   why="POST only; see the POST test"),
     "api-kpi": Expect(API_OBJECT, query="?unit={slug}&from=2026-01-01&to=2026-12-31"),
     "api-reports": Expect(API, query="?year=2026"),
+    "api-scorecard": Expect(API_OBJECT, query="?unit={slug}&from=2026-01-01&to=2026-12-31"),
     "api-report-actions": Expect(by_role(DENIED, 405, 405, 405, 405, 405), kwargs=lambda w: {"pk": w.report.pk},
                                  why="POST only; tests/kpi/test_written_reports.py"),
     # surveys: public pages printed as QR codes, then the unit's own pages
@@ -134,6 +135,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "kpi:evidence": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.evidence.pk}),
     "kpi:evidence-delete": Expect(POST_ONLY, kwargs=lambda w: {"pk": w.evidence.pk}),
     "kpi:reports": Expect(UNIT_OBJECT, query="?unit={slug}"),
+    "kpi:scorecard": Expect(UNIT_OBJECT, query="?unit={slug}"),
     "kpi:report-create": Expect(POST_ONLY),
     "kpi:report": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.report.pk}),
     "kpi:report-submit": Expect(POST_ONLY, kwargs=lambda w: {"pk": w.report.pk}),
