@@ -9,6 +9,12 @@ from kpi import selectors
 from kpi.forms import PeriodForm
 from kpi.scope import units_for
 
+PERIOD_PARAMETERS = [
+    OpenApiParameter("unit", str, required=False, description="Unit slug; omitted by an office account: every unit together."),
+    OpenApiParameter("from", str, required=False, description="YYYY-MM-DD, included (default: 1 January)."),
+    OpenApiParameter("to", str, required=False, description="YYYY-MM-DD, included (default: 31 December)."),
+]
+
 IndicatorRow = inline_serializer("KpiIndicator", {
     "key": serializers.CharField(),
     "field": serializers.CharField(allow_null=True),
@@ -23,11 +29,7 @@ IndicatorRow = inline_serializer("KpiIndicator", {
 
 class KpiView(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("unit", str, required=False, description="Unit slug; omitted by an office account: every unit together."),
-            OpenApiParameter("from", str, required=False, description="YYYY-MM-DD, included (default: 1 January)."),
-            OpenApiParameter("to", str, required=False, description="YYYY-MM-DD, included (default: 31 December)."),
-        ],
+        parameters=PERIOD_PARAMETERS,
         responses=inline_serializer("KpiReport", {
             "unit": serializers.CharField(allow_null=True),
             "from": serializers.DateField(),
@@ -48,11 +50,7 @@ class ScorecardView(APIView):
     the portal can score, with their points; unknown criteria are marked, not guessed."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("unit", str, required=False, description="Unit slug; omitted by an office account: every unit together."),
-            OpenApiParameter("from", str, required=False, description="YYYY-MM-DD, included (default: 1 January)."),
-            OpenApiParameter("to", str, required=False, description="YYYY-MM-DD, included (default: 31 December)."),
-        ],
+        parameters=PERIOD_PARAMETERS,
         responses=inline_serializer("Scorecard", {
             "unit": serializers.CharField(allow_null=True),
             "from": serializers.DateField(),
