@@ -129,9 +129,14 @@ def test_register_exports_to_excel(client, staff, procedure):
     response = client.get(reverse("dossiers:register-export"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    header, rows = table(book["Sổ theo dõi hồ sơ"])
+    sheet = book["Sổ theo dõi hồ sơ"]
+    header, rows = table(sheet)
     assert header[1] == "Mã hồ sơ" and len(rows) == 1
     assert rows[0][4] == "Lê Văn Cường"
+    # the same writer as the KPI report: title block, the register form in force, the channel
+    assert sheet["A1"].value == "Sổ theo dõi hồ sơ (mẫu số 07, Thông tư số 03/2025/TT-VPCP)"
+    assert header[-1] == "Kênh tiếp nhận" and rows[0][-1] == "Trực tiếp tại bộ phận một cửa"
+    assert sheet.print_title_rows and sheet.page_setup.orientation == "landscape"
 
 
 @pytest.mark.parametrize("form", ["receipt", "control"])
