@@ -220,3 +220,27 @@ def test_office_sees_who_submitted_who_is_late_and_downloads_the_period(client, 
     assert by_unit[late_unit.name][6] == "Quá hạn" and not by_unit[unit.name][6]
     on_time = header.index("Dossiers resolved on time") if "Dossiers resolved on time" in header else None
     assert on_time is None or by_unit[unit.name][on_time] == 0.5
+
+
+@pytest.mark.django_db
+def test_a_failed_submission_gives_its_number_back_and_a_deputy_signs_for_the_head(unit, principal, monkeypatch):
+    from kpi import report_documents
+    from kpi.report_services import report_create, report_submit
+
+    deputy = PrincipalFactory(unit=unit, first_name="Lan", last_name="Trần Thị", is_deputy_head=True,
+                              job_title="Phó Hiệu trưởng")
+    report = report_create(unit=unit, kind="quarter", year=2026, quarter=1, actor=deputy)
+
+    def broken(content):
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr(report_documents, "render_pdf", broken)
+    with pytest.raises(RuntimeError):
+        report_submit(report=report, actor=deputy)
+    report.refresh_from_db()
+    assert (report.status, report.number) == ("draft", None)
+    monkeypatch.undo()
+    report = report_submit(report=report, actor=deputy)
+    assert report.number == 1
+    signature = Document(report.docx.open("rb")).tables[1].cell(0, 1).text
+    assert "KT. HIỆU TRƯỞNG" in signature and "PHÓ HIỆU TRƯỞNG" in signature and "Trần Thị Lan" in signature
