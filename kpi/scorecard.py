@@ -18,7 +18,7 @@ from dossiers import selectors as dossier_sets
 from dossiers.models import Dossier, Procedure
 from feedback import selectors as feedback_sets
 from kpi import links, selectors
-from kpi.indicators import Period
+from kpi.indicators import BY_KEY, Period
 from surveys.selectors import responses_in
 
 
@@ -49,7 +49,7 @@ GROUPS = [
     ]),
     ("digitisation", _("Digitisation of dossiers and results"), 22, [
         Criterion("e_results", _("Dossiers with an electronic result"), 22 / 3),
-        Criterion("dossiers_digitised", _("Dossiers digitised at intake"), 22 / 3, known=False),
+        Criterion("dossiers_digitised", _("Dossiers digitised at intake"), 22 / 3, known="digitised_rate" in BY_KEY),
         Criterion("data_reused", _("Digitised data reused"), 22 / 3, known=False),
     ]),
     ("satisfaction", _("Satisfaction"), 18, [
@@ -58,6 +58,14 @@ GROUPS = [
         Criterion("dossier_satisfaction", _("Satisfaction with the handling of procedures"), 6),
     ]),
 ]
+
+
+INDICATOR_OF = {
+    "dossiers_online": "online_submission_rate",
+    "e_results": "e_result_rate",
+    "dossiers_digitised": "digitised_rate",
+    "feedback_satisfaction": "feedback_satisfaction_rate",
+}
 
 
 def _measure(units, period: Period, now) -> dict:
@@ -93,7 +101,7 @@ def _measure(units, period: Period, now) -> dict:
         n_satisfied=Count("id", filter=Q(feedback_handling__gte=4)))
     rows = {(r["key"], r["field"]): r for r in selectors.indicator_rows(units=units, period=period, now=now)}
     payments, dossier_survey = rows[("e_payment_rate", None)], rows[("dossier_satisfaction_rate", None)]
-    return {
+    measured = {
         "procedures_published": (procedures["n_published"], procedures["n_active"]),
         "procedures_complete": (procedures["n_complete"], procedures["n_published"]),
         # Quyết định 766: dossiers still open past their deadline count against progress.
@@ -108,6 +116,13 @@ def _measure(units, period: Period, now) -> dict:
         "dossier_satisfaction": (dossier_survey["numerator"], dossier_survey["denominator"]),
         "_overdue": (dossiers["n_overdue"], dossiers["n_completed"]),
     }
+    # Where the KPI catalogue has the indicator itself (docs/kpi/online-services.md), its
+    # row is the one number: the scorecard agrees with the dashboard and the Excel report.
+    for criterion, indicator in INDICATOR_OF.items():
+        row = rows.get((indicator, None))
+        if row is not None:
+            measured[criterion] = (row["numerator"], row["denominator"])
+    return measured
 
 
 def _links(key: str, unit, period: Period) -> dict:
@@ -128,8 +143,11 @@ def _links(key: str, unit, period: Period) -> dict:
     if key in by_key:
         numerator, denominator = by_key[key]
         return {"numerator": numerator, "denominator": denominator}
+    if key == "dossiers_digitised":
+        return links.links_for({"key": INDICATOR_OF[key], "field": None}, unit, period)
     indicator = {"payments_online": "e_payment_rate", "feedback_on_time": "feedback_answered_rate",
-                 "feedback_satisfaction": "satisfaction_rate", "dossier_satisfaction": "dossier_satisfaction_rate"}[key]
+                 "feedback_satisfaction": "feedback_satisfaction_rate" if "feedback_satisfaction_rate" in BY_KEY
+                 else "satisfaction_rate", "dossier_satisfaction": "dossier_satisfaction_rate"}[key]
     found = links.links_for({"key": indicator, "field": None}, unit, period)
     if key == "feedback_on_time":
         found["numerator"] = links.links_for({"key": "feedback_on_time_rate", "field": None}, unit, period)["numerator"]
