@@ -77,7 +77,7 @@ class DossierCreateSerializer(serializers.Serializer):
     procedure = serializers.CharField(max_length=50)
     applicant_name = serializers.CharField(max_length=255)
     applicant_phone = serializers.RegexField(r"^[0-9 +().-]{8,20}$", max_length=20)
-    applicant_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    applicant_email = serializers.EmailField(required=False, allow_blank=True)  # no default: "" is not an e-mail format
     applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     applicant_address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     request_summary = serializers.CharField(required=False, allow_blank=True, default="")

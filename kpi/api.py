@@ -1,10 +1,12 @@
 """``GET /api/v1/kpi/?unit=&from=&to=`` (CONTRACT.md): thin, the numbers come from
 ``kpi.selectors``."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_schema import documented
+from core.replica import reads_from_replica
 from kpi import selectors
 from kpi.forms import PeriodForm
 from kpi.scope import units_for
@@ -28,7 +30,15 @@ IndicatorRow = inline_serializer("KpiIndicator", {
 
 
 class KpiView(APIView):
-    @extend_schema(
+    @documented(
+        summary="Chỉ tiêu / Indicators",
+        vi="Kết quả các chỉ tiêu của kế hoạch CCHC cho một đơn vị (hoặc mọi đơn vị của phòng quản lý) trong một kỳ, "
+           "so với chỉ tiêu của kế hoạch năm. `value` là tỷ lệ phần trăm làm tròn hai chữ số, `null` khi mẫu số là 0.",
+        en="The plan's indicators for a unit (or every unit of an office) over a period, against the yearly plan's "
+           "targets. `value` is a percentage rounded to two decimals, `null` when the denominator is 0.",
+        response_example={"unit": "mn-tuoi-hong", "from": "2026-01-01", "to": "2026-12-31", "indicators": [
+            {"key": "dossier_on_time_rate", "field": None, "name": "Hồ sơ giải quyết đúng hạn", "target": 100.0,
+             "value": 97.5, "numerator": 39, "denominator": 40, "met": False}]},
         parameters=PERIOD_PARAMETERS,
         responses=inline_serializer("KpiReport", {
             "unit": serializers.CharField(allow_null=True),
@@ -37,6 +47,7 @@ class KpiView(APIView):
             "indicators": IndicatorRow.__class__(many=True),
         }),
     )
+    @reads_from_replica
     def get(self, request):
         form = PeriodForm(request.query_params)
         if not form.is_valid():
@@ -49,7 +60,20 @@ class ScorecardView(APIView):
     """``GET /api/v1/kpi/scorecard/?unit=&from=&to=``: the groups of Quyết định 766/QĐ-TTg
     the portal can score, with their points; unknown criteria are marked, not guessed."""
 
-    @extend_schema(
+    @documented(
+        summary="Bộ chỉ số phục vụ / National scorecard",
+        vi="Các nhóm chỉ số của Quyết định 766/QĐ-TTg mà cổng đo được từ dữ liệu của mình, với điểm tối đa của "
+           "từng nhóm; tiêu chí cổng không có dữ liệu được đánh dấu `known: false`, không tính điểm.",
+        en="The groups of Quyết định 766/QĐ-TTg the portal can measure from its records, with each group's points; "
+           "criteria it cannot know are marked `known: false` and left out of the score.",
+        response_example={"unit": "mn-tuoi-hong", "from": "2026-01-01", "to": "2026-12-31", "points": 100,
+                          "known_points": 64.33, "score": 58.1, "overdue_open": 1, "groups": [
+                              {"key": "progress", "name": "Tiến độ, kết quả giải quyết", "points": 20,
+                               "known_points": 20.0, "score": 19.5, "criteria": [
+                                   {"key": "dossiers_on_time", "name": "Hồ sơ xử lý trước hạn, đúng hạn", "points": 20.0,
+                                    "known": True, "numerator": 39, "denominator": 40, "rate": 97.5, "score": 19.5,
+                                    "links": {"numerator": "https://cchc.example/dossiers/register/?…",
+                                              "denominator": "https://cchc.example/dossiers/register/?…"}}]}]},
         parameters=PERIOD_PARAMETERS,
         responses=inline_serializer("Scorecard", {
             "unit": serializers.CharField(allow_null=True),
@@ -62,6 +86,7 @@ class ScorecardView(APIView):
             "groups": serializers.ListField(child=serializers.DictField()),
         }),
     )
+    @reads_from_replica
     def get(self, request):
         from kpi.scorecard import scorecard
 

@@ -2,13 +2,14 @@
 and the report's files (session or token). Thin: writes in ``kpi.report_services``."""
 from django.http import FileResponse, Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import access
+from core.api_schema import documented
 from kpi import report_content, report_documents, report_selectors, report_services
 from kpi.models import Report
 from kpi.periods import KINDS
@@ -45,6 +46,14 @@ class ReportSerializer(serializers.ModelSerializer):
         return self._url(obj, "pdf")
 
 
+REPORT_EXAMPLE = {
+    "id": 12, "unit": "mn-tuoi-hong", "kind": "quarter", "year": 2026, "quarter": 1, "from": "2025-12-15",
+    "to": "2026-03-14", "number": 3, "status": "submitted", "submitted_at": "2026-03-16T09:30:00+07:00",
+    "docx_url": "https://cchc.example/kpi/reports/12/bao-cao.docx",
+    "pdf_url": "https://cchc.example/kpi/reports/12/bao-cao.pdf", "version": 1, "replaces": None,
+}
+
+
 class ReportCreateSerializer(serializers.Serializer):
     unit = serializers.SlugField()
     kind = serializers.ChoiceField(choices=KINDS)
@@ -60,7 +69,16 @@ class ReportCreateSerializer(serializers.Serializer):
 class ReportList(generics.ListAPIView):
     serializer_class = ReportSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("unit", str, required=False), OpenApiParameter("year", int, required=False)])
+    @documented(
+        summary="Báo cáo định kỳ / Periodic reports",
+        vi="Các báo cáo định kỳ về công tác CCHC (quý, 6 tháng, 9 tháng, năm) mà tài khoản được xem; phòng quản lý "
+           "chỉ thấy báo cáo đã gửi. Kỳ báo cáo theo Nghị định 09/2019/NĐ-CP (từ ngày 15 tháng trước đến ngày 14).",
+        en="The periodic reports on administrative reform (quarter, six months, nine months, year) the account may "
+           "read; an office sees submitted ones only. Periods of Nghị định 09/2019 (15th of the month before to the 14th).",
+        response_example={"count": 1, "next": None, "previous": None, "results": [REPORT_EXAMPLE]},
+        parameters=[OpenApiParameter("unit", str, required=False, description="Unit slug."),
+                    OpenApiParameter("year", int, required=False, description="Year reported on.")],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -73,7 +91,16 @@ class ReportList(generics.ListAPIView):
             reports = reports.filter(year=int(year))
         return reports
 
-    @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
+    @documented(
+        summary="Lập báo cáo (bản nháp) / Make a draft report",
+        vi="Hiệu trưởng lập bản nháp báo cáo của một kỳ; kỳ đã có báo cáo đã gửi thì bản nháp là báo cáo thay thế "
+           "(phiên bản mới). 409 khi kỳ này đã có bản nháp.",
+        en="The principal makes a draft report for a period; when the period already has a submitted report the "
+           "draft is its correction (a new version). 409 when the period already has a draft.",
+        request_example={"unit": "mn-tuoi-hong", "kind": "quarter", "year": 2026, "quarter": 1},
+        response_example={**REPORT_EXAMPLE, "number": None, "status": "draft", "submitted_at": None},
+        request=ReportCreateSerializer, responses={201: ReportSerializer},
+    )
     def post(self, request):
         data = ReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -95,7 +122,15 @@ class ReportActionSerializer(serializers.Serializer):
 
 
 class ReportAction(APIView):
-    @extend_schema(request=ReportActionSerializer, responses={200: ReportSerializer})
+    @documented(
+        summary="Gửi báo cáo / Submit a report",
+        vi="Hiệu trưởng gửi báo cáo: báo cáo được cấp số (theo đơn vị và năm, không bỏ số), số liệu và tệp được chốt. "
+           "409 khi báo cáo đã gửi.",
+        en="The principal submits the report: it is numbered (per unit and year, without gaps), its figures and "
+           "files are frozen. 409 when it was already submitted.",
+        request_example={"action": "submit"}, response_example=REPORT_EXAMPLE,
+        request=ReportActionSerializer, responses={200: ReportSerializer},
+    )
     def post(self, request, pk):
         report = report_selectors.visible_reports(request.user).filter(pk=pk).first()
         if report is None:

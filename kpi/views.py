@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.models import Field
+from core.replica import reads_from_replica
 from kpi import links, selectors, services
 from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, PlanTaskForm, period_presets
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS
@@ -40,6 +41,7 @@ def _status(row) -> str:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request):
     """The principal's cards and charts; an office account without ``unit`` gets the
     units side by side."""
