@@ -4,9 +4,34 @@ import calendar
 import datetime
 import random
 
-from kpi.demo_tasks import TASKS
-from kpi.models import MonthlyFigure, YearPlan
+from django.utils import timezone
+
+from kpi.demo_tasks import NARRATIVE, TASKS
+from kpi.models import MonthlyFigure, Report, YearPlan
+from kpi.periods import QUARTER, report_period
 from kpi.services import plan_create, plan_task_save
+
+
+def seed_report(unit, principal, today) -> str:
+    """The last quarterly report whose period has ended, written and submitted four days
+    after its cut-off (so the office's page of that period has something to show)."""
+    if principal is None or Report.objects.filter(unit=unit).exists():
+        return ""
+    from kpi import report_services
+
+    ended = [q for q in (1, 2, 3, 4) if report_period(QUARTER, today.year, q).end + datetime.timedelta(days=4) < today]
+    if not ended:
+        return ""
+    quarter = ended[-1]
+    period = report_period(QUARTER, today.year, quarter)
+    report = report_services.report_create(unit=unit, kind=QUARTER, year=today.year, quarter=quarter, actor=principal)
+    report_services.report_write(
+        report=report, narrative=NARRATIVE, difficulties="Phần mềm một cửa đôi khi chậm vào đầu năm học.",
+        proposals="Đề nghị tổ chức tập huấn sử dụng chữ ký số cho viên chức văn phòng.",
+        recipients=f"{unit.office.name};")
+    sent = timezone.make_aware(datetime.datetime.combine(period.end + datetime.timedelta(days=4), datetime.time(9)))
+    report = report_services.report_submit(report=report, actor=principal, now=sent)
+    return f", quarterly report {report.number} of Q{quarter} submitted"
 
 
 def seed_tasks(plan, today) -> int:
@@ -53,5 +78,6 @@ def seed(*, unit, users, today):
                 defaults={"numerator": numerator, "denominator": denominator, "note": note, "entered_by": entered_by},
             )
             created += was_created
+    submitted = seed_report(unit, entered_by, today)
     return (f"kpi: plan {plan.number} of {today.year} ({plan.targets.count()} targets, {tasks} tasks added), "
-            f"{created} monthly figures added")
+            f"{created} monthly figures added{submitted}")

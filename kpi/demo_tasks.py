@@ -38,3 +38,18 @@ TASKS = [
     ("satisfaction", "Khảo sát sự hài lòng của phụ huynh, người dân một cách khách quan, khoa học; công khai kết quả "
      "trên trang Facebook, Zalo của trường.", "Phó Hiệu trưởng", 12),
 ]
+
+# What the principal wrote in the demo's submitted quarterly report, group by group.
+NARRATIVE = {
+    "direction": "Nhà trường kiện toàn Tổ giúp việc Ban Chỉ đạo CCHC; Hiệu trưởng trực tiếp chỉ đạo công tác CCHC. "
+                 "Đăng 01 bản tin CCHC trên trang Facebook, Zalo của trường.",
+    "institutions": "Tổ chức phổ biến các văn bản mới về cải cách hành chính đến toàn thể cán bộ, giáo viên, nhân viên.",
+    "procedures": "Niêm yết, công khai đầy đủ các thủ tục hành chính tại bộ phận một cửa và trên trang thông tin điện "
+                  "tử; thực hiện xin lỗi đối với hồ sơ trễ hẹn theo quy định.",
+    "organisation": "Rà soát vị trí việc làm, sắp xếp nhân sự các tổ chuyên môn phù hợp với năm học mới.",
+    "civil_service": "Cử 02 giáo viên tham gia lớp bồi dưỡng chức danh nghề nghiệp; phát động phong trào thi đua "
+                     "thực hiện văn hóa công vụ.",
+    "public_finance": "Thu học phí, tiền ăn qua ngân hàng và ví điện tử; công khai tài chính theo quy định.",
+    "e_government": "Gửi, nhận văn bản qua hệ thống quản lý văn bản và điều hành; họp trực tuyến với phòng quản lý.",
+    "satisfaction": "Khảo sát sự hài lòng của phụ huynh qua mã QR trên giấy tiếp nhận và tại các buổi họp phụ huynh.",
+}

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kpi import demo
-from kpi.models import PlanTask, YearPlan
+from kpi.models import PlanTask, Report, YearPlan
 from kpi.services import plan_create, plan_task_save
 from tests.factories import OfficeUserFactory, PrincipalFactory, StaffFactory
 
@@ -82,7 +82,8 @@ def test_principal_sees_overdue_tasks_on_the_dashboard(client):
 
 
 @pytest.mark.django_db
-def test_demo_plan_has_the_seed_plans_tasks_in_every_group():
+def test_demo_plan_has_the_seed_plans_tasks_in_every_group_and_a_submitted_report(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     principal = PrincipalFactory()
     today = datetime.date(2026, 11, 30)
     demo.seed(unit=principal.unit, users={"principal": principal}, today=today)
@@ -91,3 +92,6 @@ def test_demo_plan_has_the_seed_plans_tasks_in_every_group():
     assert set(plan.tasks.values_list("group", flat=True)) == set(PlanTask.Group.values)
     assert plan.tasks.count() == len(demo.TASKS)
     assert plan.tasks.filter(deadline__lt=today, progress__lt=100).count() == 1
+    report = Report.objects.get(unit=principal.unit)  # the second seed added none
+    assert (report.kind, report.quarter, report.status, report.number) == ("quarter", 3, "submitted", 1)
+    assert report.submitted_at.date() == datetime.date(2026, 9, 18) and report.narrative["procedures"]
