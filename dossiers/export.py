@@ -57,10 +57,12 @@ def register_rows(queryset, *, now=None, unit_column: bool = False):
     from dossiers.models import Dossier
 
     now = now or timezone.now()
-    statuses = dict(Dossier.Status.choices)
-    timeliness = dict(Dossier.Timeliness.choices)
-    delivery = dict(Dossier.Delivery.choices)
-    channels = dict(Dossier.Channel.choices)
+    # Labels translated once, not once a row.
+    statuses = {k: str(v) for k, v in Dossier.Status.choices}
+    timeliness = {k: str(v) for k, v in Dossier.Timeliness.choices}
+    delivery = {k: str(v) for k, v in Dossier.Delivery.choices}
+    channels = {k: str(v) for k, v in Dossier.Channel.choices}
+    overdue = _("overdue")
     columns = (
         "register_line", "code", "procedure__name", "sets_count", "applicant_name", "applicant_address",
         "applicant_phone", "unit__name", "received_at", "due_at", "completed_at", "returned_at", "status",
@@ -69,17 +71,17 @@ def register_rows(queryset, *, now=None, unit_column: bool = False):
     for row in queryset.values_list(*columns).iterator(chunk_size=CHUNK):
         (line, code, procedure, sets, name, address, phone, unit_name, received, due, completed, returned, status,
          timely, how, field, channel) = row
-        note = str(statuses.get(status, status))
+        note = statuses.get(status, status)
         if timely:
             note = f"{note} – {timeliness[timely]}"
         elif status in Dossier.OPEN_STATUSES and due and due < now and status != Dossier.Status.AWAITING_SUPPLEMENT:
-            note = f"{note} – {_('overdue')}"
+            note = f"{note} – {overdue}"
         if returned:
             note = f"{note}; {delivery.get(how, how)}"
         values = [
             line, code, procedure, sets, name, ", ".join(p for p in (address, phone) if p), unit_name,
             local(received), local(due), None, local(completed), local(returned), None, note, field,
-            str(channels.get(channel, channel)),
+            channels.get(channel, channel),
         ]
         yield values + [unit_name] if unit_column else values
 

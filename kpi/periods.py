@@ -1,8 +1,9 @@
 """Reporting periods of Nghị định 09/2019/NĐ-CP, art. 12 (docs/legal/reporting.md): data
 are cut off on the 14th, so a quarter runs from the 15th of the month before it to the
 14th of its last month, six months from 15/12 of the year before to 14/6, nine months to
-14/9, and the year from 15/12 of the year before to 14/12. Each belongs to the plan year
-it reports on, even though it starts in December of the year before."""
+14/9 (art. 12 has no nine-month report: by analogy, as docs/legal/reporting.md notes), and
+the year from 15/12 of the year before to 14/12. Each belongs to the plan year it reports
+on, even though it starts in December of the year before."""
 import datetime
 
 from django.utils.translation import gettext

@@ -7,7 +7,10 @@ The portal scores only the criteria its own records measure; the others (publica
 in the national database, synchronisation with the national portal, reuse of
 digitised data…) are listed as "not known to the portal", never guessed. A criterion
 scores ``points × rate``; where the annex gives no split inside a group, the group's
-points are shared evenly between its criteria. Every number links to its records."""
+points are shared evenly between its criteria. Every number links to its records.
+Progress counts dossiers still open past their deadline as not on time: the decision
+scores in real time, when such a dossier is already late (docs/legal/scorecard.md lists
+this among the points to confirm against the annex)."""
 import dataclasses
 
 from django.db.models import Count, Q
@@ -41,11 +44,12 @@ GROUPS = [
         Criterion("dossiers_on_time", _("Dossiers handled early or on time"), 20),
     ]),
     ("online", _("Online public services and online payment"), 22, [
-        Criterion("procedures_online", _("Procedures offered as online public services"), 4.4),
-        Criterion("online_services_used", _("Online services that received dossiers"), 4.4),
-        Criterion("dossiers_online", _("Dossiers submitted online"), 4.4),
-        Criterion("procedures_paid_online", _("Procedures with online payment"), 4.4, known=False),
-        Criterion("payments_online", _("Payments made online"), 4.4),
+        # 12 points for online services, 10 for online payment (docs/legal/scorecard.md)
+        Criterion("procedures_online", _("Procedures offered as online public services"), 4),
+        Criterion("online_services_used", _("Online services that received dossiers"), 4),
+        Criterion("dossiers_online", _("Dossiers submitted online"), 4),
+        Criterion("procedures_paid_online", _("Procedures with online payment"), 5, known=False),
+        Criterion("payments_online", _("Payments made online"), 5),
     ]),
     ("digitisation", _("Digitisation of dossiers and results"), 22, [
         Criterion("e_results", _("Dossiers with an electronic result"), 22 / 3),
