@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kpi.indicators import BY_KEY, MONTHLY_KEYS, Period
-from kpi.periods import period_title as periods_title
-from kpi.periods import periods_of_year
+from kpi.periods import KIND_NAMES, periods_of_year
 
 ISO = ["%Y-%m-%d"]
 MAX_SPAN_DAYS = 366 * 5
@@ -61,9 +60,18 @@ def period_presets(today: datetime.date | None = None) -> list[tuple[str, dateti
     presets.append((str(_("Last month")), previous_end.replace(day=1), previous_end))
     presets.append((str(_("This month")), month_start, today))
     presets.append((str(_("Last year")), datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)))
-    for kind, quarter, period in periods_of_year(year):
+    return presets
+
+
+def report_period_presets(today: datetime.date | None = None) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The reporting periods of Nghị định 09/2019 that have begun this year (``kpi.periods``)."""
+    from django.utils.text import capfirst
+
+    today = today or timezone.localdate()
+    presets = []
+    for kind, quarter, period in periods_of_year(today.year):
         if period.start <= today:
-            label = _("Report: %(period)s (cut-off 15th–14th)") % {"period": periods_title(kind, year, quarter)}
+            label = _("Quarter %(q)s") % {"q": "I II III IV".split()[quarter - 1]} if quarter else capfirst(KIND_NAMES[kind])
             presets.append((str(label), period.start, period.end))
     return presets
 

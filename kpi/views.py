@@ -18,7 +18,7 @@ from core import access
 from core.models import Field
 from core.replica import reads_from_replica
 from kpi import links, selectors, services
-from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, PlanTaskForm, period_presets
+from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, PlanTaskForm, period_presets, report_period_presets
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS
 from kpi.models import Evidence, MonthlyFigure, YearPlan
 from kpi.scope import units_for
@@ -56,6 +56,7 @@ def dashboard(request):
     period = data["period"]
     context = {
         "form": form, "period": period, "unit": unit, "presets": period_presets(),
+        "report_presets": report_period_presets(),
         "query": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "is_office_view": unit is None,
         "is_office_drill": request.user.is_office or request.user.is_administrator,
@@ -303,6 +304,7 @@ def scorecard(request):
     link_unit = unit if (request.user.is_office or request.user.is_administrator) else None
     context = {
         "form": form, "period": period, "unit": unit, "presets": period_presets(),
+        "report_presets": report_period_presets(),
         "query": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "is_office_view": unit is None, "is_office_drill": request.user.is_office or request.user.is_administrator,
         "card": compute(units=units, period=period, unit=link_unit),

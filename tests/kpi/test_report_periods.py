@@ -89,3 +89,17 @@ def test_quarter_reports_use_the_targets_of_their_plan_year_and_count_each_month
     assert q1["target"] == 90.0  # 2026's target, though the period starts in December 2025
     assert q1["denominator"] == 110 and q2["denominator"] == 1000
     assert row(report_period(HALF, 2026))["denominator"] == q1["denominator"] + q2["denominator"]
+
+
+@pytest.mark.django_db
+def test_the_period_picker_offers_the_reporting_periods_begun_so_far(client):
+    from kpi.forms import report_period_presets
+    from tests.factories import PrincipalFactory
+
+    presets = report_period_presets(today=D(2026, 4, 1))
+    assert [(str(label), start, end) for label, start, end in presets] == [
+        ("Quý I", D(2025, 12, 15), D(2026, 3, 14)), ("Quý II", D(2026, 3, 15), D(2026, 6, 14)),
+        ("6 tháng", D(2025, 12, 15), D(2026, 6, 14))]
+    client.force_login(PrincipalFactory())
+    html = client.get("/kpi/").content.decode()
+    assert 'data-testid="report-periods"' in html
