@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kpi.indicators import BY_KEY, MONTHLY_KEYS, Period
-from kpi.periods import KIND_NAMES, periods_of_year
+from kpi.periods import KIND_NAMES, QUARTER, periods_of_year, report_period
 
 ISO = ["%Y-%m-%d"]
 MAX_SPAN_DAYS = 366 * 5
@@ -64,13 +64,14 @@ def period_presets(today: datetime.date | None = None) -> list[tuple[str, dateti
 
 
 def report_period_presets(today: datetime.date | None = None) -> list[tuple[str, datetime.date, datetime.date]]:
-    """The reporting periods of Nghị định 09/2019 that have begun this year (``kpi.periods``)."""
+    """The reporting periods of Nghị định 09/2019 this year whose last quarter has begun (the
+    six months once the second quarter has, …), from ``kpi.periods``."""
     from django.utils.text import capfirst
 
     today = today or timezone.localdate()
     presets = []
     for kind, quarter, period in periods_of_year(today.year):
-        if period.start <= today:
+        if report_period(QUARTER, today.year, period.end.month // 3).start <= today:
             label = _("Quarter %(q)s") % {"q": "I II III IV".split()[quarter - 1]} if quarter else capfirst(KIND_NAMES[kind])
             presets.append((str(label), period.start, period.end))
     return presets
