@@ -2,6 +2,7 @@
 and Excel export jobs."""
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -196,8 +197,10 @@ class Report(models.Model):
         ordering = ["-year", "period_end", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number_year", "number"], name="report_number_once"),
-            models.UniqueConstraint(fields=["unit", "kind", "year", "quarter", "version"], name="report_version_once"),
-            models.UniqueConstraint(fields=["unit", "kind", "year", "quarter"], condition=models.Q(status="draft"),
+            # quarter is NULL for the other kinds, and NULLs never clash: compare it as 0.
+            models.UniqueConstraint("unit", "kind", "year", Coalesce("quarter", 0), "version",
+                                    name="report_version_once"),
+            models.UniqueConstraint("unit", "kind", "year", Coalesce("quarter", 0), condition=models.Q(status="draft"),
                                     name="report_one_draft"),
             models.CheckConstraint(name="report_quarter_for_quarters", condition=(
                 models.Q(kind="quarter", quarter__gte=1, quarter__lte=4) | (~models.Q(kind="quarter") & models.Q(quarter__isnull=True)))),

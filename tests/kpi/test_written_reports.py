@@ -244,3 +244,15 @@ def test_a_failed_submission_gives_its_number_back_and_a_deputy_signs_for_the_he
     assert report.number == 1
     signature = Document(report.docx.open("rb")).tables[1].cell(0, 1).text
     assert "KT. HIỆU TRƯỞNG" in signature and "PHÓ HIỆU TRƯỞNG" in signature and "Trần Thị Lan" in signature
+
+
+@pytest.mark.django_db
+def test_the_database_holds_one_draft_per_period_even_without_a_quarter(unit):
+    from django.db import IntegrityError, transaction
+
+    from kpi.report_services import report_create
+
+    report = report_create(unit=unit, kind="year", year=2026)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(unit=unit, kind="year", year=2026, period_start=report.period_start,
+                              period_end=report.period_end, version=2)
