@@ -56,6 +56,14 @@ def _met_text(met):
     return "" if met is None else ("Đạt" if met else "Chưa đạt")
 
 
+def scope_name(user, unit) -> str:
+    """Whose report it is, for the title block: the unit, or the office reading every unit."""
+    if unit is not None:
+        return unit.name
+    office = getattr(user, "office", None)
+    return office.name if office is not None else _("every unit you read")
+
+
 def period_text(period: Period) -> str:
     return f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}"
 

@@ -178,7 +178,8 @@ def export_job_run(*, job_id: int) -> None:
             ExportJob.objects.filter(pk=job_id).update(rows_done=done)
 
         with tempfile.TemporaryFile() as tmp:
-            excel.write_report(tmp, units=units, period=period, office=unit is None, progress=progress)
+            excel.write_report(tmp, units=units, period=period, office=unit is None, progress=progress,
+                               unit_name=excel.scope_name(job.requested_by, unit))
             tmp.seek(0)
             job.file.save(excel.filename(unit, period), File(tmp), save=False)
         ExportJob.objects.filter(pk=job_id).update(

@@ -122,6 +122,7 @@ def test_office_sees_every_unit_together_and_one_row_per_unit(client, data):
     book, rows = excel_rows(content)
     assert book.sheetnames == ["Chỉ tiêu", "Sổ theo dõi hồ sơ", "Khảo sát", "PAKN", "Đơn vị"]
     assert (rows[("dossier_on_time_rate", None)][4], rows[("dossier_on_time_rate", None)][5]) == (2, 6)
+    assert book["Chỉ tiêu"]["A2"].value == f"Đơn vị: {unit.office.name}"  # the office's own report
     units = table(book["Đơn vị"])[1]
     assert sorted(u[0] for u in units) == sorted([unit.name, other.name])
     assert {u[0]: u[1] for u in units}[other.name] == "Thiếu"
