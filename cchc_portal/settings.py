@@ -186,8 +186,24 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as every other limit (TRUSTED_PROXY_COUNT, core/ratelimit.py).
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo12345")
+
+# --- Public pages ------------------------------------------------------------------
+# Seconds a unit's public page (/u/<slug>/) is kept in the cache (core/public_page.py).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
+# Reverse proxies in front of the portal that append the client's address to
+# X-Forwarded-For: 0 trusts REMOTE_ADDR only; n takes the n-th address from the right
+# (core/ratelimit.py). Any client can write the header: never trust more than your proxies.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Open-survey answers allowed from one address per unit: "window seconds:answers" pairs.
+SURVEY_ADDRESS_LIMITS = tuple(
+    tuple(int(n) for n in pair.split(":")) for pair in env.list("SURVEY_ADDRESS_LIMITS", default=["600:40", "86400:200"])
+)
+# KPI register exports longer than this many rows are built by the worker and e-mailed.
+KPI_EXPORT_ASYNC_ROWS = env.int("KPI_EXPORT_ASYNC_ROWS", default=20000)
 
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -81,10 +81,7 @@ class ProcedureList(generics.ListCreateAPIView):
 
     def get_queryset(self):
         qs = access.scoped(Procedure.objects.select_related("unit", "field"), self.request.user)
-        slug = self.request.query_params.get("unit")
-        if slug:
-            qs = qs.filter(unit__slug=slug)
-        return qs.order_by("unit_id", "field__position", "code")
+        return access.narrowed_to_unit(qs, self.request).order_by("unit_id", "field__position", "code")
 
     def perform_create(self, serializer):
         unit = serializer.validated_data["unit"]
@@ -116,11 +113,7 @@ class DossierList(generics.ListCreateAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = _dossiers_for(self.request.user)
-        slug = self.request.query_params.get("unit")
-        if slug:
-            qs = qs.filter(unit__slug=slug)
-        return qs.order_by("-received_at", "-id")
+        return access.narrowed_to_unit(_dossiers_for(self.request.user), self.request).order_by("-received_at", "-id")
 
     @documented(
         summary="Tiếp nhận hồ sơ / Receive a dossier",

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class DossiersConfig(AppConfig):
     name = "dossiers"
     verbose_name = _("Dossiers")
+
+    def ready(self):
+        from core import registry
+        from dossiers import deadlines, demo, public
+        from dossiers.models import Procedure
+
+        registry.public_section(public.section, order=20, watch={Procedure: lambda row: row.unit_id})
+        registry.deadline_sweep(deadlines.sweep, order=10)
+        registry.demo_step(demo.seed, order=10)

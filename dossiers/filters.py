@@ -70,7 +70,7 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_settled(self, queryset, name, value):
         if value is None:
             return queryset
-        settled = Q(status__in=selectors.DONE) | selectors.overdue_at(timezone.now())
+        settled = Q(status__in=selectors.DONE) | selectors.overdue_as_of(now=timezone.now())
         return queryset.filter(settled) if value else queryset.exclude(settled)
 
     def filter_e_result(self, queryset, name, value):
@@ -82,13 +82,13 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = selectors.overdue_at(timezone.now())
+        late = selectors.overdue_as_of(now=timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_late(self, queryset, name, value):
         if value is None:
             return queryset
-        late = selectors.late_or_overdue(timezone.now())
+        late = selectors.late_or_overdue(now=timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_completed_from(self, queryset, name, value):

@@ -201,7 +201,7 @@ class DossierEvent(models.Model):
     def label(self) -> str:
         from dossiers.services import action_label
 
-        return action_label(self.action)
+        return action_label(action=self.action)
 
 
 class Apology(models.Model):

@@ -45,8 +45,8 @@ def print_form(request, code, form):
     if form not in FORMS:
         raise Http404
     dossier = selectors.dossier_detail(user=request.user, code=code)
-    events = list(selectors.events_of(dossier))
-    apology = selectors.apology_of(dossier)
+    events = list(selectors.events_of(dossier=dossier))
+    apology = selectors.apology_of(dossier=dossier)
     number, template = FORMS[form]
     # The date the form is about decides the rules it prints under.
     subject = {

@@ -57,6 +57,7 @@ class DossierSerializer(serializers.ModelSerializer):
         fields = ["code", "unit", "procedure", "field", "status", "applicant_name", "received_at", "due_date", "due_at",
                   "completed_at", "returned_at", "timeliness", "is_overdue", "apology", "events", "tracking_url",
                   "survey_url"]
+        read_only_fields = fields  # what the API shows; writes go through the actions (dossier_transition)
 
     def get_apology(self, dossier) -> dict | None:
         try:

@@ -1,6 +1,6 @@
 """Feedback API v1 (CONTRACT.md): list and actions. Staff and principals act on their
 own unit, an office account reads its units, another unit's feedback is a 404."""
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema_view
@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import access
+from core import access, links
 from core.api import ReadOnlyForOffice
 from core.api_schema import documented
 from feedback import services
@@ -43,12 +43,12 @@ class FeedbackSerializer(serializers.ModelSerializer):
         ]
 
     def get_tracking_url(self, obj) -> str:
-        return f"{settings.SITE_URL}{reverse('feedback:track', args=[obj.code])}"
+        return links.absolute_url(reverse("feedback:track", args=[obj.code]))
 
     def get_public_url(self, obj) -> str | None:
         if obj.published_at is None:
             return None
-        return f"{settings.SITE_URL}{reverse('feedback:public-item', args=[obj.unit.slug, obj.code])}"
+        return links.absolute_url(reverse("feedback:public-item", args=[obj.unit.slug, obj.code]))
 
 
 FEEDBACK_EXAMPLE = {
@@ -86,10 +86,7 @@ class FeedbackList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = _queryset(self.request.user)
-        unit = self.request.query_params.get("unit")
-        if unit:
-            qs = qs.filter(unit=access.get_unit_for_user(self.request.user, unit))
+        qs = access.narrowed_to_unit(_queryset(self.request.user), self.request)
         status_ = self.request.query_params.get("status")
         if status_:
             if status_ not in Feedback.Status.values:
@@ -142,4 +139,6 @@ class FeedbackActions(APIView):
             )
         except services.TransitionError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as error:  # the time of the action (core/action_time.py)
+            return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
         return Response(FeedbackSerializer(_queryset(request.user).get(pk=feedback.pk)).data)

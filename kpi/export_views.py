@@ -24,7 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def async_threshold() -> int:
-    return getattr(settings, "KPI_EXPORT_ASYNC_ROWS", 20000)
+    return settings.KPI_EXPORT_ASYNC_ROWS
 
 
 class ExcelReport(APIView):

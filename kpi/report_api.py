@@ -84,8 +84,7 @@ class ReportList(generics.ListAPIView):
 
     def get_queryset(self):
         reports = report_selectors.visible_reports(self.request.user).order_by("-year", "period_end", "unit__name", "-version")
-        if unit := self.request.query_params.get("unit"):
-            reports = reports.filter(unit=access.get_unit_for_user(self.request.user, unit))
+        reports = access.narrowed_to_unit(reports, self.request)
         year = self.request.query_params.get("year")
         if year and year.isdigit():
             reports = reports.filter(year=int(year))

@@ -17,7 +17,7 @@ from kpi import consolidated, report_content, report_selectors, report_services
 from kpi.models import Report
 from kpi.periods import period_title, periods_of_year
 from kpi.report_forms import DeadlineForm, PeriodChoiceForm, ReportTextForm
-from kpi.views import _unit_from_request, _year
+from kpi.views import _year
 
 
 @login_required
@@ -25,7 +25,7 @@ def report_list(request):
     """The unit's reports, period by period of the year."""
     if (request.user.is_office or request.user.is_administrator) and not request.GET.get("unit"):
         return redirect("kpi:reports-office")
-    unit = _unit_from_request(request)
+    unit = access.unit_of_request(request)
     year = _year(request)
     reports = list(report_selectors.visible_reports(request.user).filter(unit=unit, year=year).order_by("-version"))
     periods = []
@@ -43,7 +43,7 @@ def report_list(request):
 @login_required
 @require_POST
 def report_create(request):
-    unit = _unit_from_request(request, manage=True)
+    unit = access.unit_of_request(request, manage=True)
     form = PeriodChoiceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a reporting period."))

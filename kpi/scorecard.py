@@ -74,7 +74,7 @@ INDICATOR_OF = {
 
 def _measure(units, period: Period, now) -> dict:
     """``{criterion key: (numerator, denominator)}`` from the records, in six queries."""
-    c = selectors.dossier_conditions(period, now)
+    c = selectors.dossier_conditions(period=period, now=now)
     received = Q(received_at__gte=period.start_at, received_at__lt=period.end_before)
     dossiers = Dossier.objects.filter(unit__in=units).aggregate(
         n_on_time=Count("id", filter=c["completed"] & Q(timeliness__in=dossier_sets.ON_TIME)),

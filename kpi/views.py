@@ -144,20 +144,6 @@ def _plan_rows(plan):
     return rows
 
 
-def _unit_from_request(request, *, write=False, manage=False):
-    slug = request.GET.get("unit") or request.POST.get("unit")
-    if slug:
-        return access.get_unit_for_user(request.user, slug, write=write, manage=manage)
-    unit = access.default_unit(request.user)
-    if unit is None:
-        raise Http404
-    if manage and not access.can_manage(request.user, unit):
-        raise PermissionDenied
-    if write and not access.can_write(request.user, unit):
-        raise PermissionDenied
-    return unit
-
-
 def _year(request) -> int:
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
@@ -171,7 +157,7 @@ def _year(request) -> int:
 @login_required
 def plan(request):
     """The unit's plan for a year: read by everyone who reads the unit, edited by the principal."""
-    unit = _unit_from_request(request)
+    unit = access.unit_of_request(request)
     year = _year(request)
     plan = YearPlan.objects.filter(unit=unit, year=year).prefetch_related("targets").first()
     can_manage = access.can_manage(request.user, unit)
@@ -191,7 +177,7 @@ def plan(request):
         raise Http404
     return render(request, "kpi/plan.html", {
         "unit": unit, "year": year, "plan": plan, "form": form, "can_manage": can_manage,
-        "task_groups": selectors.plan_task_groups(plan) if plan else [], "task_form": PlanTaskForm(),
+        "task_groups": selectors.plan_task_groups(plan=plan) if plan else [], "task_form": PlanTaskForm(),
         "today": timezone.localdate(),
         "has_previous": YearPlan.objects.filter(unit=unit, year=year - 1).exists(),
         "years": [year - 1, year, year + 1],
@@ -201,7 +187,7 @@ def plan(request):
 @login_required
 @require_POST
 def plan_create(request):
-    unit = _unit_from_request(request, manage=True)
+    unit = access.unit_of_request(request, manage=True)
     year = _year(request)
     copy = request.POST.get("copy") == "previous"
     try:
@@ -221,7 +207,7 @@ def plan_create(request):
 @login_required
 def figures(request):
     """Figures no record measures (e-payments, e-documents, outreach), month by month."""
-    unit = _unit_from_request(request)
+    unit = access.unit_of_request(request)
     year = _year(request)
     can_write = access.can_write(request.user, unit)
     today = timezone.localdate()

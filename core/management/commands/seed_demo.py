@@ -7,17 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from core import registry
 from core.models import Office, Unit, User
-
-# Each app seeds its own data: a callable (*, unit, users, today) -> str summary.
-APP_SEEDERS = (
-    "dossiers.demo.seed",
-    "surveys.demo.seed",
-    "feedback.demo.seed",
-    "kpi.demo.seed",
-)
 
 DEMO_USERS = [
     # username, first name, last name, role, e-mail
@@ -67,9 +59,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             office, unit, users = seed_organisation()
         self.stdout.write(f"{office.name} / {unit.name}: users {', '.join(users)}")
-        for path in APP_SEEDERS:
+        for seed in registry.demo_steps():  # each app's own data (its AppConfig.ready())
             with transaction.atomic():
-                summary = import_string(path)(unit=unit, users=users, today=today)
+                summary = seed(unit=unit, users=users, today=today)
             if summary:
                 self.stdout.write(summary)
         self.stdout.write(self.style.SUCCESS("Demo ready. Password of every demo user: $DEMO_PASSWORD"))
