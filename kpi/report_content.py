@@ -23,10 +23,14 @@ def document_date(day: datetime.date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def abbreviation_of(unit) -> str:
+    return unit.abbreviation or unit.slug.upper()
+
+
 def number_line(report: Report) -> str:
-    abbreviation = report.unit.abbreviation or report.unit.slug.upper()
-    number = str(report.number) if report.number else "\u2003\u2003"
-    return f"Số: {number}/BC-{abbreviation}"
+    """"Số: 05/BC-MNTH": numbers below 10 with a leading zero (docs/legal/documents.md)."""
+    number = f"{report.number:02d}" if report.number else "\u2003\u2003"
+    return f"Số: {number}/BC-{abbreviation_of(report.unit)}"
 
 
 def period_of(report: Report) -> Period:
@@ -118,7 +122,7 @@ def build(report: Report, *, actor=None) -> dict:
     replaces = None
     if report.replaces_id:
         old = report.replaces
-        replaces = (f"Báo cáo này thay thế Báo cáo số {old.number}/BC-{unit.abbreviation or unit.slug.upper()} "
+        replaces = (f"Báo cáo này thay thế Báo cáo {number_line(old).removeprefix('Số: ')} "
                     f"ngày {old.submitted_at and timezone.localtime(old.submitted_at):%d/%m/%Y}.")
     recipients = _paragraphs(report.recipients) or [unit.office.name]
     annex = [
@@ -149,7 +153,7 @@ def build(report: Report, *, actor=None) -> dict:
         "closing": (f"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {period_name} "
                     f"của {unit.name}./."),
         "signer": frozen["signer"],
-        "recipients": [f"- {r.rstrip(';')};" for r in recipients] + ["- Lưu: VT."],
+        "recipients": [f"- {r.rstrip(';')};" for r in recipients] + [f"- Lưu: VT, {abbreviation_of(unit)}."],
         "annex_title": "PHỤ LỤC",
         "annex_subtitle": (f"Kết quả thực hiện chỉ tiêu {period_name} "
                            f"(từ ngày {report.period_start:%d/%m/%Y} đến ngày {report.period_end:%d/%m/%Y})"),

@@ -40,7 +40,7 @@ def test_principal_writes_and_submits_the_report_and_the_office_downloads_it(
     screenshot(desktop, "report-preview")
     desktop.click('[data-testid="submit-report"]')
     desktop.wait_for_load_state()
-    assert "Số: 1/BC-MNTH" in desktop.locator('[data-testid="report-status"]').inner_text()
+    assert "Số: 01/BC-MNTH" in desktop.locator('[data-testid="report-status"]').inner_text()
     assert desktop.locator('[data-testid="submit-report"]').count() == 0
     screenshot(desktop, "report-submitted")
 

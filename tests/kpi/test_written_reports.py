@@ -141,13 +141,14 @@ def test_docx_and_pdf_carry_heading_number_period_and_the_apis_numbers(client, u
     heading = document.tables[0]
     assert "ỦY BAN NHÂN DÂN PHƯỜNG BẾN THÀNH" in heading.cell(0, 0).text and "TRƯỜNG MẦM NON TUỔI HỒNG" in heading.cell(0, 0).text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in heading.cell(0, 1).text and "Độc lập - Tự do - Hạnh phúc" in heading.cell(0, 1).text
-    assert heading.cell(1, 0).text == "Số: 1/BC-MNTH" and heading.cell(1, 1).text.startswith("Bến Thành, ngày ")
+    assert heading.cell(1, 0).text == "Số: 01/BC-MNTH" and heading.cell(1, 1).text.startswith("Bến Thành, ngày ")
     assert "Kết quả thực hiện công tác cải cách hành chính quý I năm 2026" in text
     assert "từ ngày 15/12/2025 đến ngày 14/03/2026" in text
     assert "3. Cải cách thủ tục hành chính" in text and "Đã công khai 100% thủ tục hành chính" in text
     assert "Phần mềm một cửa còn chậm." in text and "Đề nghị tập huấn chữ ký số." in text
     signature = document.tables[1]
     assert "Nơi nhận:" in signature.cell(0, 0).text and "Ủy ban nhân dân phường Bến Thành;" in signature.cell(0, 0).text
+    assert "- Lưu: VT, MNTH." in signature.cell(0, 0).text
     assert "HIỆU TRƯỞNG" in signature.cell(0, 1).text and "Vũ Thị Ngọc Bắc" in signature.cell(0, 1).text
     annex = document.tables[2]
     rows = [[c.text for c in row.cells] for row in annex.rows[1:]]
@@ -163,7 +164,7 @@ def test_docx_and_pdf_carry_heading_number_period_and_the_apis_numbers(client, u
     (artifacts / "written-report.pdf").write_bytes(pdf_bytes)  # for a person to look at
     pdf = PdfReader(io.BytesIO(pdf_bytes))
     pdf_text = "\n".join(page.extract_text() for page in pdf.pages)
-    for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 1/BC-MNTH", "BÁO CÁO", "quý I năm 2026",
+    for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 01/BC-MNTH", "BÁO CÁO", "quý I năm 2026",
                    "15/12/2025", "14/03/2026", "Nơi nhận:", "PHỤ LỤC", "Cải cách thủ tục hành chính"):
         assert needle in pdf_text, needle
     assert "50,00%" in pdf_text  # the on-time rate of the quarter, as the API gives it
@@ -190,7 +191,7 @@ def test_a_submitted_report_does_not_change_when_new_dossiers_arrive(client, uni
     correction = submit(client, correction["id"]).json()
     assert correction["number"] == 2
     text = "\n".join(p.text for p in Document(io.BytesIO(fetch(client, correction["docx_url"]))).paragraphs)
-    assert "Báo cáo này thay thế Báo cáo số 1/BC-MNTH" in text
+    assert "Báo cáo này thay thế Báo cáo 01/BC-MNTH" in text
 
 
 @pytest.mark.django_db
@@ -216,7 +217,7 @@ def test_office_sees_who_submitted_who_is_late_and_downloads_the_period(client, 
     assert book.sheetnames == ["Tổng hợp", "Chỉ tiêu các đơn vị"]
     header, rows = table(book["Tổng hợp"])
     by_unit = {r[1]: r for r in rows}
-    assert by_unit[unit.name][2] == "1/BC-MNTH" and by_unit[late_unit.name][2] == "Chưa gửi"
+    assert by_unit[unit.name][2] == "01/BC-MNTH" and by_unit[late_unit.name][2] == "Chưa gửi"
     assert by_unit[late_unit.name][6] == "Quá hạn" and not by_unit[unit.name][6]
     on_time = header.index("Dossiers resolved on time") if "Dossiers resolved on time" in header else None
     assert on_time is None or by_unit[unit.name][on_time] == 0.5
