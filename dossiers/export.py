@@ -2,7 +2,7 @@
 by the register download and by the KPI report (``kpi.excel``).
 
 Columns follow the register form — form 06 of Thông tư 01/2018/TT-VPCP, form 07 of
-Thông tư 03/2025/TT-VPCP from the day it applies (``dossiers.printing.rules_on``; see
+Thông tư 03/2025/TT-VPCP from the day it applies (``dossiers.legal``; see
 docs/legal/forms.md) — with the field and the channel (at the desk, online, by post)
 beside them. The first column is the line of the register, the number printed on the
 receipt. Rows stream from the database in chunks into openpyxl's write-only sheet."""
@@ -43,13 +43,11 @@ DATE_COLUMNS = (7, 8, 9, 10, 11)
 
 
 def register_form(day) -> str:
-    """The register form in force on ``day``: "form 07 (Thông tư 03/2025/TT-VPCP)"…"""
-    from dossiers.printing import rules_on
+    """The register form in force on ``day`` (``dossiers.legal``): "form 07, Thông tư 03/2025/TT-VPCP"."""
+    from dossiers.legal import form_for
 
-    rules = rules_on(day)
-    if rules["key"] == "tt01-2018":
-        return _("form 06, Thông tư 01/2018/TT-VPCP")
-    return _("form 07, Thông tư 03/2025/TT-VPCP")
+    spec = form_for("register", day)
+    return _("form %(number)s, %(basis)s") % {"number": spec.number, "basis": spec.basis.short}
 
 
 def register_rows(queryset, *, now=None, unit_column: bool = False):
