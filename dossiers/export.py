@@ -72,7 +72,7 @@ def register_rows(queryset, *, now=None, unit_column: bool = False):
         note = statuses.get(status, status)
         if timely:
             note = f"{note} – {timeliness[timely]}"
-        elif status in Dossier.OPEN_STATUSES and due and due < now and status != Dossier.Status.AWAITING_SUPPLEMENT:
+        elif status in Dossier.CLOCK_RUNNING_STATUSES and due and due < now:  # never while awaiting a supplement
             note = f"{note} – {overdue}"
         if returned:
             note = f"{note}; {delivery.get(how, how)}"

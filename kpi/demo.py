@@ -53,7 +53,7 @@ def seed_tasks(plan, today) -> int:
 def seed(*, unit, users, today):
     plan = YearPlan.objects.filter(unit=unit, year=today.year).first()
     if plan is None:
-        plan = plan_create(unit=unit, year=today.year, number="16/KH-MNTH",
+        plan = plan_create(unit=unit, year=today.year, number=f"16/KH-{unit.abbreviation or 'MNTH'}",
                            title=f"Kế hoạch cải cách hành chính năm {today.year}")
     tasks = seed_tasks(plan, today)
     rng = random.Random(f"{unit.pk}-{today.year}")

@@ -28,6 +28,10 @@ SHEET_FEEDBACK = "PAKN"
 SHEET_UNITS = "Đơn vị"
 CHUNK = 2000
 
+SIPAS_VI = {
+    "overall": "đánh giá chung", "access": "tiếp cận dịch vụ", "procedure": "thủ tục hành chính",
+    "staff": "công chức, viên chức phục vụ", "result": "kết quả giải quyết", "feedback_handling": "tiếp nhận, xử lý ý kiến",
+}
 FEEDBACK_KIND_VI = {"phan-anh": "Phản ánh", "kien-nghi": "Kiến nghị", "gop-y": "Góp ý"}
 FEEDBACK_STATUS_VI = {
     "new": "Mới tiếp nhận", "in_progress": "Đang xử lý", "answered": "Đã trả lời", "published": "Đã công khai",
@@ -36,12 +40,12 @@ FEEDBACK_STATUS_VI = {
 
 
 def register_queryset(units, period: Period):
-    """The register of the report: dossiers received in the period."""
-    return Dossier.objects.filter(unit__in=units, received_at__gte=period.start_at, received_at__lt=period.end_before)
+    """The register of the report: dossiers received in the period (form 06)."""
+    return Dossier.objects.filter(selectors.in_scope(units=units, period=period, dated=selectors.dated_at(field="received_at")))
 
 
 def feedback_queryset(units, period: Period):
-    return Feedback.objects.filter(unit__in=units, received_at__gte=period.start_at, received_at__lt=period.end_before)
+    return Feedback.objects.filter(selectors.in_scope(units=units, period=period, dated=selectors.dated_at(field="received_at")))
 
 
 def register_size(units, period: Period) -> int:
@@ -124,6 +128,12 @@ def write_report(
         if r["key"] in ("satisfaction_rate", "dossier_satisfaction_rate"):
             sheet.append([r["name"], r["denominator"], r["numerator"], _fraction(r["value"]), _fraction(r["target"]),
                           _met_text(r["met"])])
+    # SIPAS: the index of each factor and their mean, beside "overall" (same selector as the API).
+    sipas = selectors.sipas_indices(units=units, period=period)
+    for r in (sipas["overall"], *sipas["factors"]):
+        sheet.append([f"Chỉ số hài lòng — {SIPAS_VI.get(r['key'], r['name'])}", r["denominator"], r["numerator"],
+                      _fraction(r["value"]), None, ""])
+    sheet.append(["Chỉ số hài lòng — trung bình 5 yếu tố (SIPAS)", None, None, _fraction(sipas["mean"]), None, ""])
     sheet.close()
 
     # 4. PAKN: the feedback received in the period, without the senders' details.
