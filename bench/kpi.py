@@ -233,7 +233,8 @@ def period_with_rows(n_rows):
 
 
 def bare_openpyxl(units, period):
-    """The same register rows written by a bare write-only loop (no styles, no other sheets)."""
+    """The same register rows (the register form's columns, ``dossiers.export``) written by a
+    bare write-only loop: no styles, no title block, no other sheets."""
     from openpyxl import Workbook
 
     from kpi.excel import register_queryset
@@ -241,14 +242,13 @@ def bare_openpyxl(units, period):
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet("Sổ theo dõi hồ sơ")
     rows = register_queryset(units, period).order_by("received_at", "id").values_list(
-        "code", "procedure__name", "field__name", "applicant_name", "received_at", "due_date", "returned_at",
-        "status", "timeliness", "result_delivery")
+        "register_line", "code", "procedure__name", "sets_count", "applicant_name", "applicant_address",
+        "applicant_phone", "unit__name", "received_at", "due_at", "completed_at", "returned_at", "status",
+        "timeliness", "result_delivery", "field__name", "channel", "unit__name")
     n = 0
     for n, row in enumerate(rows.iterator(chunk_size=2000), start=1):
-        row = list(row)
-        row[4] = row[4].replace(tzinfo=None)
-        row[6] = row[6].replace(tzinfo=None) if row[6] else None
-        ws.append([n, *row])
+        row = [v.replace(tzinfo=None) if isinstance(v, datetime.datetime) else v for v in row]
+        ws.append(row)
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
     return n

@@ -1,52 +1,120 @@
-"""The register (form 06) as an Excel workbook (openpyxl write-only: constant memory)."""
+"""The register of dossiers (sổ theo dõi hồ sơ) as a workbook sheet: the ONE writer, used
+by the register download and by the KPI report (``kpi.excel``).
+
+Columns follow the register form — form 06 of Thông tư 01/2018/TT-VPCP, form 07 of
+Thông tư 03/2025/TT-VPCP from the day it applies (``dossiers.legal``; see
+docs/legal/forms.md) — with the field and the channel (at the desk, online, by post)
+beside them. The first column is the line of the register, the number printed on the
+receipt. Rows stream from the database in chunks into openpyxl's write-only sheet."""
+from collections.abc import Callable
+
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from core.xlsx import DATE, XLSX, PrintableSheet, local, title_block
+
 REGISTER_SHEET = "Sổ theo dõi hồ sơ"
-REGISTER_COLUMNS = [
-    "STT", "Mã hồ sơ", "Lĩnh vực", "Thủ tục hành chính", "Tên tổ chức, cá nhân", "Địa chỉ, số điện thoại",
-    "Ngày, giờ nhận hồ sơ", "Ngày, giờ hẹn trả kết quả", "Ngày, giờ hoàn thành", "Ngày, giờ trả kết quả",
-    "Tình trạng", "Kết quả giải quyết", "Hình thức nhận kết quả", "Ghi chú",
+CHUNK = 2000
+
+# (label, width): the columns of the register form, then the portal's own two.
+COLUMNS = [
+    (gettext_lazy("Line no."), 6),
+    (gettext_lazy("Dossier code"), 24),
+    (gettext_lazy("Administrative procedure"), 26),
+    (gettext_lazy("Number of sets"), 6),
+    (gettext_lazy("Name of the person or organisation"), 18),
+    (gettext_lazy("Address, phone number"), 22),
+    (gettext_lazy("Handling body"), 14),
+    (gettext_lazy("Dossier received"), 11),
+    (gettext_lazy("Result promised"), 11),
+    (gettext_lazy("Dossier sent to the handling body"), 9),
+    (gettext_lazy("Result received from the handling body"), 11),
+    (gettext_lazy("Result returned to the person or organisation"), 11),
+    (gettext_lazy("Signature on receipt"), 7),
+    (gettext_lazy("Notes"), 22),
+    (gettext_lazy("Field"), 14),
+    (gettext_lazy("Channel"), 12),
 ]
+# The form's columns are dates ("Ngày, tháng, năm"); the dossier page keeps the times.
+DATE_COLUMNS = (7, 8, 9, 10, 11)
 
 
-def _local(value):
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
+def register_form(day) -> str:
+    """The register form in force on ``day`` (``dossiers.legal``): "form 07, Thông tư 03/2025/TT-VPCP"."""
+    from dossiers.legal import form_for
+
+    spec = form_for("register", day)
+    return _("form %(number)s, %(basis)s") % {"number": spec.number, "basis": spec.basis.short}
 
 
-def register_rows(queryset):
-    """Form 06 rows, streamed from the database in chunks."""
-    columns = (
-        "code", "field__name", "procedure__name", "applicant_name", "applicant_address", "applicant_phone",
-        "received_at", "due_at", "completed_at", "returned_at", "status", "timeliness", "result_delivery",
-    )
+def register_rows(queryset, *, now=None, unit_column: bool = False):
+    """One list per dossier, in the columns above (plus the unit's name when asked)."""
     from dossiers.models import Dossier
 
-    statuses = dict(Dossier.Status.choices)
-    timeliness = dict(Dossier.Timeliness.choices)
-    delivery = dict(Dossier.Delivery.choices)
-    for n, row in enumerate(queryset.values_list(*columns).iterator(chunk_size=2000), start=1):
-        (code, field, procedure, name, address, phone, received, due, completed, returned, status, timely, how) = row
-        yield [
-            n, code, field, procedure, name, ", ".join(p for p in (address, phone) if p), _local(received), _local(due),
-            _local(completed), _local(returned), str(statuses.get(status, status)),
-            str(timeliness[timely]) if timely else "", str(delivery.get(how, how)), "",
+    now = now or timezone.now()
+    # Labels translated once, not once a row.
+    statuses = {k: str(v) for k, v in Dossier.Status.choices}
+    timeliness = {k: str(v) for k, v in Dossier.Timeliness.choices}
+    delivery = {k: str(v) for k, v in Dossier.Delivery.choices}
+    channels = {k: str(v) for k, v in Dossier.Channel.choices}
+    overdue = _("overdue")
+    columns = (
+        "register_line", "code", "procedure__name", "sets_count", "applicant_name", "applicant_address",
+        "applicant_phone", "unit__name", "received_at", "due_at", "completed_at", "returned_at", "status",
+        "timeliness", "result_delivery", "field__name", "channel",
+    )
+    for row in queryset.values_list(*columns).iterator(chunk_size=CHUNK):
+        (line, code, procedure, sets, name, address, phone, unit_name, received, due, completed, returned, status,
+         timely, how, field, channel) = row
+        note = statuses.get(status, status)
+        if timely:
+            note = f"{note} – {timeliness[timely]}"
+        elif status in Dossier.CLOCK_RUNNING_STATUSES and due and due < now:  # never while awaiting a supplement
+            note = f"{note} – {overdue}"
+        if returned:
+            note = f"{note}; {delivery.get(how, how)}"
+        values = [
+            line, code, procedure, sets, name, ", ".join(p for p in (address, phone) if p), unit_name,
+            local(received), local(due), None, local(completed), local(returned), None, note, field,
+            channels.get(channel, channel),
         ]
+        yield values + [unit_name] if unit_column else values
 
 
-def write_register(workbook, queryset):
-    sheet = workbook.create_sheet(REGISTER_SHEET)
-    sheet.append(REGISTER_COLUMNS)
-    for row in register_rows(queryset):
-        sheet.append(row)
-    return sheet
+def write_register(
+    workbook, queryset, *, heading: list[str] = (), unit_column: bool = False, now=None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """The register sheet of ``queryset`` (ordered by the caller) in ``workbook``; returns
+    the number of rows. ``progress(rows_done)`` every ``CHUNK`` rows."""
+    columns = [(str(label), width) for label, width in COLUMNS]
+    if unit_column:
+        columns.append((_("Unit"), 18))
+    sheet = PrintableSheet(workbook, REGISTER_SHEET, columns, title_block=heading)
+    sheet.formats(**{str(i): DATE for i in DATE_COLUMNS})
+    done = 0
+    for values in register_rows(queryset, now=now, unit_column=unit_column):
+        sheet.append(values)
+        done += 1
+        if progress and done % CHUNK == 0:
+            progress(done)
+    sheet.close()
+    return done
 
 
-def register_workbook_response(queryset) -> HttpResponse:
+def register_heading(*, unit_name: str, period: str, day=None) -> list[str]:
+    day = day or timezone.localdate()
+    title = _("Register of dossiers (%(form)s)") % {"form": register_form(day)}
+    return title_block(title, unit=unit_name, period=period)
+
+
+def register_workbook_response(queryset, *, unit_name: str, period: str) -> HttpResponse:
     workbook = Workbook(write_only=True)
-    write_register(workbook, queryset)
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    write_register(workbook, queryset, heading=register_heading(unit_name=unit_name, period=period))
+    response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="so-theo-doi-ho-so-{timezone.localdate():%Y%m%d}.xlsx"'
     workbook.save(response)
     return response

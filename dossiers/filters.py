@@ -50,17 +50,35 @@ class RegisterFilter(django_filters.FilterSet):
     period_to = django_filters.DateFilter(method="filter_period_to", label=_("Counted in the period to"))
     late = django_filters.BooleanFilter(method="filter_late", label=_("Late or overdue"),
                                         widget=django_filters.widgets.BooleanWidget())
+    channel = django_filters.ChoiceFilter(choices=Dossier.Channel.choices, label=_("Channel"), empty_label=_("Every channel"))
+    # Quyết định 766 counts dossiers still open past their deadline beside the completed ones.
+    settled = django_filters.BooleanFilter(method="filter_settled", label=_("Completed or overdue"),
+                                           widget=django_filters.widgets.BooleanWidget())
+    e_result = django_filters.BooleanFilter(method="filter_e_result", label=_("With an electronic result"),
+                                            widget=django_filters.widgets.BooleanWidget())
 
     class Meta:
         model = Dossier
         fields = ["q", "field", "status", "overdue", "received_from", "received_to", "timeliness", "completed_from",
-                  "completed_to", "due_from", "due_to", "apology", "period_from", "period_to", "late"]
+                  "completed_to", "due_from", "due_to", "apology", "period_from", "period_to", "late", "channel", "settled", "e_result"]
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
         return queryset.filter(Q(code__icontains=value) | Q(applicant_name__icontains=value))
+
+    def filter_settled(self, queryset, name, value):
+        if value is None:
+            return queryset
+        settled = Q(status__in=selectors.DONE) | selectors.overdue_as_of(now=timezone.now())
+        return queryset.filter(settled) if value else queryset.exclude(settled)
+
+    def filter_e_result(self, queryset, name, value):
+        if value is None:
+            return queryset
+        has = Q(pk__in=selectors.WITH_E_RESULT)
+        return queryset.filter(has if value else ~has)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

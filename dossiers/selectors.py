@@ -12,6 +12,9 @@ OPEN = tuple(Dossier.OPEN_STATUSES)
 RUNNING = tuple(Dossier.CLOCK_RUNNING_STATUSES)
 DONE = (Dossier.Status.COMPLETED, Dossier.Status.RETURNED)
 ON_TIME = (Dossier.Timeliness.EARLY, Dossier.Timeliness.ON_TIME)
+# Dossiers whose result was issued electronically (a ``Document`` of kind result).
+WITH_E_RESULT = Document.objects.filter(kind=Document.Kind.RESULT).values("dossier_id")
+HAS_E_RESULT = Q(Exists(Document.objects.filter(dossier=OuterRef("pk"), kind=Document.Kind.RESULT)))
 
 
 # --- which dossiers a period holds (DESIGN.md "KPI and reports") ------------------------------

@@ -65,7 +65,16 @@ def register(request):
 def register_export(request):
     from dossiers.export import register_workbook_response
 
-    return register_workbook_response(_register_queryset(request).qs)
+    filterset = _register_queryset(request)
+    slug = request.GET.get("unit")
+    unit = access.get_unit_for_user(request.user, slug) if slug else access.default_unit(request.user)
+    unit_name = unit.name if (slug or request.user.unit_id) and unit else _("every unit you read")
+    data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
+    start = data.get("received_from") or data.get("period_from") or data.get("completed_from")
+    end = data.get("received_to") or data.get("period_to") or data.get("completed_to")
+    period = (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}" if start and end
+              else f"{start:%d/%m/%Y} –" if start else f"– {end:%d/%m/%Y}" if end else _("every dossier of the filter"))
+    return register_workbook_response(filterset.qs.order_by("received_at", "id"), unit_name=unit_name, period=period)
 
 
 @login_required

@@ -46,7 +46,8 @@ class ExcelReport(APIView):
                 return redirect(url)
             return Response({"job": request.build_absolute_uri(url), "status": job.status}, status=status.HTTP_202_ACCEPTED)
         handle = tempfile.TemporaryFile()
-        excel.write_report(handle, units=units, period=period, office=unit is None)
+        excel.write_report(handle, units=units, period=period, office=unit is None,
+                           unit_name=excel.scope_name(request.user, unit))
         handle.seek(0)
         return FileResponse(handle, as_attachment=True, filename=excel.filename(unit, period), content_type=XLSX)
 

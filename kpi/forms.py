@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_INPUT_FORMATS
 from kpi.indicators import BY_KEY, MONTHLY_KEYS, Period
+from kpi.periods import KIND_NAMES, QUARTER, periods_of_year, report_period
 
 ISO = ["%Y-%m-%d"]
 MAX_SPAN_DAYS = 366 * 5
@@ -63,6 +64,20 @@ def period_presets(today: datetime.date | None = None) -> list[tuple[str, dateti
     presets.append((str(_("Last month")), previous_end.replace(day=1), previous_end))
     presets.append((str(_("This month")), month_start, today))
     presets.append((str(_("Last year")), datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)))
+    return presets
+
+
+def report_period_presets(today: datetime.date | None = None) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The reporting periods of Nghị định 09/2019 this year whose last quarter has begun (the
+    six months once the second quarter has, …), from ``kpi.periods``."""
+    from django.utils.text import capfirst
+
+    today = today or timezone.localdate()
+    presets = []
+    for kind, quarter, period in periods_of_year(today.year):
+        if report_period(QUARTER, today.year, period.end.month // 3).start <= today:
+            label = _("Quarter %(q)s") % {"q": "I II III IV".split()[quarter - 1]} if quarter else capfirst(KIND_NAMES[kind])
+            presets.append((str(label), period.start, period.end))
     return presets
 
 
@@ -128,3 +143,35 @@ class MonthlyFigureForm(forms.Form):
             if data["numerator"] > data["denominator"]:
                 raise ValidationError({"numerator": _("The number done cannot be larger than the total.")})
         return data
+
+
+class PlanTaskForm(forms.Form):
+    """A task of the plan: group, what, who, by when (the principal)."""
+
+    group = forms.ChoiceField(label=_("Group of tasks"), choices=())
+    title = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    in_charge = forms.CharField(label=_("Person in charge"), max_length=255, required=False)
+    deadline = forms.DateField(label=_("Deadline"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                               widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+                               help_text=_("dd/mm/yyyy"))
+
+    def __init__(self, *args, **kwargs):
+        from kpi.models import PlanTask
+
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = PlanTask.Group.choices
+
+
+class PlanTaskProgressForm(forms.Form):
+    """How far a task has come, with an evidence document (staff and principal)."""
+
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100,
+                                  error_messages={"min_value": _("Progress is a percentage between 0 and 100."),
+                                                  "max_value": _("Progress is a percentage between 0 and 100.")})
+    progress_note = forms.CharField(label=_("Progress note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label=_("Evidence document"), required=False,
+                               help_text=_("PDF, image, Word or Excel file, at most 10 MB."))
+
+    clean_evidence = MonthlyFigureForm.clean_evidence
+    ALLOWED_EXTENSIONS = MonthlyFigureForm.ALLOWED_EXTENSIONS
+    MAX_SIZE = MonthlyFigureForm.MAX_SIZE

@@ -104,10 +104,13 @@ def default_targets(fields) -> list[tuple[str, str, Decimal]]:
 
 @dataclasses.dataclass(frozen=True)
 class Period:
-    """Dates ``start`` to ``end``, both included, in the portal's time zone."""
+    """Dates ``start`` to ``end``, both included, in the portal's time zone; ``plan_year``
+    when the period belongs to a plan year other than the year it starts in (the reporting
+    periods of Nghị định 09/2019 start on 15 December of the year before)."""
 
     start: datetime.date
     end: datetime.date
+    plan_year: int | None = None
 
     @property
     def start_at(self) -> datetime.datetime:
@@ -120,13 +123,27 @@ class Period:
 
     @property
     def year(self) -> int:
-        """The plan year whose targets apply: the year the period starts in."""
+        """The plan year whose targets apply: ``plan_year`` when given; a period that starts
+        in the second half of December and runs into the next year belongs to that next
+        year (the cut-off of Nghị định 09/2019, docs/legal/reporting.md); otherwise the year
+        the period starts in."""
+        if self.plan_year:
+            return self.plan_year
+        if self.start.month == 12 and self.start.day >= 15 and self.end.year > self.start.year:
+            return self.end.year
         return self.start.year
 
     @classmethod
     def year_to_date(cls, today: datetime.date | None = None) -> "Period":
         today = today or timezone.localdate()
         return cls(datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31))
+
+    def figure_months(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """First and last (year, month) whose monthly figures count in this period: the
+        months whose first day lies in it. Two periods that follow each other never share
+        a month, so a hand-entered figure is never counted twice (docs/legal/reporting.md)."""
+        first = self.start if self.start.day == 1 else (self.start.replace(day=28) + datetime.timedelta(days=4))
+        return (first.year, first.month), (self.end.year, self.end.month)
 
     def months(self) -> list[tuple[int, int]]:
         """(year, month) of every month the period touches."""

@@ -2,6 +2,7 @@
 and Excel export jobs."""
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,3 +89,150 @@ class ExportJob(models.Model):
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class PlanTask(models.Model):
+    """A task of the plan (nhiệm vụ trọng tâm), in one of the plan's groups of focus tasks,
+    with the person in charge, a deadline, its progress and evidence files."""
+
+    class Group(models.TextChoices):
+        # The eight groups of focus tasks of plan 16/KH-MNTH (section III), in its order.
+        DIRECTION = "direction", _("Direction, administration and communication on administrative reform")
+        INSTITUTIONS = "institutions", _("Institutional reform")
+        PROCEDURES = "procedures", _("Administrative procedure reform")
+        ORGANISATION = "organisation", _("Reform of the organisational structure")
+        CIVIL_SERVICE = "civil_service", _("Civil service reform")
+        PUBLIC_FINANCE = "public_finance", _("Public finance reform")
+        E_GOVERNMENT = "e_government", _("E-government and digital government")
+        SATISFACTION = "satisfaction", _("Surveying and assessing the satisfaction of citizens and organisations")
+
+    plan = models.ForeignKey(YearPlan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan"))
+    group = models.CharField(_("group of tasks"), max_length=20, choices=Group.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.TextField(_("task"))
+    in_charge = models.CharField(_("person in charge"), max_length=255, blank=True, default="")
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_note = models.TextField(_("progress note"), blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.CheckConstraint(name="plan_task_progress", condition=models.Q(progress__lte=100)),
+        ]
+
+    def __str__(self):
+        return self.title[:80]
+
+    @property
+    def is_done(self) -> bool:
+        return self.progress >= 100
+
+    def is_overdue(self, today) -> bool:
+        return not self.is_done and self.deadline is not None and self.deadline < today
+
+
+class PlanTaskEvidence(models.Model):
+    """An evidence document (tài liệu kiểm chứng) of a plan task."""
+
+    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="evidence/tasks/%Y/")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class Report(models.Model):
+    """A periodic written report on the unit's administrative reform (báo cáo kết quả thực
+    hiện công tác CCHC) for a period of Nghị định 09/2019 (``kpi.periods``). A draft the
+    principal writes; submitting numbers it, freezes its figures and stores its files. A
+    correction is a new version that names the report it replaces."""
+
+    class Kind(models.TextChoices):
+        QUARTER = "quarter", _("Quarterly report")
+        HALF = "half", _("Six-month report")
+        NINE_MONTHS = "nine_months", _("Nine-month report")
+        YEAR = "year", _("Yearly report")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    period_start = models.DateField(_("start of the period"))
+    period_end = models.DateField(_("end of the period"))
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    # Numbers restart every calendar year of issue (a yearly report may be sent in January).
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("replaces"))
+    narrative = models.JSONField(_("narrative per group of tasks"), default=dict, blank=True)
+    difficulties = models.TextField(_("difficulties"), blank=True, default="")
+    proposals = models.TextField(_("proposals"), blank=True, default="")
+    recipients = models.TextField(_("recipients"), blank=True, default="", help_text=_("One per line."))
+    # Frozen at submission: the indicator rows, the tasks and the signer, as printed.
+    frozen = models.JSONField(default=dict, blank=True)
+    docx = models.FileField(upload_to="reports/%Y/", blank=True)
+    pdf = models.FileField(upload_to="reports/%Y/", blank=True)
+    docx_sha256 = models.CharField(max_length=64, blank=True, default="")
+    pdf_sha256 = models.CharField(max_length=64, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = _("written report")
+        verbose_name_plural = _("written reports")
+        ordering = ["-year", "period_end", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number_year", "number"], name="report_number_once"),
+            # quarter is NULL for the other kinds, and NULLs never clash: compare it as 0.
+            models.UniqueConstraint("unit", "kind", "year", Coalesce("quarter", 0), "version",
+                                    name="report_version_once"),
+            models.UniqueConstraint("unit", "kind", "year", Coalesce("quarter", 0), condition=models.Q(status="draft"),
+                                    name="report_one_draft"),
+            models.CheckConstraint(name="report_quarter_for_quarters", condition=(
+                models.Q(kind="quarter", quarter__gte=1, quarter__lte=4) | (~models.Q(kind="quarter") & models.Q(quarter__isnull=True)))),
+        ]
+        indexes = [models.Index(fields=["kind", "year", "quarter", "status"], name="report_period_status")]
+
+    def __str__(self):
+        return f"{self.unit} {self.kind} {self.year} {self.quarter or ''} v{self.version}"
+
+
+class ReportCounter(models.Model):
+    """The last report number of a unit in a year (``core.sequences``): gap-free."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="report_counter_once")]
+
+
+class ReportDeadline(models.Model):
+    """The date by which an office expects its units' report of a period (``quarter`` 0
+    for the half-year, nine-month and yearly reports)."""
+
+    office = models.ForeignKey("core.Office", on_delete=models.CASCADE, related_name="report_deadlines")
+    kind = models.CharField(_("kind"), max_length=12, choices=Report.Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0)
+    due_date = models.DateField(_("deadline"))
+
+    class Meta:
+        verbose_name = _("report deadline")
+        verbose_name_plural = _("report deadlines")
+        constraints = [models.UniqueConstraint(fields=["office", "kind", "year", "quarter"], name="report_deadline_once")]

@@ -29,7 +29,7 @@ from dossiers.models import Dossier
 from feedback import selectors as feedback_sets
 from feedback.models import Feedback
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS, SCORECARD_KEYS, Period
-from kpi.models import MonthlyFigure, Target
+from kpi.models import MonthlyFigure, PlanTask, Target
 from surveys.models import Response
 from surveys.selectors import SATISFIED, responses_in, satisfaction_by_area_and_source
 
@@ -131,7 +131,9 @@ def dated_at(*, field):
 
 
 def _dated_months(*, start: datetime.date, end: datetime.date) -> Q:
-    return Q(ym__gte=start.year * 100 + start.month, ym__lte=end.year * 100 + end.month)
+    """The months whose first day lies in ``start``–``end`` (``Period.figure_months``)."""
+    (fy, fm), (ly, lm) = Period(start, end).figure_months()
+    return Q(ym__gte=fy * 100 + fm, ym__lte=ly * 100 + lm)
 
 
 def _dossiers(units, period: Period, now):
@@ -167,8 +169,9 @@ def _responses_where(units, period: Period) -> Q | None:
 
 
 def _monthly(units, period: Period):
-    """Monthly figures of every month the period touches (for an office, every month
-    touching the days it supervised the unit)."""
+    """Monthly figures of the months whose first day lies in the period (for an office, in
+    the days it supervised the unit): ``Period.figure_months``, so that two periods that
+    follow each other never count a month twice."""
     return (
         MonthlyFigure.objects.filter(key__in=MONTHLY_KEYS)
         .annotate(ym=F("year") * 100 + F("month"))
@@ -412,6 +415,26 @@ def current_year_public_rates(*, unit: Unit, today: datetime.date | None = None)
         r for r in rows
         if r["key"] in keep and r["denominator"] and (keep[r["key"]] is None or (r["field"] or "") in keep[r["key"]])
     ]
+
+
+# --- the plan's tasks ----------------------------------------------------------------------
+
+def plan_task_groups(*, plan) -> list[dict]:
+    """The plan's tasks in the plan's groups, in the plan's order: ``[{key, name, tasks}]``
+    (every group, empty ones too, so the written report has all its sections)."""
+    tasks = list(plan.tasks.prefetch_related("evidence").order_by("position", "id"))
+    return [
+        {"key": key, "name": name, "tasks": [t for t in tasks if t.group == key]}
+        for key, name in PlanTask.Group.choices
+    ]
+
+
+def overdue_tasks(*, unit, today: datetime.date):
+    """Tasks of ``unit``'s plans past their deadline and not done, soonest first."""
+    return list(
+        PlanTask.objects.filter(plan__unit=unit, deadline__lt=today, progress__lt=100)
+        .select_related("plan").order_by("deadline", "id")
+    )
 
 
 # --- SIPAS: satisfaction index per factor (docs/domain/counting-and-words.md) -------------

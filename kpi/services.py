@@ -6,7 +6,7 @@ from django.db import transaction
 
 from core.models import Field, Unit
 from kpi.indicators import BY_KEY, MONTHLY_KEYS, default_targets
-from kpi.models import Evidence, MonthlyFigure, Target, YearPlan
+from kpi.models import Evidence, MonthlyFigure, PlanTask, PlanTaskEvidence, Target, YearPlan
 
 
 class PlanError(Exception):
@@ -22,7 +22,8 @@ def plan_number(*, unit: Unit) -> str:
 @transaction.atomic
 def plan_create(*, unit: Unit, year: int, copy_previous: bool = False, number: str = "", title: str = "") -> YearPlan:
     """The plan of ``unit`` for ``year`` with the default targets of DESIGN.md, or with the
-    targets of the previous year's plan when ``copy_previous`` (defaults if there is none)."""
+    targets and tasks of the previous year's plan when ``copy_previous`` (defaults if there
+    is none). Copied tasks start again: no progress, no evidence, deadlines a year later."""
     if YearPlan.objects.filter(unit=unit, year=year).exists():
         raise PlanError("exists")
     plan = YearPlan.objects.create(
@@ -35,7 +36,63 @@ def plan_create(*, unit: Unit, year: int, copy_previous: bool = False, number: s
     else:
         rows = default_targets(Field.objects.all())
     Target.objects.bulk_create([Target(plan=plan, key=k, field_key=f, value=v) for k, f, v in rows])
+    if previous is not None:
+        PlanTask.objects.bulk_create([
+            PlanTask(plan=plan, group=t.group, position=t.position, title=t.title, in_charge=t.in_charge,
+                     deadline=_a_year_later(t.deadline))
+            for t in previous.tasks.all()
+        ])
     return plan
+
+
+def _a_year_later(day: datetime.date | None) -> datetime.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+# --- the plan's tasks ---------------------------------------------------------------------
+
+def _check_progress(progress: int) -> None:
+    if not 0 <= progress <= 100:
+        raise PlanError("progress must be 0..100")
+
+
+@transaction.atomic
+def plan_task_save(
+    *, plan: YearPlan, group: str, title: str, in_charge: str = "", deadline: datetime.date | None = None,
+    task: PlanTask | None = None,
+) -> PlanTask:
+    """Add a task to ``plan`` (or change ``task``): what, in which group, who, by when."""
+    if group not in PlanTask.Group.values:
+        raise PlanError(f"unknown group {group}")
+    if task is None:
+        last = plan.tasks.filter(group=group).order_by("-position").values_list("position", flat=True).first()
+        task = PlanTask(plan=plan, position=(last or 0) + 1)
+    task.group, task.title, task.in_charge, task.deadline = group, title, in_charge, deadline
+    task.save()
+    return task
+
+
+@transaction.atomic
+def plan_task_progress(*, task: PlanTask, progress: int, note: str = "", actor=None, files=()) -> PlanTask:
+    """Record how far ``task`` has come, with evidence ``files``."""
+    _check_progress(progress)
+    task.progress, task.progress_note = progress, note
+    task.save(update_fields=["progress", "progress_note", "updated_at"])
+    for upload in files:
+        PlanTaskEvidence.objects.create(task=task, file=upload, original_name=upload.name[:255], uploaded_by=actor)
+    return task
+
+
+@transaction.atomic
+def plan_task_delete(*, task: PlanTask) -> None:
+    for evidence in task.evidence.all():
+        evidence.file.delete(save=False)
+    task.delete()
 
 
 @transaction.atomic
@@ -121,7 +178,8 @@ def export_job_run(*, job_id: int) -> None:
             ExportJob.objects.filter(pk=job_id).update(rows_done=done)
 
         with tempfile.TemporaryFile() as tmp:
-            excel.write_report(tmp, units=units, period=period, office=unit is None, progress=progress)
+            excel.write_report(tmp, units=units, period=period, office=unit is None, progress=progress,
+                               unit_name=excel.scope_name(job.requested_by, unit))
             tmp.seek(0)
             job.file.save(excel.filename(unit, period), File(tmp), save=False)
         ExportJob.objects.filter(pk=job_id).update(

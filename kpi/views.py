@@ -18,7 +18,7 @@ from core import access
 from core.models import Field
 from core.replica import reads_from_replica
 from kpi import links, selectors, services
-from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, period_presets
+from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, PlanTaskForm, period_presets, report_period_presets
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS
 from kpi.models import Evidence, MonthlyFigure, YearPlan
 from kpi.scope import units_for
@@ -56,6 +56,7 @@ def dashboard(request):
     period = data["period"]
     context = {
         "form": form, "period": period, "unit": unit, "presets": period_presets(),
+        "report_presets": report_period_presets(),
         "query": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "is_office_view": unit is None,
         "is_office_drill": request.user.is_office or request.user.is_administrator,
@@ -94,6 +95,7 @@ def _unit_dashboard(request, units, unit, period, context):
         "series": series,
         "series_rows": list(zip(series["labels"], *[series["series"][k] for k in series["series"]])),
         "plan": plan,
+        "overdue_tasks": selectors.overdue_tasks(unit=unit, today=timezone.localdate()),
         "can_manage": access.can_manage(request.user, unit),
         "can_write": access.can_write(request.user, unit),
     })
@@ -177,6 +179,8 @@ def plan(request):
         raise Http404
     return render(request, "kpi/plan.html", {
         "unit": unit, "year": year, "plan": plan, "form": form, "can_manage": can_manage,
+        "task_groups": selectors.plan_task_groups(plan=plan) if plan else [], "task_form": PlanTaskForm(),
+        "today": timezone.localdate(),
         "has_previous": YearPlan.objects.filter(unit=unit, year=year - 1).exists(),
         "years": [year - 1, year, year + 1],
     })
@@ -244,6 +248,11 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("figure__unit"), pk=pk)
     if not access.readable_units(request.user).filter(pk=evidence.figure.unit_id).exists():
         raise Http404
+    return serve_evidence(evidence)
+
+
+def serve_evidence(evidence):
+    """A private evidence file (a figure's or a plan task's) as a download."""
     content_type = mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream"
     try:
         handle = evidence.file.open("rb")
@@ -262,3 +271,31 @@ def evidence_delete(request, pk):
     messages.success(request, _("The evidence document was removed."))
     return redirect(f"{reverse('kpi:figures')}?unit={unit.slug}&year={year}")
 
+
+
+# --- the national scorecard (Quyết định 766/QĐ-TTg) -----------------------------------------
+
+@login_required
+def scorecard(request):
+    """One unit's scorecard; an office account without ``unit`` gets its units side by side
+    and the office's own total."""
+    from kpi.scorecard import office_scorecards
+    from kpi.scorecard import scorecard as compute
+
+    form, data = _period_form(request)
+    if data is None:
+        form = PeriodForm({})
+        form.is_valid()
+        data = form.cleaned_data
+    units, unit = units_for(request.user, data["unit"])
+    period = data["period"]
+    link_unit = unit if (request.user.is_office or request.user.is_administrator) else None
+    context = {
+        "form": form, "period": period, "unit": unit, "presets": period_presets(),
+        "report_presets": report_period_presets(),
+        "query": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "is_office_view": unit is None, "is_office_drill": request.user.is_office or request.user.is_administrator,
+        "card": compute(units=units, period=period, unit=link_unit),
+        "per_unit": office_scorecards(units=units, period=period) if unit is None else None,
+    }
+    return render(request, "kpi/scorecard.html", context)

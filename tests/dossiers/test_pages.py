@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from dossiers.models import Dossier
 from tests.factories import OfficeUserFactory, PrincipalFactory, ProcedureFactory, StaffFactory, dossier_in
+from tests.sheets import table
 
 pytestmark = pytest.mark.django_db
 
@@ -141,9 +142,13 @@ def test_register_exports_to_excel(client, staff, procedure):
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     sheet = book["Sổ theo dõi hồ sơ"]
-    rows = list(sheet.values)
-    assert rows[0][1] == "Mã hồ sơ" and len(rows) == 2
-    assert rows[1][4] == "Lê Văn Cường"
+    header, rows = table(sheet)
+    assert header[1] == "Mã hồ sơ" and len(rows) == 1
+    assert rows[0][4] == "Lê Văn Cường"
+    # the same writer as the KPI report: title block, the register form in force, the channel
+    assert sheet["A1"].value == "Sổ theo dõi hồ sơ (mẫu số 07, Thông tư 03/2025/TT-VPCP)"
+    assert header[-1] == "Kênh tiếp nhận" and rows[0][-1] == "Trực tiếp tại bộ phận một cửa"
+    assert sheet.print_title_rows and sheet.page_setup.orientation == "landscape"
 
 
 @pytest.mark.parametrize("form", ["receipt", "control"])

@@ -20,6 +20,7 @@ from tests.factories import (
     receive_dossier,
     survey_response_for_test,
 )
+from tests.sheets import table
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +108,7 @@ def test_office_compares_units_and_downloads_the_excel_file(live_server, desktop
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Chỉ tiêu", "Sổ theo dõi hồ sơ", "Khảo sát", "PAKN", "Đơn vị"]
     api = desktop.request.get(f"{live_server.url}/api/v1/kpi/").json()
-    excel = {(r[0], r[7] or None): r for r in book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True)}
+    excel = {(r[1], r[7] or None): r for r in table(book["Chỉ tiêu"])[1]}
     for row in api["indicators"]:
         assert (excel[(row["key"], row["field"])][4], excel[(row["key"], row["field"])][5]) == (row["numerator"], row["denominator"])
 

@@ -218,7 +218,9 @@ def test_the_register_excel_export_holds_the_same_dossiers_as_the_late_link(clie
     query = "period_from=2026-03-01&period_to=2026-03-31&late=1&apology=any"
     assert result_count(client.get(f"/dossiers/register/?{query}").content.decode()) == 3
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/dossiers/register.xlsx?{query}").content))
-    assert book.active.max_row - 1 == 3
+    from tests.sheets import table
+
+    assert len(table(book.active)[1]) == 3
     # the apology letter sent in time or late, and the open dossiers counted by their due date
     assert result_count(client.get("/dossiers/register/?apology=timely").content.decode()) == 2
     assert result_count(client.get("/dossiers/register/?apology=late").content.decode()) == 1

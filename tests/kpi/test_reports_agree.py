@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from kpi.models import ExportJob
 from kpi.services import plan_create
+from tests.sheets import table
 from tests.factories import (
     OfficeUserFactory,
     PrincipalFactory,
@@ -52,10 +53,12 @@ def data():
 
 
 def excel_rows(content):
+    """The indicator sheet by (key, field); columns: name, key, target, value, numerator,
+    denominator, met, field."""
     book = openpyxl.load_workbook(io.BytesIO(content))
-    return book, {
-        (row[0], row[7] or None): row for row in book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True)
-    }
+    header, rows = table(book["Chỉ tiêu"])
+    assert header[:2] == ["Tên chỉ tiêu", "Mã chỉ tiêu"]  # the Vietnamese name before the key
+    return book, {(row[1], row[7] or None): row for row in rows}
 
 
 @pytest.mark.django_db
@@ -87,11 +90,16 @@ def test_api_dashboard_and_excel_agree_for_the_principal(client, data):
         assert (x[4], x[5]) == (api_row["numerator"], api_row["denominator"])
         assert (None if x[3] is None else round(x[3] * 100, 2)) == api_row["value"]
         assert (None if x[2] is None else round(x[2] * 100, 2)) == api_row["target"]
-    register = list(book["Sổ theo dõi hồ sơ"].iter_rows(values_only=True))
-    assert register[0][:3] == ("STT", "Mã hồ sơ", "Thủ tục") and len(register) == 4
+    header, register = table(book["Sổ theo dõi hồ sơ"])
+    assert header[:3] == ["Số thứ tự", "Mã hồ sơ", "Tên thủ tục hành chính"] and len(register) == 3
+    assert "Kênh tiếp nhận" in header and {r[header.index("Kênh tiếp nhận")] for r in register} == {"Trực tiếp tại bộ phận một cửa"}
     sheet = book["Chỉ tiêu"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:H")
-    assert sheet["D2"].number_format == "0.00%" and sheet["A1"].font.bold
+    assert sheet["A1"].font.bold and unit.name in sheet["A2"].value and "01/03/2026 – 31/03/2026" in sheet["A3"].value
+    assert sheet.freeze_panes == "A7" and sheet.auto_filter.ref.startswith("A6:H")
+    assert sheet.print_title_rows == "$6:$6" and sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet["D7"].number_format == "0.00%" and sheet["F6"].font.bold
+    assert "&P" in sheet.oddFooter.center.text
     assert len(sheet._charts) == 1
 
 
@@ -114,7 +122,8 @@ def test_office_sees_every_unit_together_and_one_row_per_unit(client, data):
     book, rows = excel_rows(content)
     assert book.sheetnames == ["Chỉ tiêu", "Sổ theo dõi hồ sơ", "Khảo sát", "PAKN", "Đơn vị"]
     assert (rows[("dossier_on_time_rate", None)][4], rows[("dossier_on_time_rate", None)][5]) == (2, 6)
-    units = list(book["Đơn vị"].iter_rows(min_row=2, values_only=True))
+    assert book["Chỉ tiêu"]["A2"].value == f"Đơn vị: {unit.office.name}"  # the office's own report
+    units = table(book["Đơn vị"])[1]
     assert sorted(u[0] for u in units) == sorted([unit.name, other.name])
     assert {u[0]: u[1] for u in units}[other.name] == "Thiếu"
 

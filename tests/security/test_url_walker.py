@@ -16,7 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dossiers.models import Document, Submission, SubmissionFile
 from feedback.models import FeedbackAttachment
 from feedback.notices import rating_token
-from kpi.models import Evidence, ExportJob, MonthlyFigure
+from kpi.models import Evidence, ExportJob, MonthlyFigure, PlanTaskEvidence
+from kpi.report_services import report_create, report_submit
+from kpi.services import plan_create, plan_task_save
 from tests.factories import (AdminFactory, OfficeUserFactory, PrincipalFactory, ProcedureFactory, ResponseFactory,
                              StaffFactory, UnitFactory, published_feedback, receive_dossier,
                              send_feedback)
@@ -40,6 +42,7 @@ API = by_role(DENIED, 200, 200, 200, 200, 200)
 API_OBJECT = by_role(DENIED, 404, 200, 200, 200, 200)
 POST_ONLY = by_role(LOGIN, 405, 405, 405, 405, 405)
 MANAGE_PAGE = by_role(LOGIN, 403, 403, 200, 403, 200)  # the principal's catalogue; staff and offices may not
+OFFICE_PAGE = by_role(LOGIN, 403, 403, 403, 200, 200)  # the office's view of its units' written reports
 OWN_JOB = by_role(LOGIN, 404, 404, 404, 200, 404)  # an export job is its requester's alone (here: the office)
 
 
@@ -116,6 +119,10 @@ EXPECTATIONS: dict[str, Expect] = {
                                   why="POST only; see the POST test"),
     "api-dossier-notices": Expect(API_OBJECT, kwargs=lambda w: {"code": w.dossier.code}),
     "api-kpi": Expect(API_OBJECT, query="?unit={slug}&from=2026-01-01&to=2026-12-31"),
+    "api-reports": Expect(API, query="?year=2026"),
+    "api-scorecard": Expect(API_OBJECT, query="?unit={slug}&from=2026-01-01&to=2026-12-31"),
+    "api-report-actions": Expect(by_role(DENIED, 405, 405, 405, 405, 405), kwargs=lambda w: {"pk": w.report.pk},
+                                 why="POST only; tests/kpi/test_written_reports.py"),
     # surveys: public pages printed as QR codes, then the unit's own pages
     "surveys:dossier": Expect(PUBLIC),
     "surveys:dossier-thanks": Expect(PUBLIC),
@@ -155,6 +162,19 @@ EXPECTATIONS: dict[str, Expect] = {
     "kpi:figures": Expect(SIGNED_IN),
     "kpi:evidence": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.evidence.pk}),
     "kpi:evidence-delete": Expect(POST_ONLY, kwargs=lambda w: {"pk": w.evidence.pk}),
+    "kpi:reports": Expect(UNIT_OBJECT, query="?unit={slug}"),
+    "kpi:scorecard": Expect(UNIT_OBJECT, query="?unit={slug}"),
+    "kpi:report-create": Expect(POST_ONLY),
+    "kpi:report": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.report.pk}),
+    "kpi:report-submit": Expect(POST_ONLY, kwargs=lambda w: {"pk": w.report.pk}),
+    "kpi:report-file": Expect(by_role(DENIED, 404, 200, 200, 200, 200), kwargs=lambda w: {"pk": w.report.pk, "ext": "pdf"},
+                              why="session or token, as the API"),
+    "kpi:reports-office": Expect(OFFICE_PAGE),
+    "kpi:reports-office-deadline": Expect(POST_ONLY),
+    "kpi:reports-office-download": Expect(OFFICE_PAGE, kwargs=lambda w: {"fmt": "zip"}),
+    "kpi:task-add": Expect(POST_ONLY, kwargs=lambda w: {"plan_pk": w.task.plan_id}),
+    "kpi:task": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.task.pk}),
+    "kpi:task-evidence": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.task_evidence.pk}),
     "kpi:export": Expect(by_role(DENIED, 404, 200, 200, 200, 200), query="?unit={slug}&from=2026-01-01&to=2026-12-31",
                          why="session or token, as the API (CONTRACT.md)"),
     "kpi:export-job": Expect(OWN_JOB, kwargs=lambda w: {"pk": w.export_job.pk}),
@@ -196,6 +216,10 @@ class World:
                                               denominator=10, entered_by=self.principal)
         self.evidence = Evidence.objects.create(figure=figure, file=SimpleUploadedFile("bien-lai.pdf", b"%PDF-1.4"),
                                                 original_name="bien-lai.pdf", uploaded_by=self.principal)
+        self.task = plan_task_save(plan=plan_create(unit=self.unit, year=2026), group="procedures", title="Công khai TTHC")
+        self.task_evidence = PlanTaskEvidence.objects.create(
+            task=self.task, file=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4"), original_name="bien-ban.pdf")
+        self.report = report_submit(report=report_create(unit=self.unit, kind="year", year=2026), actor=self.principal)
         self.export_job = ExportJob.objects.create(requested_by=self.office, params={"unit": self.unit.slug},
                                                    status=ExportJob.Status.DONE,
                                                    file=SimpleUploadedFile("bao-cao.xlsx", b"PK\x03\x04"))

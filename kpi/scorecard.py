@@ -1,0 +1,201 @@
+"""The national scorecard of Quyết định 766/QĐ-TTg (docs/legal/scorecard.md): the
+indicator set for serving citizens in administrative procedures, 100 points in five
+groups — publicity and transparency 18, progress 20, online services (with online
+payment) 22, digitisation 22, satisfaction (with feedback handling) 18.
+
+The portal scores only the criteria its own records measure; the others (publication
+in the national database, synchronisation with the national portal, reuse of
+digitised data…) are listed as "not known to the portal", never guessed. A criterion
+scores ``points × rate``; where the annex gives no split inside a group, the group's
+points are shared evenly between its criteria. Every number links to its records.
+Progress counts dossiers still open past their deadline as not on time: the decision
+scores in real time, when such a dossier is already late (docs/legal/scorecard.md lists
+this among the points to confirm against the annex)."""
+import dataclasses
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers import selectors as dossier_sets
+from dossiers.models import Dossier, Procedure
+from feedback import selectors as feedback_sets
+from kpi import links, selectors
+from kpi.indicators import BY_KEY, Period
+from surveys.selectors import responses_in
+
+
+@dataclasses.dataclass(frozen=True)
+class Criterion:
+    key: str
+    name: str
+    points: float
+    known: bool = True
+
+
+GROUPS = [
+    ("publicity", _("Publicity and transparency"), 18, [
+        Criterion("procedures_published_on_time", _("Procedures announced on time"), 14 / 3, known=False),
+        Criterion("procedures_published", _("Procedures updated and published"), 4),
+        Criterion("procedures_complete", _("Procedures published with every required part"), 14 / 3),
+        Criterion("dossiers_synced", _("Dossiers synchronised with the National Public Service Portal"), 14 / 3, known=False),
+    ]),
+    ("progress", _("Progress and results of handling"), 20, [
+        Criterion("dossiers_on_time", _("Dossiers handled early or on time"), 20),
+    ]),
+    ("online", _("Online public services and online payment"), 22, [
+        # 12 points for online services, 10 for online payment (docs/legal/scorecard.md)
+        Criterion("procedures_online", _("Procedures offered as online public services"), 4),
+        Criterion("online_services_used", _("Online services that received dossiers"), 4),
+        Criterion("dossiers_online", _("Dossiers submitted online"), 4),
+        Criterion("procedures_paid_online", _("Procedures with online payment"), 5, known=False),
+        Criterion("payments_online", _("Payments made online"), 5),
+    ]),
+    ("digitisation", _("Digitisation of dossiers and results"), 22, [
+        Criterion("e_results", _("Dossiers with an electronic result"), 22 / 3),
+        Criterion("dossiers_digitised", _("Dossiers digitised at intake"), 22 / 3, known="digitised_rate" in BY_KEY),
+        Criterion("data_reused", _("Digitised data reused"), 22 / 3, known=False),
+    ]),
+    ("satisfaction", _("Satisfaction"), 18, [
+        Criterion("feedback_on_time", _("Feedback handled on time"), 6),
+        Criterion("feedback_satisfaction", _("Satisfaction with the handling of feedback"), 6),
+        Criterion("dossier_satisfaction", _("Satisfaction with the handling of procedures"), 6),
+    ]),
+]
+
+
+INDICATOR_OF = {
+    "dossiers_online": "online_submission_rate",
+    "e_results": "e_result_rate",
+    "dossiers_digitised": "digitised_rate",
+    "feedback_satisfaction": "feedback_satisfaction_rate",
+}
+
+
+def _measure(units, period: Period, now) -> dict:
+    """``{criterion key: (numerator, denominator)}`` from the records, in six queries."""
+    c = selectors.dossier_conditions(period=period, now=now)
+    received = Q(received_at__gte=period.start_at, received_at__lt=period.end_before)
+    dossiers = Dossier.objects.filter(unit__in=units).aggregate(
+        n_on_time=Count("id", filter=c["completed"] & Q(timeliness__in=dossier_sets.ON_TIME)),
+        n_completed=Count("id", filter=c["completed"]),
+        n_overdue=Count("id", filter=c["overdue"]),
+        n_received=Count("id", filter=received),
+        n_online=Count("id", filter=received & Q(channel=Dossier.Channel.ONLINE)),
+        n_e_results=Count("id", filter=c["completed"] & dossier_sets.HAS_E_RESULT),
+    )
+    active = Q(is_active=True)
+    online_procedure = active & ~Q(online=Procedure.OnlineLevel.NONE)
+    complete = ~Q(legal_basis="") & ~Q(fee="") & ~Q(required_documents=[])
+    # (aliases that are not field names: an alias would shadow the field in the filters;
+    # distinct counts: the join to the dossiers repeats each procedure)
+    procedures = Procedure.objects.filter(unit__in=units).aggregate(
+        n_active=Count("id", filter=active, distinct=True),
+        n_published=Count("id", filter=active & Q(is_published=True), distinct=True),
+        n_complete=Count("id", filter=active & Q(is_published=True) & complete, distinct=True),
+        n_online=Count("id", filter=online_procedure, distinct=True),
+        n_online_used=Count("id", filter=online_procedure & Q(
+            dossiers__channel=Dossier.Channel.ONLINE, dossiers__received_at__gte=period.start_at,
+            dossiers__received_at__lt=period.end_before), distinct=True),
+    )
+    feedback = selectors._feedback(units, period).aggregate(
+        n_received=Count("id"), n_on_time=Count("id", filter=feedback_sets.ANSWERED_ON_TIME))
+    factor = responses_in(units=units, start=period.start_at, end=period.end_before).aggregate(
+        n_rated=Count("id", filter=Q(feedback_handling__isnull=False)),
+        n_satisfied=Count("id", filter=Q(feedback_handling__gte=4)))
+    rows = {(r["key"], r["field"]): r for r in selectors.indicator_rows(units=units, period=period, now=now)}
+    payments, dossier_survey = rows[("e_payment_rate", None)], rows[("dossier_satisfaction_rate", None)]
+    measured = {
+        "procedures_published": (procedures["n_published"], procedures["n_active"]),
+        "procedures_complete": (procedures["n_complete"], procedures["n_published"]),
+        # Quyết định 766: dossiers still open past their deadline count against progress.
+        "dossiers_on_time": (dossiers["n_on_time"], dossiers["n_completed"] + dossiers["n_overdue"]),
+        "procedures_online": (procedures["n_online"], procedures["n_active"]),
+        "online_services_used": (procedures["n_online_used"], procedures["n_online"]),
+        "dossiers_online": (dossiers["n_online"], dossiers["n_received"]),
+        "payments_online": (payments["numerator"], payments["denominator"]),
+        "e_results": (dossiers["n_e_results"], dossiers["n_completed"]),
+        "feedback_on_time": (feedback["n_on_time"], feedback["n_received"]),
+        "feedback_satisfaction": (factor["n_satisfied"], factor["n_rated"]),
+        "dossier_satisfaction": (dossier_survey["numerator"], dossier_survey["denominator"]),
+        "_overdue": (dossiers["n_overdue"], dossiers["n_completed"]),
+    }
+    # Where the KPI catalogue has the indicator itself (docs/kpi/online-services.md), its
+    # row is the one number: the scorecard agrees with the dashboard and the Excel report.
+    for criterion, indicator in INDICATOR_OF.items():
+        row = rows.get((indicator, None))
+        if row is not None:
+            measured[criterion] = (row["numerator"], row["denominator"])
+    return measured
+
+
+def _links(key: str, unit, period: Period) -> dict:
+    """Where the numerator and the denominator of a criterion are listed."""
+    catalogue = links._with(links._url("dossiers:procedures", "/dossiers/procedures/"), links._base(unit))
+    received = {"received_from": period.start.isoformat(), "received_to": period.end.isoformat()}
+    by_key = {
+        "procedures_published": (catalogue, catalogue),
+        "procedures_complete": (catalogue, catalogue),
+        "dossiers_on_time": (links.completed(unit, period, timeliness=["early", "on_time"]),
+                             links.register(unit, period, period_from=period.start.isoformat(),
+                                            period_to=period.end.isoformat(), settled="1")),
+        "procedures_online": (catalogue, catalogue),
+        "online_services_used": (catalogue, catalogue),
+        "dossiers_online": (links.register(unit, period, channel="online", **received), links.register(unit, period, **received)),
+        "e_results": (links.completed(unit, period, e_result="1"), links.completed(unit, period)),
+    }
+    if key in by_key:
+        numerator, denominator = by_key[key]
+        return {"numerator": numerator, "denominator": denominator}
+    if key == "dossiers_digitised":
+        return links.links_for({"key": INDICATOR_OF[key], "field": None}, unit, period)
+    indicator = {"payments_online": "e_payment_rate", "feedback_on_time": "feedback_answered_rate",
+                 "feedback_satisfaction": "feedback_satisfaction_rate" if "feedback_satisfaction_rate" in BY_KEY
+                 else "satisfaction_rate", "dossier_satisfaction": "dossier_satisfaction_rate"}[key]
+    found = links.links_for({"key": indicator, "field": None}, unit, period)
+    if key == "feedback_on_time":
+        found["numerator"] = links.links_for({"key": "feedback_on_time_rate", "field": None}, unit, period)["numerator"]
+    return found
+
+
+def scorecard(*, units, period: Period, unit=None, now=None) -> dict:
+    """``{from, to, unit, known_points, score, groups: [{key, name, points, known_points,
+    score, criteria: [{key, name, points, known, numerator, denominator, rate, score,
+    links}]}]}``; a criterion with no records has no rate and no score."""
+    now = now or timezone.now()
+    units = selectors._units_queryset(units)
+    measured = _measure(units, period, now)
+    groups, total, total_known = [], 0.0, 0.0
+    for key, name, points, criteria in GROUPS:
+        rows, score, known_points = [], 0.0, 0.0
+        for criterion in criteria:
+            row = {"key": criterion.key, "name": str(criterion.name), "points": round(criterion.points, 2),
+                   "known": criterion.known, "numerator": None, "denominator": None, "rate": None, "score": None,
+                   "links": {}}
+            if criterion.known:
+                numerator, denominator = measured[criterion.key]
+                rate = selectors.percent(numerator, denominator)
+                row.update(numerator=numerator, denominator=denominator, rate=rate,
+                           links=_links(criterion.key, unit, period))
+                if rate is not None:
+                    row["score"] = round(criterion.points * rate / 100, 2)
+                    score += row["score"]
+                    known_points += criterion.points
+            rows.append(row)
+        groups.append({"key": key, "name": str(name), "points": points, "known_points": round(known_points, 2),
+                       "score": round(score, 2), "criteria": rows})
+        total += score
+        total_known += known_points
+    return {
+        "unit": unit.slug if unit else None, "from": period.start.isoformat(), "to": period.end.isoformat(),
+        "points": 100, "known_points": round(total_known, 2), "score": round(total, 2),
+        "overdue_open": measured["_overdue"][0], "groups": groups,
+    }
+
+
+def office_scorecards(*, units, period: Period, now=None) -> list[dict]:
+    """One scorecard per unit of an office, for the side-by-side table."""
+    now = now or timezone.now()
+    return [{"unit": unit, "card": scorecard(units=[unit], period=period, unit=unit, now=now)}
+            for unit in selectors._units_queryset(units).order_by("name")]
+

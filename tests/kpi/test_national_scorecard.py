@@ -1,0 +1,101 @@
+"""The national scorecard (Quyết định 766/QĐ-TTg): the groups and points of the decision,
+what the portal measures scored from its records (each number a link that lists them),
+what it cannot know marked as such."""
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dossiers.models import Document, Dossier
+from kpi.services import plan_create
+from tests.factories import (
+    OfficeUserFactory,
+    PrincipalFactory,
+    ProcedureFactory,
+    UnitFactory,
+    feedback_for_test,
+    field,
+    finish_dossier_for_test,
+    receive_dossier,
+)
+from tests.kpi.test_drilldown import result_count
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+QUERY = {"from": "2026-03-01", "to": "2026-03-31"}
+
+
+def at(day):
+    return datetime.datetime(2026, 3, day, 9, tzinfo=VN)
+
+
+@pytest.fixture
+def unit(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    unit = UnitFactory()
+    plan_create(unit=unit, year=2026)
+    desk = ProcedureFactory(unit=unit, field=field("xac-nhan"), legal_basis="Thông tư 01/2018", fee="Không")
+    online = ProcedureFactory(unit=unit, field=field("tuyen-sinh"), online="full")
+    early = finish_dossier_for_test(receive_dossier(procedure=desk, received_at=at(2)), completed_at=at(3), timeliness="early")
+    finish_dossier_for_test(receive_dossier(procedure=online, received_at=at(2)), completed_at=at(20), timeliness="late")
+    Dossier.objects.filter(unit=unit, procedure=online).update(channel=Dossier.Channel.ONLINE)
+    receive_dossier(procedure=desk, received_at=at(3))  # open, due in March: overdue by now
+    Document.objects.create(dossier=early, unit=unit, kind=Document.Kind.RESULT, form="KQ", code=f"{early.code}-KQ1",
+                            title="Giấy xác nhận", file=SimpleUploadedFile("kq.pdf", b"%PDF-1.4"), sha256="0" * 64)
+    feedback_for_test(unit=unit, received_at=at(4), answered_at=at(5))
+    feedback_for_test(unit=unit, received_at=at(6))
+    return unit
+
+
+def criteria(card):
+    return {c["key"]: c for g in card["groups"] for c in g["criteria"]}
+
+
+@pytest.mark.django_db
+def test_scorecard_has_the_decisions_groups_and_scores_what_the_records_show(client, unit):
+    client.force_login(PrincipalFactory(unit=unit))
+    card = client.get("/api/v1/kpi/scorecard/", {**QUERY, "unit": unit.slug}).json()
+    assert [(g["key"], g["points"]) for g in card["groups"]] == [
+        ("publicity", 18), ("progress", 20), ("online", 22), ("digitisation", 22), ("satisfaction", 18)]
+    assert card["points"] == 100
+    c = criteria(card)
+    # the overdue open dossier counts against progress, as the decision counts it
+    assert (c["dossiers_on_time"]["numerator"], c["dossiers_on_time"]["denominator"]) == (1, 3)
+    assert c["dossiers_on_time"]["score"] == round(20 * 33.33 / 100, 2)
+    assert (c["dossiers_online"]["numerator"], c["dossiers_online"]["denominator"]) == (1, 3)
+    assert (c["procedures_online"]["numerator"], c["procedures_online"]["denominator"]) == (1, 2)
+    assert (c["online_services_used"]["numerator"], c["online_services_used"]["denominator"]) == (1, 1)
+    assert (c["e_results"]["numerator"], c["e_results"]["denominator"]) == (1, 2)
+    assert (c["feedback_on_time"]["numerator"], c["feedback_on_time"]["denominator"]) == (1, 2)
+    assert (c["procedures_complete"]["numerator"], c["procedures_complete"]["denominator"]) == (1, 2)
+    for unknown in ("procedures_published_on_time", "dossiers_synced", "procedures_paid_online", "dossiers_digitised",
+                    "data_reused"):
+        assert not c[unknown]["known"] and c[unknown]["rate"] is None and c[unknown]["score"] is None
+    assert c["payments_online"]["rate"] is None and c["payments_online"]["score"] is None  # no figure entered
+    assert card["score"] == round(sum(x["score"] or 0 for x in c.values()), 2)
+    assert card["known_points"] < 100
+
+
+@pytest.mark.django_db
+def test_every_scorecard_number_opens_the_records_behind_it(client, unit):
+    client.force_login(OfficeUserFactory(office=unit.office))
+    page = client.get("/kpi/scorecard/", {**QUERY, "unit": unit.slug})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="criterion-dossiers_synced" data-known="0"' in html and "cổng không có dữ liệu" in html
+    card = page.context["card"]
+    c = criteria(card)
+    for key in ("dossiers_on_time", "dossiers_online", "e_results"):
+        for side in ("numerator", "denominator"):
+            url = c[key]["links"][side]
+            assert f'href="{url.replace("&", "&amp;")}"' in html
+            assert result_count(client.get(url).content.decode()) == c[key][side], (key, side)
+
+
+@pytest.mark.django_db
+def test_office_sees_its_units_side_by_side(client, unit):
+    UnitFactory(office=unit.office)
+    client.force_login(OfficeUserFactory(office=unit.office))
+    page = client.get("/kpi/scorecard/", QUERY)
+    assert page.status_code == 200 and len(page.context["per_unit"]) == 2
+    assert 'data-testid="scorecard-units"' in page.content.decode()
