@@ -1,10 +1,11 @@
 from django.urls import path
 
-from dossiers import api
+from dossiers import api, verification_api
 
 urlpatterns = [
     path("procedures/", api.ProcedureList.as_view(), name="api-procedures"),
     path("dossiers/", api.DossierList.as_view(), name="api-dossiers"),
     path("dossiers/<str:code>/", api.DossierDetail.as_view(), name="api-dossier"),
     path("dossiers/<str:code>/actions/", api.DossierAction.as_view(), name="api-dossier-actions"),
+    path("verify/", verification_api.Verify.as_view(), name="api-verify"),
 ]

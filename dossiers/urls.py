@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers import printing, tracking, views
+from dossiers import printing, signing_views, tracking, verification, views
 
 app_name = "dossiers"
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     path("dossiers/<str:code>/", views.detail, name="detail"),
     path("dossiers/<str:code>/act/", views.act, name="act"),
     path("dossiers/<str:code>/print/<slug:form>/", printing.print_form, name="print"),
+    path("dossiers/<str:code>/documents/<int:pk>/sign/", signing_views.sign, name="sign"),
+    path("dossiers/<str:code>/documents/<int:pk>/file/", signing_views.document_file, name="document-file"),
     path("track/", tracking.track, name="track"),
     path("track/<str:code>/", tracking.track_detail, name="track-detail"),
+    path("verify/", verification.verify_upload, name="verify"),
+    path("verify/<str:code>/", verification.verify_document, name="verify-document"),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
-from dossiers import selectors, services
+from dossiers import selectors, services, signatures
 from dossiers.filters import RegisterFilter
 from dossiers.forms import DOCUMENT_KINDS, ActionForm, IntakeForm, ProcedureForm
 from dossiers.models import Procedure
@@ -137,6 +137,7 @@ def detail(request, code):
         "print_supplement": "request_supplement" in done, "print_rejection": "reject" in done,
         "actions": [(a, services.action_label(a)) for a in actions], "form": ActionForm(),
         "can_write": can_write, "tracking_url": tracking_url(dossier), "survey_url": survey_url(dossier),
+        **signatures.page_context(request.user, dossier),
     })
 
 
