@@ -142,3 +142,41 @@ def timestamp_server(tmp_path_factory):
 
     yield {"url": f"http://127.0.0.1:{server.server_port}/testtsa/tsa/tsa", "root_pem": pem.armor("CERTIFICATE", root_pem)}
     server.shutdown()
+
+
+def issue_test_document(dossier, *, form="04", kind="form", title="Văn bản xin lỗi và hẹn lại ngày trả kết quả",
+                        legal_basis="tt03-2025", pdf=None):
+    """An issued, unsigned document of ``dossier`` (as the printed-forms service stores one)."""
+    from django.core.files.base import ContentFile
+
+    from core.signing import file_sha256
+    from dossiers.models import Document
+
+    pdf = pdf or one_page_pdf(title)
+    code = f"{dossier.code}-{form}" if kind == "form" else f"{dossier.code}-KQ1"
+    version = (Document.objects.filter(code=code).order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    document = Document(dossier=dossier, unit=dossier.unit, kind=kind, form=form, code=code, version=version,
+                        title=title, legal_basis=legal_basis, sha256=file_sha256(pdf), size=len(pdf))
+    document.file.save(f"{code}-v{version}.pdf", ContentFile(pdf), save=False)
+    document.save()
+    return document
+
+
+@pytest.fixture
+def school(keys, authority):
+    """A unit with staff, a principal, a deputy, a dossier, a seal key and personal keys."""
+    from core.models import User
+    from dossiers.signatures import person_key_id, seal_key_id
+    from tests.factories import PrincipalFactory, ProcedureFactory, StaffFactory, receive_dossier
+
+    staff = StaffFactory(username="staff-sign")
+    unit = staff.unit
+    principal = PrincipalFactory(username="principal-sign", unit=unit, first_name="Hạnh", last_name="Trần Thị Mỹ")
+    deputy = User.objects.create_user(username="deputy-sign", password="pass-12345", role=User.Role.STAFF, unit=unit,
+                                      first_name="Bình", last_name="Lê Văn", is_deputy_head=True,
+                                      job_title="Phó hiệu trưởng")
+    for user in (principal, deputy, staff):
+        write_p12(keys, authority, person_key_id(user), f"{user.get_full_name()} (test)")
+    write_p12(keys, authority, seal_key_id(unit), f"{unit.name} (test seal)")
+    dossier = receive_dossier(procedure=ProcedureFactory(unit=unit), actor=staff)
+    return {"unit": unit, "staff": staff, "principal": principal, "deputy": deputy, "dossier": dossier}
