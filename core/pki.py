@@ -29,12 +29,23 @@ class Authority:
         return self.cert.public_bytes(serialization.Encoding.PEM)
 
 
-def _name(common_name: str, organisation: str) -> x509.Name:
-    return x509.Name([
+def fit(text: str, limit: int = 64, suffix: str = "") -> str:
+    """``text`` + ``suffix`` cut to ``limit`` UTF-8 bytes (X.509's bound on a name part),
+    cutting ``text`` and never the suffix."""
+    while len((text + suffix).encode()) > limit:
+        text = text[:-1]
+    return text.rstrip() + suffix
+
+
+def _name(common_name: str, organisation: str, unit_name: str = "") -> x509.Name:
+    parts = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
-    ])
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, fit(organisation)),
+    ]
+    if unit_name:
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, fit(unit_name)))
+    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, fit(common_name)))
+    return x509.Name(parts)
 
 
 def new_key(bits: int = 2048) -> rsa.RSAPrivateKey:
@@ -52,9 +63,9 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
 
 
-def new_authority(common_name: str, *, organisation: str = "CCHC Portal", years: int = 10) -> Authority:
+def new_authority(common_name: str, *, organisation: str = "CCHC Portal", note: str = "", years: int = 10) -> Authority:
     key = new_key()
-    name = _name(common_name, organisation)
+    name = _name(common_name, organisation, note)
     cert = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(_now())
@@ -67,12 +78,13 @@ def new_authority(common_name: str, *, organisation: str = "CCHC Portal", years:
     return Authority(key, cert)
 
 
-def issue(authority: Authority, common_name: str, *, organisation: str, key=None, years: int = 2,
+def issue(authority: Authority, common_name: str, *, organisation: str, note: str = "", key=None, years: int = 2,
           extra_usage: list | None = None) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
-    """A signing certificate (digital signature + non-repudiation, as PAdES expects)."""
+    """A signing certificate (digital signature + non-repudiation, as PAdES expects);
+    ``note`` goes in the organisational unit (the demo's "no legal value")."""
     key = key or new_key()
     builder = (
-        x509.CertificateBuilder().subject_name(_name(common_name, organisation)).issuer_name(authority.cert.subject)
+        x509.CertificateBuilder().subject_name(_name(common_name, organisation, note)).issuer_name(authority.cert.subject)
         .public_key(key.public_key()).serial_number(x509.random_serial_number()).not_valid_before(_now())
         .not_valid_after(_now() + datetime.timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)

@@ -3,7 +3,8 @@
 Who signs what (Nghị định 45/2020/NĐ-CP art. 14(3): an electronic result is signed by
 the authority):
 
-* the unit's **seal** certificate signs the receipt (form 01) automatically at intake;
+* the unit's **seal** certificate signs the receipt (form 01) automatically at intake,
+  and may seal the unit's other forms (the demo seals them all);
 * the **principal**, or a deputy on their behalf ("KT. HIỆU TRƯỞNG"), signs the
   refusal (form 03), the apology letter (form 04), the notice of stopping (form 05 of
   Thông tư 03/2025/TT-VPCP) and every electronic result (KQ<n>), with a button on the
@@ -66,7 +67,8 @@ def signed_by_principal(document: Document) -> bool:
 
 
 def signed_by_seal(document: Document) -> bool:
-    return document.kind == Document.Kind.FORM and document.form == RECEIPT_FORM
+    """The unit's other forms carry its seal (automatically for the receipt at intake)."""
+    return document.kind == Document.Kind.FORM and not signed_by_principal(document)
 
 
 def can_sign(user, document: Document) -> bool:
@@ -130,9 +132,9 @@ def document_sign(*, document: Document, actor=None) -> Document:
     unit = document.unit
     if actor is None:
         if not signed_by_seal(document):
-            raise PermissionDenied(_("Only the receipt is signed with the unit's seal."))
+            raise PermissionDenied(_("This document is signed by the head of the unit, not with the seal."))
         key_id, name, title_lines = seal_key_id(unit), unit.name, [_("Seal of the unit").upper()]
-        reason = _("Receipt of the dossier, sealed by the unit")
+        reason = _("Issued and sealed by the unit")
     else:
         if not can_sign(actor, document):
             raise PermissionDenied(_("Only the principal or a deputy head signs this document."))

@@ -15,7 +15,7 @@ def one_page_pdf(title: str = "Giấy tiếp nhận hồ sơ và hẹn trả k�
 
 @pytest.fixture(scope="session")
 def authority():
-    return pki.new_authority(f"Test Root CA ({pki.DEMO_MARK})")
+    return pki.new_authority("Test Root CA", note=pki.DEMO_MARK)
 
 
 @pytest.fixture(scope="session")

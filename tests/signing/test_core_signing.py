@@ -274,6 +274,28 @@ def test_keys_directory_inside_media_root_fails_the_system_check(settings, tmp_p
     assert signing_keys_outside_media(None) == []
 
 
-def test_demo_authority_names_say_demo():
-    authority = pki.new_authority(f"CCHC Root CA ({pki.DEMO_MARK})")
-    assert "không có giá trị pháp lý" in authority.cert.subject.rfc4514_string()
+def test_certificate_names_fit_x509_bounds_and_keep_the_demo_mark(authority):
+    long_name = "Trường mầm non Tuổi Hồng thuộc Ủy ban nhân dân phường Sài Gòn, Thành phố Hồ Chí Minh"
+    _key, cert = pki.issue(authority, pki.fit(long_name, suffix=" (DEMO)"), organisation=long_name, note=pki.DEMO_MARK)
+    from cryptography.x509.oid import NameOID
+
+    common_name = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+    assert common_name.endswith(" (DEMO)") and len(common_name.encode()) <= 64
+    assert cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)[0].value == pki.DEMO_MARK
+
+
+def test_passphrase_and_pin_never_reach_the_logs(keys, base_pdf, settings, caplog, softhsm_token):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    settings.SIGNING_PKCS12_PASSPHRASE = "secret-passphrase-123"
+    signing._pkcs12_cache.clear()
+    with pytest.raises(signing.SigningError):
+        sign(base_pdf)
+    settings.SIGNING_KEY_SOURCE = "pkcs11"
+    settings.SIGNING_PKCS11_MODULE = softhsm_token["module"]
+    settings.SIGNING_PKCS11_TOKEN_LABEL = softhsm_token["label"]
+    settings.SIGNING_PKCS11_PIN = "98765"
+    with pytest.raises(signing.SigningError):
+        sign(base_pdf)
+    assert "secret-passphrase-123" not in caplog.text and "98765" not in caplog.text

@@ -17,6 +17,7 @@ APP_SEEDERS = (
     "surveys.demo.seed",
     "feedback.demo.seed",
     "kpi.demo.seed",
+    "dossiers.signing_demo.seed",  # last: signs the documents the others issued
 )
 
 DEMO_USERS = [
