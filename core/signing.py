@@ -20,8 +20,8 @@ carries a visible stamp (text in Noto Sans, which has every Vietnamese letter) w
 code to the document's verification page.
 
 ``verify_pdf`` judges an uploaded file against the trust roots (``SIGNING_TRUST_ROOTS``)
-in a forked child process with a memory cap and a time budget, so that a hostile file (a
-PDF bomb, a parser trap) costs at most a few seconds and never the web process."""
+in a forked verifier process with a memory cap and a time budget, so that a hostile file
+(a PDF bomb, a parser trap) costs at most a few seconds and never the web process."""
 from __future__ import annotations
 
 import dataclasses
@@ -405,23 +405,15 @@ def _check_signatures(pdf_bytes: bytes, roots: list) -> dict:
     return {"status": "checked", "signatures": results}
 
 
-def _child(conn, pdf_bytes: bytes, roots: list) -> None:
+def _limit_memory() -> None:
+    """In the verifier process: cap its address space (a decompression bomb meets MemoryError)."""
     try:
         import resource
 
-        limit = MEMORY_LIMIT_MB * 1024 * 1024
-        current = _current_vm_bytes()
-        resource.setrlimit(resource.RLIMIT_AS, (current + limit, current + limit))
+        limit = _current_vm_bytes() + MEMORY_LIMIT_MB * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except Exception:  # noqa: BLE001,S110 - no rlimit on this platform: the time budget still holds
         pass
-    try:
-        result = _check_signatures(pdf_bytes, roots)
-    except MemoryError:
-        result = {"status": "too_complex"}
-    except Exception:  # noqa: BLE001
-        result = {"status": "damaged"}
-    conn.send(result)
-    conn.close()
 
 
 def _current_vm_bytes() -> int:
@@ -432,27 +424,80 @@ def _current_vm_bytes() -> int:
     return 0
 
 
-def _run_isolated(pdf_bytes: bytes, roots: list, timeout: float) -> dict:
-    """``_check_signatures`` in a forked child, killed past ``timeout`` seconds."""
+_worker_roots: dict[tuple, list] = {}
+
+
+def _verify_in_worker(pdf_bytes: bytes, root_ders: tuple) -> dict:
+    """Runs in the verifier process: roots travel as DER and are parsed once there."""
+    from asn1crypto import x509
+
+    if root_ders not in _worker_roots:
+        _worker_roots.clear()
+        _worker_roots[root_ders] = [x509.Certificate.load(der) for der in root_ders]
     try:
-        context = multiprocessing.get_context("fork")
+        return _check_signatures(pdf_bytes, _worker_roots[root_ders])
+    except MemoryError:
+        return {"status": "too_complex"}
+    except Exception:  # noqa: BLE001 - whatever pyHanko raises, the answer is "damaged"
+        return {"status": "damaged"}
+
+
+class _Verifier:
+    """One long-lived process per web process that runs the checks (forked once, so a
+    check costs no process start); killed and replaced when a check outlives its time
+    budget or the process dies."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pool = None
+        self._pid = None
+
+    def _get(self):
+        from concurrent.futures import ProcessPoolExecutor
+
+        with self._lock:
+            if self._pool is None or self._pid != os.getpid() or getattr(self._pool, "_broken", False):
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_limit_memory)
+                self._pid = os.getpid()
+            return self._pool
+
+    def reset(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def run(self, pdf_bytes: bytes, root_ders: tuple, timeout: float) -> dict:
+        from concurrent.futures import BrokenExecutor
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        with self._serial:  # one check at a time per web process: the budget is the check's own
+            try:
+                future = self._get().submit(_verify_in_worker, pdf_bytes, root_ders)
+                return future.result(timeout=timeout)
+            except FutureTimeout:
+                self.reset()
+                return {"status": "too_complex"}
+            except BrokenExecutor:  # the process died (memory cap, a crash in a C library)
+                self.reset()
+                return {"status": "too_complex"}
+
+    _serial = threading.Lock()
+
+
+verifier = _Verifier()
+
+
+def _run_isolated(pdf_bytes: bytes, roots: list, timeout: float) -> dict:
+    """``_check_signatures`` in the verifier process, within ``timeout`` seconds."""
+    try:
+        multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: check in process
         return _check_signatures(pdf_bytes, roots)
-    parent_end, child_end = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(child_end, pdf_bytes, roots), daemon=True)
-    process.start()
-    child_end.close()
-    try:
-        if parent_end.poll(timeout):
-            return parent_end.recv()
-        return {"status": "too_complex"}
-    except (EOFError, OSError):  # the child died (memory cap): the file asked too much
-        return {"status": "too_complex"}
-    finally:
-        parent_end.close()
-        if process.is_alive():
-            process.kill()
-        process.join(1)
+    return verifier.run(pdf_bytes, tuple(root.dump() for root in roots), timeout)
 
 
 def looks_like_pdf(data: bytes) -> bool:

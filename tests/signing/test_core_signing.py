@@ -236,7 +236,17 @@ def test_deeply_nested_pdf_gets_an_answer(keys):
     assert not verdict.valid and verdict.status in ("damaged", "unsigned", "too_complex")
 
 
-def test_work_past_the_time_budget_is_stopped(keys, base_pdf, settings, monkeypatch):
+@pytest.fixture
+def fresh_verifier():
+    """The verifier process is forked on first use: start it again around a test that
+    changes the code it runs."""
+    signing.verifier.reset()
+    yield
+    signing.verifier.reset()
+
+
+def test_work_past_the_time_budget_is_stopped_and_the_next_file_is_checked(keys, base_pdf, settings, monkeypatch,
+                                                                           fresh_verifier):
     def forever(pdf_bytes, roots):
         while True:
             pass
@@ -244,9 +254,12 @@ def test_work_past_the_time_budget_is_stopped(keys, base_pdf, settings, monkeypa
     monkeypatch.setattr(signing, "_check_signatures", forever)
     settings.SIGNING_VERIFY_TIMEOUT = 0.5
     assert signing.verify_pdf(base_pdf).status == "too_complex"
+    monkeypatch.undo()
+    settings.SIGNING_VERIFY_TIMEOUT = 4
+    assert signing.verify_pdf(base_pdf).status == "unsigned"  # a new verifier took over
 
 
-def test_work_past_the_memory_cap_is_stopped(keys, base_pdf, monkeypatch):
+def test_work_past_the_memory_cap_is_stopped(keys, base_pdf, monkeypatch, fresh_verifier):
     def greedy(pdf_bytes, roots):
         hoard = []
         while True:
@@ -254,6 +267,19 @@ def test_work_past_the_memory_cap_is_stopped(keys, base_pdf, monkeypatch):
 
     monkeypatch.setattr(signing, "_check_signatures", greedy)
     assert signing.verify_pdf(base_pdf).status == "too_complex"
+
+
+def test_a_verifier_that_dies_is_replaced(keys, base_pdf, monkeypatch, fresh_verifier):
+    def crash(pdf_bytes, roots):
+        os._exit(3)
+
+    import os
+
+    monkeypatch.setattr(signing, "_check_signatures", crash)
+    assert signing.verify_pdf(base_pdf).status == "too_complex"
+    monkeypatch.undo()
+    signing.verifier.reset()
+    assert signing.verify_pdf(base_pdf).status == "unsigned"
 
 
 def test_trust_roots_come_from_the_configured_pem_files(keys, settings, authority, stranger_authority, tmp_path):
