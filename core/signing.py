@@ -24,6 +24,7 @@ in a forked verifier process with a memory cap and a time budget, so that a host
 (a PDF bomb, a parser trap) costs at most a few seconds and never the web process."""
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import datetime
 import hashlib
@@ -459,6 +460,8 @@ class _Verifier:
             if self._pool is None or self._pid != os.getpid() or getattr(self._pool, "_broken", False):
                 self._pool = ProcessPoolExecutor(
                     max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_limit_memory)
+                if self._pid is None:
+                    atexit.register(self.reset)  # stop the verifier before the interpreter tears down
                 self._pid = os.getpid()
             return self._pool
 

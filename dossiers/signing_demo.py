@@ -90,6 +90,8 @@ def sign_issued_documents(*, units) -> int:
 def seed(*, unit=None, users=None, today=None, **kwargs) -> str:
     if settings.SIGNING_KEY_SOURCE != "pkcs12":
         return "signing: keys come from a PKCS#11 token here, no demo keys made"
+    if not settings.SIGNING_PKCS12_PASSPHRASE:
+        return "signing: SIGNING_PKCS12_PASSPHRASE is empty, no demo keys made (they are never written in the clear)"
     made = seed_keys()
     signed = sign_issued_documents(units=Unit.objects.order_by("pk"))
     return f"signing: demo CA in {signing.keys_dir()}, {made} new demo keys, {signed} documents signed"
