@@ -152,3 +152,22 @@ def test_qr_page_shows_the_document_and_no_personal_data(client, signed, school)
 def test_qr_page_for_an_unknown_code_is_a_friendly_404(client, keys):
     page = client.get(reverse("dossiers:verify-document", args=["KHONG-CO-MA-NAY"]))
     assert page.status_code == 404 and "Không có văn bản nào" in page.content.decode()
+
+
+def test_hostile_file_names_contents_and_codes_never_fail_or_leak(client, keys, base_pdf, monkeypatch):
+    from tests.security.nasty import NASTY, leaks
+
+    monkeypatch.setattr(verification, "UPLOAD_LIMIT", (10**6, 600))
+    problems = []
+    for value in NASTY:
+        name = (value[:200] or "x") + ".pdf"
+        for url in (reverse("dossiers:verify"), API):
+            for data in (base_pdf, value.encode("utf-8", "replace"), b"%PDF-1.7\n" + value.encode("utf-8", "replace")):
+                response = upload(client, data, name=name.replace("\x00", ""), url=url)
+                if response.status_code >= 500 or leaks(response):
+                    problems.append(f"{url} {value[:30]!r}: {response.status_code}")
+        code = value[:200].replace("/", "-").replace("\x00", "") or "x"
+        response = client.get(reverse("dossiers:verify-document", args=[code.strip() or "x"]))
+        if response.status_code >= 500 or leaks(response):
+            problems.append(f"code {value[:30]!r}: {response.status_code}")
+    assert not problems, "\n".join(problems)
