@@ -16,8 +16,10 @@ venv: $(VENV)/.installed
 run: venv
 	./scripts/run.sh
 
-## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
+## Check the walls between the apps (.importlinter), then run the whole test suite
+## (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 test: venv
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Extract and compile the Vietnamese translations.

@@ -7,7 +7,7 @@ import feedback.spam
 
 # The load generator is one address: per-address limits would measure the limiter, not
 # the page (their cache calls still run). Bench settings only; production keeps them.
-dossiers.tracking.QR_LIMIT = dossiers.tracking.TYPED_LIMIT = (10**9, 600)
+dossiers.tracking.QR_LIMIT = dossiers.tracking.TYPED_LIMIT = (600, 10**9)  # (window seconds, allowed)
 feedback.spam.LIMITS = ((600, 10**9),)
 
 

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "core.middleware.NFCInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.replica.ReplicaPinMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -101,6 +102,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Optional streaming replica for dashboards, the KPI API, reports and exports
+# (core/replica.py, docs/decisions/read-replica.md).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache ------------------------------------------------------
@@ -173,8 +186,24 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as every other limit (TRUSTED_PROXY_COUNT, core/ratelimit.py).
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo12345")
+
+# --- Public pages ------------------------------------------------------------------
+# Seconds a unit's public page (/u/<slug>/) is kept in the cache (core/public_page.py).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
+# Reverse proxies in front of the portal that append the client's address to
+# X-Forwarded-For: 0 trusts REMOTE_ADDR only; n takes the n-th address from the right
+# (core/ratelimit.py). Any client can write the header: never trust more than your proxies.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Open-survey answers allowed from one address per unit: "window seconds:answers" pairs.
+SURVEY_ADDRESS_LIMITS = tuple(
+    tuple(int(n) for n in pair.split(":")) for pair in env.list("SURVEY_ADDRESS_LIMITS", default=["600:40", "86400:200"])
+)
+# KPI register exports longer than this many rows are built by the worker and e-mailed.
+KPI_EXPORT_ASYNC_ROWS = env.int("KPI_EXPORT_ASYNC_ROWS", default=20000)
 
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -283,6 +312,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Enum components named once for every serializer that uses them (docs/api.md).
+    "ENUM_NAME_OVERRIDES": {},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api_schema.add_error_responses",
+    ],
 }
 
 LOGGING = {
@@ -290,6 +326,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # fontTools reports every glyph it subsets into a signature stamp at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step, fontTools every glyph it subsets into a
+    # signature stamp, at INFO: keep their warnings only.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -40,16 +40,20 @@ def scoped(queryset, user, unit_field="unit"):
     return queryset.filter(**{f"{unit_field}__in": readable_units(user)})
 
 
+def _require(user, unit, *, write: bool, manage: bool) -> None:
+    if manage and not can_manage(user, unit):
+        raise PermissionDenied
+    if write and not can_write(user, unit):
+        raise PermissionDenied
+
+
 def get_unit_for_user(user, slug, *, write=False, manage=False):
     """The unit with ``slug`` if ``user`` may read it (404 otherwise, so that other
     units' existence does not leak); PermissionDenied if it may not write it."""
     unit = readable_units(user).filter(slug=slug).first()
     if unit is None:
         raise Http404
-    if manage and not can_manage(user, unit):
-        raise PermissionDenied
-    if write and not can_write(user, unit):
-        raise PermissionDenied
+    _require(user, unit, write=write, manage=manage)
     return unit
 
 
@@ -59,12 +63,32 @@ def get_object_for_user(queryset, user, *, write=False, manage=False, unit_field
     obj = scoped(queryset, user, unit_field).filter(**lookup).first()
     if obj is None:
         raise Http404
-    unit = getattr(obj, unit_field)
-    if manage and not can_manage(user, unit):
-        raise PermissionDenied
-    if write and not can_write(user, unit):
-        raise PermissionDenied
+    _require(user, getattr(obj, unit_field), write=write, manage=manage)
     return obj
+
+
+def unit_of_request(request, *, write=False, manage=False):
+    """The unit a page works on: ``?unit=<slug>`` (GET or POST) when given, else the
+    user's default unit. The same rules on every page: 404 when the user may not read
+    it (or reads no unit at all), PermissionDenied when it may read but not write or
+    manage it."""
+    slug = request.GET.get("unit") or request.POST.get("unit")
+    if slug:
+        return get_unit_for_user(request.user, slug, write=write, manage=manage)
+    unit = default_unit(request.user)  # one the user reads, by construction
+    if unit is None:
+        raise Http404
+    _require(request.user, unit, write=write, manage=manage)
+    return unit
+
+
+def narrowed_to_unit(queryset, request, *, unit_field="unit"):
+    """A list narrowed to ``?unit=<slug>`` when given (pages and API alike): 404 when the
+    user may not read that unit, as for ``unit_of_request``; the whole list otherwise."""
+    slug = request.GET.get("unit")
+    if not slug:
+        return queryset
+    return queryset.filter(**{unit_field: get_unit_for_user(request.user, slug)})
 
 
 def default_unit(user):

@@ -3,12 +3,13 @@ units, fields and calendar endpoints."""
 import datetime
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema_view, inline_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import access, workdays
+from core.api_schema import documented
 from core.models import CalendarDay, Field, Unit
 
 
@@ -42,6 +43,12 @@ class FieldSerializer(serializers.ModelSerializer):
         fields = ["key", "name", "target"]
 
 
+@extend_schema_view(get=documented(
+    summary="Đơn vị / Units",
+    vi="Các đơn vị mà tài khoản được xem: đơn vị của mình, hoặc mọi đơn vị mà phòng quản lý giám sát.",
+    en="The units the account may read: its own unit, or every unit its office supervises.",
+    response_example={"slug": "mn-tuoi-hong", "code": "000.00.01.H29", "name": "Trường mầm non Tuổi Hồng"},
+))
 class UnitList(generics.ListAPIView):
     serializer_class = UnitSerializer
 
@@ -49,6 +56,12 @@ class UnitList(generics.ListAPIView):
         return access.readable_units(self.request.user).order_by("name")
 
 
+@extend_schema_view(get=documented(
+    summary="Lĩnh vực / Fields",
+    vi="Các lĩnh vực thủ tục (cũng là lĩnh vực khảo sát) với chỉ tiêu mặc định.",
+    en="Fields of procedures (also the survey service areas) with their default target.",
+    response_example={"key": "tuyen-sinh", "name": "Tuyển sinh", "target": 100.0},
+))
 class FieldList(generics.ListAPIView):
     serializer_class = FieldSerializer
     queryset = Field.objects.all()
@@ -71,7 +84,13 @@ class CalendarView(generics.ListCreateAPIView):
             return [IsAdministrator()]
         return [permissions.IsAuthenticated()]
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=False)])
+    @documented(
+        summary="Lịch làm việc / Working calendar",
+        vi="Những ngày của một năm khác với thứ Hai–thứ Sáu: ngày nghỉ lễ, nghỉ bù và ngày làm việc bù.",
+        en="The days of a year that differ from Monday to Friday: public holidays, days off in lieu, make-up working days.",
+        parameters=[OpenApiParameter("year", int, required=False, description="Năm / Year (default: this year)")],
+        response_example={"date": "2026-01-10", "kind": "working", "name": "Làm bù cho ngày 02/01/2026"},
+    )
     def get(self, request, *args, **kwargs):
         try:
             year = int(request.query_params.get("year") or datetime.date.today().year)
@@ -82,6 +101,16 @@ class CalendarView(generics.ListCreateAPIView):
         days = workdays.days_that_differ(year)
         page = self.paginate_queryset(days)
         return self.get_paginated_response(CalendarDaySerializer(page, many=True).data)
+
+    @documented(
+        summary="Thêm ngày vào lịch / Add a calendar day",
+        vi="Quản trị viên thêm hoặc sửa một ngày nghỉ hay ngày làm việc bù; hạn giải quyết tính lại ngay.",
+        en="An administrator adds or changes a holiday or a make-up working day; deadlines use it at once.",
+        request_example={"date": "2026-01-10", "kind": "working", "name": "Làm bù cho ngày 02/01/2026"},
+        response_example={"date": "2026-01-10", "kind": "working", "name": "Làm bù cho ngày 02/01/2026"},
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -99,9 +128,13 @@ class AddWorkingDaysQuery(serializers.Serializer):
 
 
 class AddWorkingDaysView(APIView):
-    @extend_schema(
+    @documented(
+        summary="Cộng ngày làm việc / Add working days",
+        vi="Ngày hẹn trả: ngày làm việc thứ N sau ngày bắt đầu (ngày bắt đầu không tính).",
+        en="The due date: the N-th working day after the start day (the start day never counts).",
         parameters=[AddWorkingDaysQuery],
         responses=inline_serializer("DueDate", {"due_date": serializers.DateField()}),
+        response_example={"due_date": "2026-01-12"},
     )
     def get(self, request):
         query = AddWorkingDaysQuery(data=request.query_params)

@@ -1,28 +1,24 @@
-"""The deadline engine: one run applies every app's sweep, then records the run.
+"""The deadline engine: one run applies every sweep the apps registered
+(core/registry.py), delivers the notices they queued, then records the run.
 
-Each sweep is set-based and idempotent (DESIGN.md "Deadline engine"); this module
-only orders them and keeps the record that /healthz shows."""
+Each sweep is set-based and idempotent (docs/architecture.md, "How a deadline sweep flows"); this
+module only runs them and keeps the record that /healthz shows."""
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from core import registry
 from core.models import EngineRun
-
-SWEEPS = (
-    "dossiers.deadlines.sweep",
-    "feedback.deadlines.sweep",
-)
 
 
 def run(now: datetime.datetime | None = None) -> EngineRun:
     started = timezone.now()
     now = now or started
     summary: dict[str, int] = {}
-    for path in SWEEPS:
+    for sweep in registry.deadline_sweeps():
         with transaction.atomic():
-            summary.update(import_string(path)(now))
+            summary.update(sweep(now))
     from core.notify import deliver_pending
 
     summary["emails_sent"] = deliver_pending()

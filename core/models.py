@@ -40,15 +40,15 @@ class Unit(models.Model):
     # parent body printed above the unit's name, the place name before the date, and the
     # abbreviation in document numbers ("Số: 12/BC-MNTH").
     parent_body = models.CharField(
-        _("parent body"), max_length=255, blank=True, default="",
+        _("parent body"), max_length=255, blank=True, default="", db_default="",
         help_text=_("Printed above the unit's name on documents (cơ quan chủ quản)."),
     )
     place_name = models.CharField(
-        _("place name"), max_length=100, blank=True, default="",
+        _("place name"), max_length=100, blank=True, default="", db_default="",
         help_text=_("Printed before the date on documents (địa danh)."),
     )
     abbreviation = models.CharField(
-        _("abbreviation"), max_length=20, blank=True, default="", help_text=_("Used in document numbers."),
+        _("abbreviation"), max_length=20, blank=True, default="", db_default="", help_text=_("Used in document numbers."),
     )
 
     class Meta:
@@ -78,9 +78,9 @@ class User(AbstractUser):
         Office, null=True, blank=True, on_delete=models.PROTECT, related_name="members", verbose_name=_("office")
     )
     # Printed under the signature; a deputy signs "KT. HIỆU TRƯỞNG / PHÓ HIỆU TRƯỞNG".
-    job_title = models.CharField(_("job title"), max_length=100, blank=True, default="")
+    job_title = models.CharField(_("job title"), max_length=100, blank=True, default="", db_default="")
     is_deputy_head = models.BooleanField(
-        _("deputy head"), default=False, help_text=_("Signs on behalf of the head of the unit (KT.)."),
+        _("deputy head"), default=False, db_default=False, help_text=_("Signs on behalf of the head of the unit (KT.)."),
     )
 
     class Meta:

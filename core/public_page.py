@@ -9,8 +9,8 @@ the minute.
 For an anonymous visitor without a session the whole page is shared the same way,
 with a hole where each visitor's own CSRF token is put (``shareable``, ``shared_html``).
 
-The open surveys' unit and questionnaire are cached the same way (surveys/selectors.py
-``open_survey_target``) and cleared with the unit's page.
+Which sections the page has, which models clear it and which other cache entries go
+with it, each app says from its ``AppConfig.ready()`` (core/registry.py): core names none.
 
 The cache fails OPEN: Redis down or flaky, the page is computed as before."""
 import hashlib
@@ -21,24 +21,17 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
-from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core import registry
+
 log = logging.getLogger(__name__)
 
-# Each app contributes a section to the unit's public page: a callable
-# (unit) -> {"template": ..., **context} or None.
-PUBLIC_UNIT_SECTIONS = (
-    "kpi.public.section",
-    "dossiers.public.section",
-    "surveys.public.section",
-    "feedback.public.section",
-)
 
 
 def cache_seconds() -> int:
-    return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 60)
+    return settings.PUBLIC_PAGE_CACHE_SECONDS
 
 
 def slug_key(slug: str) -> str:
@@ -118,8 +111,8 @@ def cache_set(key: str, value, seconds: int) -> None:
 def render_content(unit) -> str:
     """The unit's heading and every section, as HTML (no per-visitor content in it)."""
     sections = []
-    for path in PUBLIC_UNIT_SECTIONS:
-        section = import_string(path)(unit)
+    for render in registry.public_sections():
+        section = render(unit)
         if section:
             sections.append(section)
     return render_to_string("core/_unit_public_content.html", {"unit": unit, "sections": sections})
@@ -140,14 +133,13 @@ def page_for(slug: str, load_unit) -> dict:
 
 
 def invalidate(slug: str) -> None:
-    """Drop the unit's cached page in every language and its open surveys' data (fails open)."""
-    from surveys.selectors import open_survey_cache_key
-
+    """Drop the unit's cached page in every language and the apps' entries that go
+    with it (fails open)."""
     try:
         cache.delete_many(
             [_key(slug, code) for code, _name in settings.LANGUAGES]
             + [_html_key(slug, code) for code, _name in settings.LANGUAGES]
-            + [open_survey_cache_key(slug)]
+            + registry.public_cache_keys(slug)
         )
     except Exception:  # noqa: BLE001 - cache down: the entry expires by itself
         log.warning("public page cache unavailable (invalidate %s)", slug)
@@ -169,47 +161,33 @@ def invalidate_unit(unit_id) -> None:
     transaction.on_commit(drop)
 
 
-# What the public page shows that people publish by hand: sender -> the unit_id of a row.
-_WATCHED = {
-    "core.Unit": None,  # handled by slug in _changed
-    "dossiers.Procedure": lambda row: row.unit_id,
-    "feedback.Feedback": lambda row: row.unit_id,
-    "kpi.YearPlan": lambda row: row.unit_id,
-    "kpi.Target": lambda row: _plan_unit(row.plan_id),
-    "kpi.MonthlyFigure": lambda row: row.unit_id,
-    "surveys.Questionnaire": lambda row: row.unit_id,  # the national one (no unit): by the minute
-    "surveys.Question": lambda row: _questionnaire_unit(row.questionnaire_id),
-}
-
-
-def _questionnaire_unit(questionnaire_id):
-    from surveys.models import Questionnaire
-
-    return Questionnaire.objects.filter(pk=questionnaire_id).values_list("unit_id", flat=True).first()
-
-
-def _plan_unit(plan_id):
-    from kpi.models import YearPlan
-
-    return YearPlan.objects.filter(pk=plan_id).values_list("unit_id", flat=True).first()
-
-
-def _changed(sender, instance, **kwargs):
+def _unit_changed(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return  # loaddata
-    label = f"{sender._meta.app_label}.{sender.__name__}"
-    if label == "core.Unit":  # its slug may be gone after the commit (a deleted unit)
-        slug = instance.slug
-        transaction.on_commit(lambda: invalidate(slug))
-        return
-    try:
-        unit_id = _WATCHED[label](instance)
-    except Exception:  # noqa: BLE001 - a row being deleted may have lost its parent already
-        return
-    invalidate_unit(unit_id)
+    slug = instance.slug  # it may be gone after the commit (a deleted unit)
+    transaction.on_commit(lambda: invalidate(slug))
+
+
+def watch(model, unit_id_of) -> None:
+    """Drop the public page of ``unit_id_of(row)`` when a row of ``model`` is saved or
+    deleted (what people publish by hand shows at once). Called through the registry."""
+
+    def changed(sender, instance, **kwargs):
+        if kwargs.get("raw"):
+            return  # loaddata
+        try:
+            unit_id = unit_id_of(instance)
+        except Exception:  # noqa: BLE001 - a row being deleted may have lost its parent already
+            return
+        invalidate_unit(unit_id)
+
+    uid = f"public-page-{model._meta.label}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
 
 
 def connect_signals() -> None:
-    for label in _WATCHED:
-        post_save.connect(_changed, sender=label, dispatch_uid=f"public-page-save-{label}")
-        post_delete.connect(_changed, sender=label, dispatch_uid=f"public-page-delete-{label}")
+    from core.models import Unit
+
+    post_save.connect(_unit_changed, sender=Unit, dispatch_uid="public-page-save-core.Unit")
+    post_delete.connect(_unit_changed, sender=Unit, dispatch_uid="public-page-delete-core.Unit")

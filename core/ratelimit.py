@@ -1,4 +1,10 @@
-"""Short-lived counters in the cache (Redis) for the public pages' rate limits.
+"""The client's address and short-lived counters in the cache (Redis): the one way the
+public pages and forms (tracking, surveys, feedback, every new public form) limit a client.
+
+``allows(request, scope=..., limits=...)`` is what a view calls: one hit of this client's
+address in each (window seconds, hits allowed), False when a window is full, True when
+the cache is down (public pages fail OPEN: a parent's answer matters more than a perfect
+count). The address is ``client_address`` (TRUSTED_PROXY_COUNT), kept only as a keyed hash.
 
 ``count`` adds one hit to each key — a fixed window that starts with the key's first
 hit — and returns the new totals. On Django's Redis backend every key costs one
@@ -8,10 +14,29 @@ hit — and returns the new totals. On Django's Redis backend every key costs on
 Callers decide what a cache error means; the public pages fail OPEN (see callers)."""
 import hashlib
 import hmac
+import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+
+log = logging.getLogger(__name__)
+
+
+def client_address(request) -> str:
+    """The address of the client behind TRUSTED_PROXY_COUNT reverse proxies: REMOTE_ADDR
+    when none; else the n-th address from the right of X-Forwarded-For, the one the
+    outermost trusted proxy saw. Entries further left are the client's own words (any
+    client can send the header), so they never count; a header shorter than the chain
+    of proxies falls back to REMOTE_ADDR."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def hashed(value: str) -> str:
@@ -44,3 +69,17 @@ def current(key: str) -> int:
 
 def forget(key: str) -> None:
     caches["default"].delete(key)
+
+
+def allows(request, *, scope: str, limits: Iterable[tuple[int, int]], per: str = "") -> bool:
+    """Count one hit of this client in ``scope`` (and ``per``, e.g. a unit) for every
+    (window seconds, hits allowed) of ``limits``; False when any window is full. Each
+    window starts with its first hit. Fails open: the cache down, the hit is allowed."""
+    limits = tuple(limits)
+    address = hashed(client_address(request))
+    try:  # every window counted in one round trip to Redis
+        totals = count(*((f"rate:{scope}:{per}:{window}:{address}", window) for window, _allowed in limits))
+    except Exception:  # noqa: BLE001 - cache down or flaky: fail open
+        log.warning("%s rate limit unavailable (cache down); allowed", scope)
+        return True
+    return all(total <= allowed for total, (_window, allowed) in zip(totals, limits, strict=True))

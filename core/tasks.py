@@ -17,6 +17,14 @@ def enqueue(task, *args, **kwargs) -> bool:
 
 
 @shared_task(ignore_result=True)
+def run_deadline_engine():
+    """What Celery beat runs (schedule kept in django-celery-beat): every registered sweep."""
+    from core import engine
+
+    return engine.describe(engine.run())
+
+
+@shared_task(ignore_result=True)
 def send_notifications():
     from core.notify import deliver_pending
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import access, public_page
+from core import access, public_page, replica
 from core.models import EngineRun, Unit
 
 
@@ -79,6 +79,8 @@ def healthz(request):
         "status": "ok" if database == "ok" and broker == "ok" else "error",
         "database": database,
         "broker": broker,
+        # Reads of dashboards and reports fall back to the primary when this says so.
+        "replica": replica.status(),
         "deadline_engine": {
             "last_run": last["started_at"].isoformat() if last else None,
             "finished_at": last["finished_at"].isoformat() if last and last["finished_at"] else None,

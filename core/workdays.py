@@ -113,6 +113,17 @@ def previous_working_day(day: datetime.date) -> datetime.date:
     return WorkCalendar.load(day - datetime.timedelta(days=40), day).previous_working_day(day)
 
 
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The first instant of ``day`` in the portal's time zone: a period's dates ``start``
+    to ``end`` (both included) are ``local_midnight(start) <= t < local_midnight(end + 1 day)``."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first instant of ``year`` and of the next one, in the portal's time zone."""
+    return local_midnight(datetime.date(year, 1, 1)), local_midnight(datetime.date(year + 1, 1, 1))
+
+
 def due_at(due_date: datetime.date, closing_time: datetime.time) -> datetime.datetime:
     """The aware datetime at which a deadline falls: the unit's closing time on the due date."""
     return timezone.make_aware(datetime.datetime.combine(due_date, closing_time))

@@ -29,7 +29,7 @@ class EventInline(admin.TabularInline):
 
 class ActionAdminForm(forms.ModelForm):
     action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", "—")] + [(a, services.action_label(a)) for a in services.ACTIONS])
+                               choices=[("", "—")] + [(a, services.action_label(action=a)) for a in services.ACTIONS])
     action_reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     action_new_due_date = forms.DateField(label=_("New return date"), required=False)
 

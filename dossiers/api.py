@@ -2,8 +2,9 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.urls import reverse
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -11,14 +12,31 @@ from rest_framework.views import APIView
 
 from core import access
 from core.api import ReadOnlyForOffice
-from dossiers import services
+from core.api_schema import documented
+from dossiers import documents, services
 from dossiers.filters import RegisterFilter
-from dossiers.models import Dossier, DossierEvent, Procedure
+from dossiers.models import Document, Dossier, DossierEvent, Procedure
 from dossiers.serializers import (
-    ActionSerializer, DossierCreateSerializer, DossierSerializer, ProcedureSerializer,
+    ActionSerializer, DocumentSerializer, DossierCreateSerializer, DossierSerializer, ProcedureSerializer,
 )
 
 WRITE = [permissions.IsAuthenticated(), ReadOnlyForOffice()]
+
+PROCEDURE_EXAMPLE = {
+    "unit": "mn-tuoi-hong", "code": "TS-01", "name": "Tuyển sinh vào trường mầm non", "field": "tuyen-sinh",
+    "processing_days": 5, "clock_on_supplement": "restart", "required_documents": ["Đơn xin nhập học"],
+    "fee": "", "legal_basis": "", "is_published": True,
+}
+DOSSIER_EXAMPLE = {
+    "code": "000.00.01.H29-260310-0001", "unit": "mn-tuoi-hong", "procedure": "TS-01", "field": "tuyen-sinh",
+    "status": "processing", "applicant_name": "Nguyễn Văn An", "received_at": "2026-03-10T08:15:00+07:00",
+    "due_date": "2026-03-17", "due_at": "2026-03-17T17:00:00+07:00", "completed_at": None, "returned_at": None,
+    "timeliness": None, "is_overdue": False, "apology": None,
+    "events": [{"action": "receive", "at": "2026-03-10T08:15:00+07:00", "recorded_at": "2026-03-10T08:16:02+07:00",
+                "actor": "staff", "note": "", "from_status": "", "to_status": "received"}],
+    "tracking_url": "https://cchc.example.vn/track/000.00.01.H29-260310-0001/?k=…",
+    "survey_url": "https://cchc.example.vn/survey/…/",
+}
 
 
 def _dossiers_for(user):
@@ -42,16 +60,29 @@ class ProcedureList(generics.ListCreateAPIView):
     def get_permissions(self):
         return WRITE
 
-    @extend_schema(parameters=[OpenApiParameter("unit", str, description="unit slug")])
+    @documented(
+        summary="Thủ tục hành chính / Procedures",
+        vi="Danh mục thủ tục của các đơn vị mà tài khoản được xem.",
+        en="The procedure catalogue of the units the account may read.",
+        parameters=[OpenApiParameter("unit", str, description="Mã đơn vị (slug) / unit slug")],
+        response_example=PROCEDURE_EXAMPLE,
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
+    @documented(
+        summary="Thêm thủ tục / Add a procedure",
+        vi="Hiệu trưởng thêm một thủ tục vào danh mục của đơn vị.",
+        en="The principal adds a procedure to the unit's catalogue.",
+        request_example=PROCEDURE_EXAMPLE,
+        response_example=PROCEDURE_EXAMPLE,
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
     def get_queryset(self):
         qs = access.scoped(Procedure.objects.select_related("unit", "field"), self.request.user)
-        slug = self.request.query_params.get("unit")
-        if slug:
-            qs = qs.filter(unit__slug=slug)
-        return qs.order_by("unit_id", "field__position", "code")
+        return access.narrowed_to_unit(qs, self.request).order_by("unit_id", "field__position", "code")
 
     def perform_create(self, serializer):
         unit = serializer.validated_data["unit"]
@@ -71,18 +102,32 @@ class DossierList(generics.ListCreateAPIView):
     def get_serializer_class(self):
         return DossierCreateSerializer if self.request.method == "POST" else DossierSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("unit", str, description="unit slug")], responses=DossierSerializer(many=True))
+    @documented(
+        summary="Sổ theo dõi hồ sơ / Dossiers",
+        vi="Hồ sơ của các đơn vị mà tài khoản được xem, lọc theo đơn vị, trạng thái, quá hạn và ngày tiếp nhận.",
+        en="Dossiers of the units the account may read, filtered by unit, status, overdue and intake dates.",
+        parameters=[OpenApiParameter("unit", str, description="Mã đơn vị (slug) / unit slug")],
+        responses=DossierSerializer(many=True),
+        response_example=DOSSIER_EXAMPLE,
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = _dossiers_for(self.request.user)
-        slug = self.request.query_params.get("unit")
-        if slug:
-            qs = qs.filter(unit__slug=slug)
-        return qs.order_by("-received_at", "-id")
+        return access.narrowed_to_unit(_dossiers_for(self.request.user), self.request).order_by("-received_at", "-id")
 
-    @extend_schema(request=DossierCreateSerializer, responses={201: DossierSerializer})
+    @documented(
+        summary="Tiếp nhận hồ sơ / Receive a dossier",
+        vi="Ghi một hồ sơ mới (mẫu 01): mã hồ sơ và ngày hẹn trả tính theo ngày làm việc. "
+           "`received_at` có thể là thời điểm đã qua (ghi sau từ sổ giấy), không được ở tương lai.",
+        en="Log a new dossier (form 01): code and due date in working days. `received_at` may be in the past "
+           "(logged after the paper register), never in the future.",
+        request=DossierCreateSerializer,
+        responses={201: DossierSerializer},
+        request_example={"unit": "mn-tuoi-hong", "procedure": "TS-01", "applicant_name": "Nguyễn Văn An",
+                         "applicant_phone": "0901234567", "request_summary": "Xin nhập học cho con"},
+        response_example=DOSSIER_EXAMPLE,
+    )
     def post(self, request, *args, **kwargs):
         serializer = DossierCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -100,6 +145,12 @@ class DossierList(generics.ListCreateAPIView):
         return Response(DossierSerializer(_dossiers_for(request.user).get(pk=dossier.pk)).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(get=documented(
+    summary="Một hồ sơ / One dossier",
+    vi="Hồ sơ theo mã, với lịch sử xử lý (phiếu kiểm soát), thư xin lỗi và kết quả.",
+    en="A dossier by its code, with its history (control sheet), apology and results.",
+    response_example=DOSSIER_EXAMPLE,
+))
 class DossierDetail(generics.RetrieveAPIView):
     serializer_class = DossierSerializer
     lookup_field = "code"
@@ -113,7 +164,18 @@ class DossierAction(APIView):
     def get_permissions(self):
         return WRITE
 
-    @extend_schema(request=ActionSerializer, responses={200: DossierSerializer})
+    @documented(
+        summary="Thao tác trên hồ sơ / Act on a dossier",
+        vi="Một bước xử lý: start, request_supplement, resume, complete, return, reject, withdraw, apologize, "
+           "stop. Trạng thái không cho phép thì trả 409; `at` mặc định là bây giờ, không ở tương lai, "
+           "không trước sự kiện trước đó.",
+        en="One step of the lifecycle. A state that does not allow it answers 409; `at` defaults to now, never in "
+           "the future, never before the previous event.",
+        request=ActionSerializer,
+        responses={200: DossierSerializer},
+        request_example={"action": "request_supplement", "reason": "Thiếu bản sao giấy khai sinh"},
+        response_example=DOSSIER_EXAMPLE,
+    )
     def post(self, request, code):
         dossier = access.get_object_for_user(Dossier.objects.select_related("unit"), request.user, code=code)
         if not access.can_write(request.user, dossier.unit):
@@ -135,4 +197,46 @@ class DossierAction(APIView):
         return Response(DossierSerializer(_dossiers_for(request.user).get(pk=dossier.pk)).data)
 
 
+@extend_schema_view(get=documented(
+    summary="Biểu mẫu của hồ sơ / Forms of a dossier",
+    vi="Các biểu mẫu mà diễn biến của hồ sơ đã tạo ra (01 và phiếu kiểm soát luôn có; 02 khi yêu cầu bổ sung, "
+       "03 khi từ chối, 04 khi có văn bản xin lỗi, 05 khi dừng giải quyết), số mẫu và tên theo văn bản pháp lý "
+       "có hiệu lực vào ngày của sự kiện, kèm đường dẫn tệp PDF.",
+    en="The forms the dossier's events have given it (01 and the control sheet always; 02 after a supplement "
+       "request, 03 after a refusal, 04 with an apology, 05 after a stop), numbered and titled by the legal basis "
+       "in force on the event's date, each with its PDF URL.",
+    response_example={"count": 2, "next": None, "previous": None, "results": [
+        {"form": "01", "title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "legal_basis": "tt03-2025",
+         "code": "000.00.01.H29-260302-0001-01",
+         "url": "https://cchc.example.vn/dossiers/000.00.01.H29-260302-0001/documents/01.pdf", "signed": False},
+        {"form": "06", "title": "Phiếu kiểm soát quá trình giải quyết hồ sơ", "legal_basis": "tt03-2025",
+         "code": "000.00.01.H29-260302-0001-06",
+         "url": "https://cchc.example.vn/dossiers/000.00.01.H29-260302-0001/documents/06.pdf", "signed": False},
+    ]},
+))
+class DossierDocuments(generics.ListAPIView):
+    """The forms a dossier has, by the legal basis in force on each form's event."""
+
+    serializer_class = DocumentSerializer
+
+    def get_queryset(self):
+        return _dossiers_for(self.request.user)
+
+    def list(self, request, code):
+        dossier = access.get_object_for_user(
+            Dossier.objects.select_related("unit", "procedure", "received_by"), request.user, code=code)
+        latest = {}
+        for document in Document.objects.filter(dossier=dossier, kind=Document.Kind.FORM).order_by("code", "version"):
+            latest[document.code] = document
+        rows = []
+        for item in documents.forms_of(dossier=dossier):
+            code_ = item.code(dossier)
+            stored = latest.get(code_)
+            rows.append({
+                "form": item.number, "title": item.title, "legal_basis": item.legal_basis, "code": code_,
+                "url": request.build_absolute_uri(reverse("dossiers:document-pdf", args=[dossier.code, item.number])),
+                "signed": bool(stored and stored.is_signed),
+            })
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(DocumentSerializer(page, many=True).data)
 

@@ -7,6 +7,13 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Dossiers")
 
     def ready(self):
-        from dossiers import signatures
+        from core import registry
+        from dossiers import deadlines, demo, public, signatures, signing_demo
+        from dossiers.models import Procedure
 
+        registry.public_section(public.section, order=20, watch={Procedure: lambda row: row.unit_id})
+        registry.deadline_sweep(deadlines.sweep, order=10)
+        registry.demo_step(demo.seed, order=10)
+        # last: signs the documents the other steps issued (docs/signing.md)
+        registry.demo_step(signing_demo.seed, order=90)
         signatures.connect_signals()

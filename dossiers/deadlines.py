@@ -1,6 +1,7 @@
 """This app's sweep of the deadline engine (DESIGN.md "Deadline engine").
 
-Three rules, each ONE set-based statement driven by a partial index on open rows:
+Three rules, each ONE set-based statement (core/sweeps.py) driven by a partial index on
+open rows:
 
 1. ``overdue`` — open dossiers whose clock runs (not awaiting a supplement) and whose
    ``due_at`` has passed are marked once (``overdue_at``) with an event;
@@ -19,16 +20,12 @@ import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core import workdays
+from core import sweeps
 from core.notify import schedule_delivery
 from core.sqltext import concat
-
-CLOCK_RUNNING = ("received", "processing")
-OPEN = ("received", "processing", "awaiting_supplement")
-
 
 def _texts() -> dict:
     with translation.override(settings.LANGUAGE_CODE):
@@ -49,173 +46,56 @@ def _sql_text(template: str, *, name: str) -> tuple[str, dict]:
     return concat(template, TEXT_COLUMNS, name=name)
 
 
-def sweep(now: datetime.datetime) -> dict:
-    today = timezone.localdate(now)
-    warn_until = workdays.add_working_days(today, 1)  # due by the next working day
-    # As the database stores it (SQLite: UTC text), so that raw comparisons are right.
-    now = connection.ops.adapt_datetimefield_value(now)
-    with transaction.atomic():
-        counts = {
-            "dossiers_overdue": _mark_overdue(now),
-            "dossiers_warned": _warn(now, today, warn_until),
-            "promises_overdue": _promise_overdue(now),
-        }
-    if counts["dossiers_warned"] or counts["promises_overdue"]:
-        transaction.on_commit(schedule_delivery)
-    return counts
-
-
-def _run(sql: str, params) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0] if cursor.description else cursor.rowcount
-
-
 def _date_text(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"to_char({column}, 'DD/MM/YYYY')"
     return f"strftime('%%d/%%m/%%Y', {column})"
 
 
-EVENT_COLUMNS = "(dossier_id, unit_id, action, from_status, to_status, at, recorded_at, note)"
-NOTICE_COLUMNS = "(user_id, unit_id, kind, subject_key, title, body, link, created_at)"
+# Spelled out so that the planner matches the partial indexes on open rows.
+OPEN_CLOCK_RUNNING = "status IN ('received', 'processing', 'awaiting_supplement') AND status <> 'awaiting_supplement'"
+DOSSIER_ROW = "id, unit_id, assigned_to_id, code, applicant_name, status"
 
 
-def _mark_overdue(now) -> int:
-    if connection.vendor == "postgresql":
-        return _run(
-            f"""
-            WITH marked AS (
-                UPDATE dossiers_dossier SET overdue_at = %(now)s
-                WHERE status IN ('received', 'processing', 'awaiting_supplement') AND overdue_at IS NULL
-                  AND due_at < %(now)s AND status <> 'awaiting_supplement'
-                RETURNING id, unit_id, status
-            ), events AS (
-                INSERT INTO dossiers_dossierevent {EVENT_COLUMNS}
-                SELECT id, unit_id, 'overdue', status, status, %(now)s, %(now)s, '' FROM marked
-                ON CONFLICT DO NOTHING RETURNING 1
-            )
-            SELECT count(*) FROM marked
-            """,
-            {"now": now},
-        )
-    # SQLite (the embedded default): same rule in two statements.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE dossiers_dossier SET overdue_at = %s WHERE status IN ('received', 'processing') "
-            "AND overdue_at IS NULL AND due_at < %s RETURNING id, unit_id, status",
-            [now, now],
-        )
-        rows = cursor.fetchall()
-        cursor.executemany(
-            f"INSERT INTO dossiers_dossierevent {EVENT_COLUMNS} VALUES (%s, %s, 'overdue', %s, %s, %s, %s, '') "
-            "ON CONFLICT DO NOTHING",
-            [(pk, unit, st, st, now, now) for pk, unit, st in rows],
-        )
-    return len(rows)
-
-
-def _notices_sql(title: str, body: str, source: str) -> str:
-    """INSERT of one notice of kind ``%(kind)s`` per (assigned staff | principal of the
-    unit) for each row of ``source`` (columns id, unit_id, assigned_to_id, code,
-    applicant_name, date_text); ``title`` and ``body`` come from _sql_text(). The subject
-    carries the date the notice is about, so a deadline moved by a restarted clock gets
-    its own warning while a re-run never repeats one."""
-    return f"""
-        INSERT INTO core_notification {NOTICE_COLUMNS}
-        SELECT u.id, d.unit_id, %(kind)s, 'dossier:' || d.id || '@' || d.date_text, substr({title}, 1, 255), {body},
-               '/dossiers/' || d.code || '/', %(now)s
-        FROM {source} d JOIN core_user u
-          ON u.is_active AND (u.id = d.assigned_to_id OR (u.role = 'principal' AND u.unit_id = d.unit_id))
-        WHERE true  -- SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
-        ON CONFLICT DO NOTHING
-    """
-
-
-def _warn(now, today: datetime.date, warn_until: datetime.date) -> int:
+def _noticed(rule: dict, kind: str, title_key: str, body_key: str | None) -> dict:
+    """``rule`` with a notice of ``kind`` to the assigned staff and every principal of the
+    unit. The subject carries the date the notice is about, so a deadline moved by a
+    restarted clock gets its own warning while a re-run never repeats one."""
     texts = _texts()
-    (title, title_params), (body, body_params) = (
-        _sql_text(texts["warning"], name="title"), _sql_text(texts["warning_body"], name="body"))
-    condition = """
-        status IN ('received', 'processing', 'awaiting_supplement') AND warned_at IS NULL
-        AND status <> 'awaiting_supplement' AND due_date BETWEEN %(today)s AND %(until)s AND due_at >= %(now)s
-        AND NOT EXISTS (SELECT 1 FROM dossiers_apology a WHERE a.dossier_id = dossiers_dossier.id)
-    """
-    params = {"now": now, "today": today, "until": warn_until,
-              "kind": "dossier_apology_warning", **title_params, **body_params}
-    if connection.vendor == "postgresql":
-        return _run(
-            f"""
-            WITH marked AS (
-                UPDATE dossiers_dossier SET warned_at = %(now)s WHERE {condition}
-                RETURNING id, unit_id, assigned_to_id, code, applicant_name, status,
-                          {_date_text('due_date')} AS date_text
-            ), events AS (
-                INSERT INTO dossiers_dossierevent {EVENT_COLUMNS}
-                SELECT id, unit_id, 'apology_warning', status, status, %(now)s, %(now)s, '' FROM marked
-                ON CONFLICT DO NOTHING RETURNING 1
-            ), notices AS ({_notices_sql(title, body, 'marked')} RETURNING 1)
-            SELECT count(*) FROM marked
-            """,
-            params,
-        )
-    return _sqlite_mark(
-        f"UPDATE dossiers_dossier SET warned_at = %(now)s WHERE {condition} RETURNING id",
-        params, "apology_warning", title, body, _date_text("due_date"),
-    )
+    title, title_params = _sql_text(texts[title_key], name="title")
+    body, body_params = _sql_text(texts[body_key], name="body") if body_key else ("''", {})
+    notices = sweeps.notices_sql(subject_key="'dossier:' || d.id || '@' || d.date_text", title=title, body=body,
+                                 link="'/dossiers/' || d.code || '/'")
+    return {**rule, "notices": notices, "params": {"kind": kind, **title_params, **body_params}}
 
 
-def _promise_overdue(now) -> int:
-    title, title_params = _sql_text(_texts()["promise"], name="title")
-    body = "''"
-    condition = """
-        promise_overdue_at IS NULL AND new_due_at < %(now)s
-        AND EXISTS (SELECT 1 FROM dossiers_dossier x WHERE x.id = dossiers_apology.dossier_id
-                    AND x.status IN ('received', 'processing', 'awaiting_supplement'))
-    """
-    params = {"now": now, "kind": "dossier_promise_overdue", **title_params}
-    if connection.vendor == "postgresql":
-        return _run(
-            f"""
-            WITH marked AS (
-                UPDATE dossiers_apology SET promise_overdue_at = %(now)s WHERE {condition}
-                RETURNING dossier_id, new_due_date
-            ), rows AS (
-                SELECT x.id, x.unit_id, x.assigned_to_id, x.code, x.applicant_name, x.status,
-                       {_date_text('m.new_due_date')} AS date_text
-                FROM marked m JOIN dossiers_dossier x ON x.id = m.dossier_id
-            ), events AS (
-                INSERT INTO dossiers_dossierevent {EVENT_COLUMNS}
-                SELECT id, unit_id, 'promise_overdue', status, status, %(now)s, %(now)s, '' FROM rows
-                ON CONFLICT DO NOTHING RETURNING 1
-            ), notices AS ({_notices_sql(title, body, 'rows')} RETURNING 1)
-            SELECT count(*) FROM marked
-            """,
-            params,
-        )
-    return _sqlite_mark(
-        f"UPDATE dossiers_apology SET promise_overdue_at = %(now)s WHERE {condition} RETURNING dossier_id",
-        params, "promise_overdue", title, body,
-        _date_text("(SELECT a.new_due_date FROM dossiers_apology a WHERE a.dossier_id = dossiers_dossier.id)"),
-    )
+def rules() -> list[sweeps.Rule]:
+    common = {"table": "dossiers_dossier", "event_table": "dossiers_dossierevent", "event_owner": "dossier_id"}
+    overdue = {**common, "action": "overdue", "flag": "overdue_at", "returning": DOSSIER_ROW,
+               "condition": f"{OPEN_CLOCK_RUNNING} AND overdue_at IS NULL AND due_at < %(now)s"}
+    warning = {**common, "action": "apology_warning", "flag": "warned_at",
+               "returning": f"{DOSSIER_ROW}, {_date_text('due_date')} AS date_text",
+               "condition": f"""{OPEN_CLOCK_RUNNING} AND warned_at IS NULL
+                   AND due_date BETWEEN %(today)s AND %(until)s AND due_at >= %(now)s
+                   AND NOT EXISTS (SELECT 1 FROM dossiers_apology a WHERE a.dossier_id = dossiers_dossier.id)"""}
+    promise = {**common, "action": "promise_overdue", "table": "dossiers_apology", "flag": "promise_overdue_at",
+               "returning": "dossier_id, new_due_date",
+               "rows": f"SELECT x.{DOSSIER_ROW.replace(', ', ', x.')}, {_date_text('m.new_due_date')} AS date_text "
+                       "FROM <marked> m JOIN dossiers_dossier x ON x.id = m.dossier_id",
+               "condition": """promise_overdue_at IS NULL AND new_due_at < %(now)s
+                   AND EXISTS (SELECT 1 FROM dossiers_dossier x WHERE x.id = dossiers_apology.dossier_id
+                               AND x.status IN ('received', 'processing', 'awaiting_supplement'))"""}
+    return [
+        sweeps.Rule(**overdue),
+        sweeps.Rule(**_noticed(warning, "dossier_apology_warning", "warning", "warning_body")),
+        sweeps.Rule(**_noticed(promise, "dossier_promise_overdue", "promise", None)),
+    ]
 
 
-def _sqlite_mark(update_sql, params, action, title, body, date_text) -> int:
-    """The embedded database has no data-modifying CTEs: mark, then insert for the ids."""
-    with connection.cursor() as cursor:
-        cursor.execute(update_sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
-        if not ids:
-            return 0
-        id_list = ",".join(str(int(pk)) for pk in ids)
-        source = (
-            f"(SELECT id, unit_id, assigned_to_id, code, applicant_name, status, {date_text} AS date_text "
-            f"FROM dossiers_dossier WHERE id IN ({id_list}))"
-        )
-        cursor.execute(
-            f"INSERT INTO dossiers_dossierevent {EVENT_COLUMNS} SELECT id, unit_id, %(action)s, status, status, "
-            f"%(now)s, %(now)s, '' FROM {source} WHERE true ON CONFLICT DO NOTHING",
-            {**params, "action": action},
-        )
-        cursor.execute(_notices_sql(title, body, source).replace("ON u.is_active", "ON u.is_active = 1"), params)
-    return len(ids)
+def sweep(now: datetime.datetime) -> dict:
+    params = sweeps.params_for(now)
+    with transaction.atomic():
+        (overdue, _n), (warned, _w), (promises, _p) = (sweeps.apply(rule, params) for rule in rules())
+    if warned or promises:
+        transaction.on_commit(schedule_delivery)
+    return {"dossiers_overdue": overdue, "dossiers_warned": warned, "promises_overdue": promises}

@@ -7,6 +7,7 @@ objects ``kpi.selectors`` counts with, so a number and its list cannot disagree.
 Each bound is its own filter: the sets they combine have disjoint statuses (done or
 open), so ANDing "from" with "to" gives the set between the two."""
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +19,10 @@ from dossiers.models import Dossier
 
 # The form shows these at once; the others sit under "More filters".
 MAIN_FILTERS = ("q", "field", "status", "overdue", "received_from", "received_to")
+
+
+APOLOGY_CHOICES = {"none": _("No apology letter"), "any": _("With an apology letter"),
+                   "timely": _("Apology sent in time"), "late": _("Apology sent late")}
 
 
 class RegisterFilter(django_filters.FilterSet):
@@ -37,8 +42,7 @@ class RegisterFilter(django_filters.FilterSet):
     due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Promised return to"))
     apology = django_filters.ChoiceFilter(
         method="filter_apology", label=_("Apology letter"), empty_label=_("With or without"),
-        choices=[("none", _("No apology letter")), ("any", _("With an apology letter")),
-                 ("timely", _("Apology sent in time")), ("late", _("Apology sent late"))])
+        choices=list(APOLOGY_CHOICES.items()))
     # DESIGN.md "KPI and reports": a completed dossier counts by its completion time, an
     # open one by its due date; withdrawn and rejected dossiers count in no period.
     period_from = django_filters.DateFilter(method="filter_period_from", label=_("Counted in the period from"))
@@ -60,13 +64,13 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = selectors.overdue_at(timezone.now())
+        late = selectors.overdue_as_of(now=timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_late(self, queryset, name, value):
         if value is None:
             return queryset
-        late = selectors.late_or_overdue(timezone.now())
+        late = selectors.late_or_overdue(now=timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_completed_from(self, queryset, name, value):
@@ -81,6 +85,7 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_period_to(self, queryset, name, value):
         return queryset.filter(selectors.in_period(end=value))
 
+    @extend_schema_field({"type": "string", "enum": list(APOLOGY_CHOICES)})
     def filter_apology(self, queryset, name, value):
         return queryset.filter(selectors.APOLOGY[value]) if value in selectors.APOLOGY else queryset
 

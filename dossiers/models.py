@@ -36,7 +36,8 @@ class Procedure(models.Model):
         FULL = "full", _("End to end (toàn trình)")
 
     required_documents = models.JSONField(_("required documents"), default=list, blank=True)
-    online = models.CharField(_("online submission"), max_length=8, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+    online = models.CharField(_("online submission"), max_length=8, choices=OnlineLevel.choices, default=OnlineLevel.NONE,
+                              db_default=OnlineLevel.NONE)
     fee = models.CharField(_("fee"), max_length=255, blank=True, default="")
     legal_basis = models.TextField(_("legal basis"), blank=True, default="")
     is_published = models.BooleanField(_("published"), default=True)
@@ -89,7 +90,9 @@ class Dossier(models.Model):
     field = models.ForeignKey("core.Field", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("field"))
     code = models.CharField(_("dossier code"), max_length=64, unique=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.DIRECT)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.DIRECT, db_default=Channel.DIRECT
+    )
 
     # Form 01: the applicant and the request
     applicant_name = models.CharField(_("applicant"), max_length=255)
@@ -198,7 +201,7 @@ class DossierEvent(models.Model):
     def label(self) -> str:
         from dossiers.services import action_label
 
-        return action_label(self.action)
+        return action_label(action=self.action)
 
 
 class Apology(models.Model):

@@ -17,22 +17,18 @@ ON_TIME = (Dossier.Timeliness.EARLY, Dossier.Timeliness.ON_TIME)
 # number of the dashboard and the list it links to can never disagree. Withdrawn and
 # rejected dossiers fall in neither set.
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def completed_between(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+def completed_between(*, start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
     """Completed (or returned) dossiers whose completion time falls on local dates
     ``start`` to ``end``, both included; either bound may be open."""
     q = Q(status__in=DONE)
     if start is not None:
-        q &= Q(completed_at__gte=_local_midnight(start))
+        q &= Q(completed_at__gte=workdays.local_midnight(start))
     if end is not None:
-        q &= Q(completed_at__lt=_local_midnight(end + datetime.timedelta(days=1)))
+        q &= Q(completed_at__lt=workdays.local_midnight(end + datetime.timedelta(days=1)))
     return q
 
 
-def open_due_between(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+def open_due_between(*, start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
     """Open dossiers whose due date is ``start`` to ``end``, both included."""
     q = Q(status__in=OPEN)
     if start is not None:
@@ -42,19 +38,19 @@ def open_due_between(start: datetime.date | None = None, end: datetime.date | No
     return q
 
 
-def in_period(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+def in_period(*, start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
     """A completed dossier counts by its completion time, an open one by its due date."""
-    return completed_between(start, end) | open_due_between(start, end)
+    return completed_between(start=start, end=end) | open_due_between(start=start, end=end)
 
 
-def overdue_at(now: datetime.datetime) -> Q:
+def overdue_as_of(*, now: datetime.datetime) -> Q:
     """Open and past its promised return time (the API's ``is_overdue``)."""
     return Q(status__in=OPEN, due_at__lt=now)
 
 
-def late_or_overdue(now: datetime.datetime) -> Q:
+def late_or_overdue(*, now: datetime.datetime) -> Q:
     """Completed late, or still open past its promised return time."""
-    return Q(status__in=DONE, timeliness=Dossier.Timeliness.LATE) | overdue_at(now)
+    return Q(status__in=DONE, timeliness=Dossier.Timeliness.LATE) | overdue_as_of(now=now)
 
 
 APOLOGY = {
@@ -65,7 +61,7 @@ APOLOGY = {
 }
 
 
-def with_flags(queryset: QuerySet, *, now: datetime.datetime | None = None) -> QuerySet:
+def with_flags(*, queryset: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
     """Annotate ``is_late_now`` (open and past due_at) and ``due_soon`` (open, due by the
     next working day) in the database, so lists never compute them row by row."""
     now = now or timezone.now()
@@ -85,7 +81,7 @@ def with_flags(queryset: QuerySet, *, now: datetime.datetime | None = None) -> Q
 def dossier_list(*, user) -> QuerySet:
     """Every dossier ``user`` may read, with what lists show, in one query."""
     qs = access.scoped(Dossier.objects.all(), user)
-    return with_flags(qs.select_related("procedure", "field", "unit", "assigned_to"))
+    return with_flags(queryset=qs.select_related("procedure", "field", "unit", "assigned_to"))
 
 
 def worklist(*, user, unit=None) -> QuerySet:
@@ -118,11 +114,11 @@ def dossier_detail(*, user, code: str, write=False) -> Dossier:
     )
 
 
-def events_of(dossier: Dossier) -> QuerySet:
+def events_of(*, dossier: Dossier) -> QuerySet:
     return DossierEvent.objects.filter(dossier=dossier).select_related("actor").order_by("at", "id")
 
 
-def apology_of(dossier: Dossier) -> Apology | None:
+def apology_of(*, dossier: Dossier) -> Apology | None:
     return Apology.objects.filter(dossier=dossier).select_related("signed_by").first()
 
 
@@ -142,7 +138,7 @@ TRACKING_FIELDS = (
 )
 
 
-def tracked_apology(dossier: Dossier) -> Apology | None:
+def tracked_apology(*, dossier: Dossier) -> Apology | None:
     """The apology of a dossier from tracked_dossier (already joined: no query)."""
     try:
         return dossier.apology
@@ -150,7 +146,7 @@ def tracked_apology(dossier: Dossier) -> Apology | None:
         return None
 
 
-def public_steps(dossier: Dossier) -> QuerySet:
+def public_steps(*, dossier: Dossier) -> QuerySet:
     """The steps the applicant sees: when and what, nobody's name, no internal warnings."""
     return (
         DossierEvent.objects.filter(dossier=dossier).exclude(action__in=("apology_warning",))

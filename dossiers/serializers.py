@@ -57,6 +57,7 @@ class DossierSerializer(serializers.ModelSerializer):
         fields = ["code", "unit", "procedure", "field", "status", "applicant_name", "received_at", "due_date", "due_at",
                   "completed_at", "returned_at", "timeliness", "is_overdue", "apology", "events", "tracking_url",
                   "survey_url"]
+        read_only_fields = fields  # what the API shows; writes go through the actions (dossier_transition)
 
     def get_apology(self, dossier) -> dict | None:
         try:
@@ -77,7 +78,7 @@ class DossierCreateSerializer(serializers.Serializer):
     procedure = serializers.CharField(max_length=50)
     applicant_name = serializers.CharField(max_length=255)
     applicant_phone = serializers.RegexField(r"^[0-9 +().-]{8,20}$", max_length=20)
-    applicant_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    applicant_email = serializers.EmailField(required=False, allow_blank=True)  # no default: "" is not an e-mail format
     applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     applicant_address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     request_summary = serializers.CharField(required=False, allow_blank=True, default="")
@@ -101,3 +102,15 @@ class ActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     new_due_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DocumentSerializer(serializers.Serializer):
+    """One form a dossier has (``dossiers.documents.forms_of``) with its PDF address."""
+
+    form = serializers.CharField(help_text='form number under its legal basis, "01".."07"')
+    title = serializers.CharField()
+    legal_basis = serializers.CharField(help_text='key of the legal basis (dossiers/legal.py): "tt01-2018", '
+                                                  '"nd118-2025" (2018 forms under the 2025 decree) or "tt03-2025"')
+    code = serializers.CharField(help_text="<dossier code>-<form>")
+    url = serializers.URLField(help_text="the PDF (token or session auth)")
+    signed = serializers.BooleanField(help_text="whether the latest issued version carries a signature")

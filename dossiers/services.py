@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import workdays
+from core import action_time, workdays
 from core.sequences import next_daily_number
 from dossiers.models import Apology, DailySequence, Dossier, DossierEvent, Procedure
 from dossiers.signals import dossier_event
@@ -93,7 +93,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 ACTIONS = tuple(TRANSITIONS)
 
 
-def allowed_actions(dossier: Dossier) -> list[str]:
+def allowed_actions(*, dossier: Dossier) -> list[str]:
     """The actions the dossier's state allows (the buttons a page shows)."""
     actions = [a for a, (sources, _to) in TRANSITIONS.items() if dossier.status in sources]
     if "apologize" in actions and _has_apology(dossier):
@@ -122,21 +122,6 @@ def apology_is_timely(*, issued_on: datetime.date, due_date: datetime.date) -> b
     return issued_on <= workdays.previous_working_day(due_date)
 
 
-def _check_time(dossier: Dossier, at: datetime.datetime, now: datetime.datetime) -> None:
-    """``at`` may be in the past (paper first), never in the future, never before the
-    dossier's previous event (the control sheet stays in order)."""
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    if at > now:
-        raise ValidationError({"at": [_("The time of an action cannot be in the future.")]})
-    last = dossier.events.order_by("-at").values_list("at", flat=True).first()
-    if last is not None and at < last:
-        raise ValidationError(
-            {"at": [_("The time cannot be before the previous event (%(last)s).") % {
-                "last": timezone.localtime(last).strftime("%d/%m/%Y %H:%M")}]}
-        )
-
-
 @transaction.atomic
 def dossier_transition(
     *,
@@ -162,12 +147,10 @@ def dossier_transition(
     if dossier.status not in sources:
         raise TransitionError(
             _("A dossier that is “%(status)s” cannot be “%(action)s”.")
-            % {"status": dossier.get_status_display(), "action": action_label(action)}
+            % {"status": dossier.get_status_display(), "action": action_label(action=action)}
         )
-    at = at or now
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    _check_time(dossier, at, now)
+    previous = dossier.events.order_by("-at").values_list("at", flat=True).first()
+    at = action_time.effective_time(at=at, now=now, previous=previous)
     reason = (reason or "").strip()
     note = (note or "").strip()
     day = timezone.localdate(at)
@@ -218,13 +201,7 @@ def dossier_transition(
         dossier=dossier, unit=dossier.unit, action=action, from_status=from_status, to_status=target,
         at=at, recorded_at=now, actor=actor, note=" — ".join(part for part in (reason, note) if part),
     )
-    dossier_event.send(sender=Dossier, dossier=dossier, event=event, action=action)
-    if action == "return":
-        from core.tasks import enqueue
-        from surveys.tasks import send_dossier_invitation
-
-        pk = dossier.pk
-        transaction.on_commit(lambda: enqueue(send_dossier_invitation, pk))
+    dossier_event.send(sender=Dossier, dossier=dossier, event=event, action=action)  # e.g. the survey invitation
     return dossier
 
 
@@ -280,7 +257,7 @@ ACTION_LABELS = {
 }
 
 
-def action_label(action: str) -> str:
+def action_label(*, action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 

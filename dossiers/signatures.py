@@ -34,10 +34,10 @@ from dossiers.signals import dossier_event
 log = logging.getLogger(__name__)
 
 RECEIPT_FORM = "01"
-# Forms the head of the unit signs (every electronic result too). Form 05 is the notice
-# of stopping only under Thông tư 03/2025 (under 01/2018 it is the control sheet).
-PRINCIPAL_FORMS = {"03", "04"}
-STOP_NOTICE_FORM = "05"
+# Forms the head of the unit signs (every electronic result too), by kind: the form
+# numbers differ between the circulars (05 is the control sheet under 01/2018, the notice
+# of stopping under 03/2025), so the legal-basis table (dossiers/legal.py) says which is which.
+PRINCIPAL_KINDS = {"rejection", "apology", "stop"}
 
 
 class SignatureRefused(TransitionError):
@@ -52,18 +52,24 @@ def person_key_id(user) -> str:
     return f"user-{user.username}"
 
 
-def _is_2025_rules(document: Document) -> bool:
-    basis = (document.legal_basis or "").lower()
-    return "2025" in basis or basis.startswith("tt03")
+def form_kind(document: Document) -> str | None:
+    """"receipt", "apology", "stop"... for a form document, by its number under its basis."""
+    from dossiers import legal
+
+    basis = next((b for b in legal.BASES if b.key == document.legal_basis), None)
+    if basis is None:
+        return None
+    return next((kind for kind, (number, _title) in basis.forms.items() if number == document.form), None)
 
 
 def signed_by_principal(document: Document) -> bool:
     """Whether this document is signed by the head of the unit (rather than the seal)."""
     if document.kind == Document.Kind.RESULT:
         return True
-    if document.form in PRINCIPAL_FORMS:
-        return True
-    return document.form == STOP_NOTICE_FORM and _is_2025_rules(document)
+    kind = form_kind(document)
+    if kind is not None:
+        return kind in PRINCIPAL_KINDS
+    return document.form in ("03", "04")  # an unknown basis: the numbers both circulars share
 
 
 def signed_by_seal(document: Document) -> bool:
@@ -91,7 +97,7 @@ def verify_url(code: str) -> str:
     return f"{settings.SITE_URL}{reverse('dossiers:verify-document', args=[code])}"
 
 
-def latest_versions(dossier: Dossier) -> list[Document]:
+def latest_versions(*, dossier: Dossier) -> list[Document]:
     """The newest version of each of the dossier's documents, by code."""
     seen, latest = set(), []
     for document in Document.objects.filter(dossier=dossier).select_related("signed_by").order_by("code", "-version"):
@@ -101,11 +107,11 @@ def latest_versions(dossier: Dossier) -> list[Document]:
     return latest
 
 
-def page_context(user, dossier: Dossier) -> dict:
+def page_context(*, user, dossier: Dossier) -> dict:
     """The dossier page's list of issued documents, each with whether ``user`` may sign it."""
     return {"issued_documents": [
         {"document": d, "can_sign": can_sign(user, d), "by_principal": signed_by_principal(d)}
-        for d in latest_versions(dossier)
+        for d in latest_versions(dossier=dossier)
     ]}
 
 

@@ -26,26 +26,16 @@ from dossiers import selectors
 from dossiers.forms import TrackForm
 
 log = logging.getLogger(__name__)
-# (lookups allowed, window in seconds)
-QR_LIMIT = (300, 600)  # QR links opened per address: a flood guard only
-TYPED_LIMIT = (60, 600)  # typed lookups per address
-CODE_FAILURES = (5, 3600)  # wrong phone digits per code, then typed lookups of it pause
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+# (window in seconds, lookups allowed in it)
+QR_LIMIT = (600, 300)  # QR links opened per address: a flood guard only
+TYPED_LIMIT = (600, 60)  # typed lookups per address
+CODE_FAILURES = (3600, 5)  # wrong phone digits per code, then typed lookups of it pause
 
 
 def _address_allows(request, path: str, limit: tuple[int, int]) -> bool:
-    """Count one lookup of ``path`` ("qr" or "typed") from this address; False when the
-    address used up its window. Fails open."""
-    allowed, window = limit
-    try:
-        (count,) = ratelimit.count((f"track-addr:{path}:{ratelimit.hashed(_client_ip(request))}", window))
-    except Exception:  # noqa: BLE001 - cache down: fail open
-        log.warning("tracking rate limit unavailable (cache down)")
-        return True
-    return count <= allowed
+    """Count one lookup of ``path`` ("qr" or "typed") from this client (core/ratelimit.py);
+    False when it used up its window. Fails open."""
+    return ratelimit.allows(request, scope=f"track-{path}", limits=(limit,))
 
 
 def _code_key(code: str) -> str:
@@ -55,7 +45,7 @@ def _code_key(code: str) -> str:
 def code_locked(code: str) -> bool:
     """True when the code had CODE_FAILURES wrong digits within the hour. Fails open."""
     try:
-        return ratelimit.current(_code_key(code)) >= CODE_FAILURES[0]
+        return ratelimit.current(_code_key(code)) >= CODE_FAILURES[1]
     except Exception:  # noqa: BLE001 - cache down: fail open
         log.warning("tracking failure counter unavailable (cache down)")
         return False
@@ -63,7 +53,7 @@ def code_locked(code: str) -> bool:
 
 def _count_failure(code: str) -> None:
     try:
-        ratelimit.count((_code_key(code), CODE_FAILURES[1]))
+        ratelimit.count((_code_key(code), CODE_FAILURES[0]))
     except Exception:  # noqa: BLE001 - cache down: fail open
         log.warning("tracking failure counter unavailable (cache down)")
 
@@ -102,5 +92,5 @@ def track_detail(request, code):
 
 def _show(request, dossier):
     return render(request, "dossiers/track_detail.html", {
-        "dossier": dossier, "apology": selectors.tracked_apology(dossier), "steps": selectors.public_steps(dossier),
+        "dossier": dossier, "apology": selectors.tracked_apology(dossier=dossier), "steps": selectors.public_steps(dossier=dossier),
     })

@@ -8,8 +8,6 @@ always finds its row. Nothing about the applicant is shown beyond the tracking p
 initials. Uploads are rate-limited per address (a keyed hash in the cache, failing open
 like the other public forms) and refused above SIGNING_VERIFY_MAX_BYTES before the body
 is read."""
-import logging
-
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -20,9 +18,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from core import ratelimit, signing
 from dossiers.models import Document
 
-log = logging.getLogger(__name__)
-UPLOAD_LIMIT = (30, 600)  # files checked per address per 10 minutes
-LOOKUP_LIMIT = (300, 600)  # QR codes opened per address per 10 minutes (a flood guard)
+UPLOAD_LIMITS = ((600, 30),)  # (window seconds, files checked) per address
+LOOKUP_LIMITS = ((600, 300),)  # QR codes opened per address: a flood guard
 
 MESSAGES = {
     "valid": gettext_lazy("The signature is valid: the file is intact and was signed with a trusted certificate."),
@@ -41,19 +38,9 @@ def message_of(status: str) -> str:
     return str(MESSAGES[status]) % {"mb": settings.SIGNING_VERIFY_MAX_BYTES // (1024 * 1024)}
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def address_allows(request, kind: str, limit: tuple[int, int]) -> bool:
-    """Count one use of ``kind`` by this address; False past the window's limit. Fails open."""
-    allowed, window = limit
-    try:
-        (count,) = ratelimit.count((f"verify:{kind}:{ratelimit.hashed(_client_ip(request))}", window))
-    except Exception:  # noqa: BLE001 - cache down: fail open
-        log.warning("verification rate limit unavailable (cache down)")
-        return True
-    return count <= allowed
+def address_allows(request, kind: str, limits) -> bool:
+    """Count one use of ``kind`` by this client (core/ratelimit.py); fails open."""
+    return ratelimit.allows(request, scope=f"verify-{kind}", limits=limits)
 
 
 def body_too_large(request) -> bool:
@@ -113,7 +100,7 @@ def _verify_upload(request):
     context = {"max_mb": settings.SIGNING_VERIFY_MAX_BYTES // (1024 * 1024)}
     if request.method != "POST":
         return render(request, "dossiers/verify.html", context)
-    if not address_allows(request, "upload", UPLOAD_LIMIT):
+    if not address_allows(request, "upload", UPLOAD_LIMITS):
         return render(request, "dossiers/verify.html", {**context, "limited": True}, status=429)
     upload = request.FILES.get("file")
     if upload is None:
@@ -131,7 +118,7 @@ def _verify_upload(request):
 @never_cache
 def verify_document(request, code):
     """What the QR code opens: which document this is, of which unit, signed by whom."""
-    if not address_allows(request, "lookup", LOOKUP_LIMIT):
+    if not address_allows(request, "lookup", LOOKUP_LIMITS):
         return render(request, "dossiers/verify_document.html", {"limited": True, "code": code}, status=429)
     document = latest_of_code(code)
     if document is None:

@@ -1,12 +1,13 @@
 """POST /api/v1/verify/: check a signed PDF (multipart ``file``), no account needed."""
 from django.conf import settings
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import parsers, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import signing
+from core.api_schema import documented
 from dossiers import verification
 
 VerdictSerializer = inline_serializer("Verification", {
@@ -45,12 +46,16 @@ class Verify(APIView):
     permission_classes = [permissions.AllowAny]
     parser_classes = [parsers.MultiPartParser]
 
-    @extend_schema(
-        summary="Verify a signed PDF",
-        description="Upload a PDF as multipart `file`. Every answer about a file is 200 with the verdict "
-                    "(`status` says why it is not valid); the document is found by the SHA-256 of the bytes. "
-                    f"Files over {settings.SIGNING_VERIFY_MAX_BYTES // (1024 * 1024)} MB get 413 before they are "
-                    "read; more than 30 files per address in 10 minutes get 429.",
+    @documented(
+        summary="Kiểm tra văn bản đã ký số / Verify a signed PDF",
+        vi="Tải tệp PDF lên (multipart, trường `file`), không cần tài khoản. Mọi câu trả lời về một tệp là 200 "
+           "kèm kết luận (`status` cho biết vì sao không hợp lệ); văn bản được tìm theo SHA-256 của tệp. Tệp lớn hơn "
+           f"{settings.SIGNING_VERIFY_MAX_BYTES // (1024 * 1024)} MB nhận 413 trước khi được đọc; quá 30 tệp mỗi 10 phút "
+           "từ một địa chỉ nhận 429.",
+        en="Upload a PDF as multipart `file`; no account needed. Every answer about a file is 200 with the verdict "
+           "(`status` says why it is not valid); the document is found by the SHA-256 of the bytes. Files over "
+           f"{settings.SIGNING_VERIFY_MAX_BYTES // (1024 * 1024)} MB get 413 before they are read; more than 30 files "
+           "per address in 10 minutes get 429.",
         request={"multipart/form-data": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
         responses={
@@ -59,17 +64,16 @@ class Verify(APIView):
                 OpenApiExample("One byte changed", value=TAMPERED_EXAMPLE),
                 OpenApiExample("Not a PDF", value=NOT_PDF_EXAMPLE),
             ]),
-            400: OpenApiResponse(description="no file", examples=[
-                OpenApiExample("No file", value={"file": ["Choose a PDF file."]})]),
-            413: OpenApiResponse(VerdictSerializer, description="larger than the limit"),
-            429: OpenApiResponse(description="too many files from this address"),
+            413: OpenApiResponse(VerdictSerializer, description="Tệp quá lớn / larger than the limit"),
+            429: OpenApiResponse(description="Quá nhiều tệp từ địa chỉ này / too many files from this address"),
         },
+        tags=["verify"],
     )
     def post(self, request):
         if verification.body_too_large(request):
             return Response(verification.verdict_payload(signing.Verdict("too_large"), None),
                             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        if not verification.address_allows(request, "upload", verification.UPLOAD_LIMIT):
+        if not verification.address_allows(request, "upload", verification.UPLOAD_LIMITS):
             return Response({"detail": _("Too many files from this connection. Please try again in a few minutes.")},
                             status=status.HTTP_429_TOO_MANY_REQUESTS)
         upload = request.FILES.get("file")

@@ -2,14 +2,14 @@
 actions, the procedure catalogue. Thin: validate, call a service or selector, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
-from dossiers import selectors, services, signatures
+from dossiers import documents, selectors, services, signatures
 from dossiers.filters import RegisterFilter
 from dossiers.forms import DOCUMENT_KINDS, ActionForm, IntakeForm, ProcedureForm
 from dossiers.models import Procedure
@@ -18,24 +18,12 @@ from dossiers.qr import qr_svg, survey_url, tracking_url
 PAGE_SIZE = 25
 
 
-def _unit_or_403(request, *, write=False, manage=False):
-    unit = access.default_unit(request.user)
-    if unit is None:
-        raise PermissionDenied
-    slug = request.GET.get("unit") or request.POST.get("unit")
-    if slug:
-        unit = access.get_unit_for_user(request.user, slug, write=write, manage=manage)
-    elif manage and not access.can_manage(request.user, unit) or write and not access.can_write(request.user, unit):
-        raise PermissionDenied
-    return unit
-
-
 @login_required
 def worklist(request):
     """The signed-in person's open dossiers, soonest due first."""
     if request.user.is_office:
         return redirect("dossiers:register")
-    unit = _unit_or_403(request)
+    unit = access.unit_of_request(request)
     page = Paginator(selectors.worklist(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dossiers/worklist.html", {
         "page": page, "unit": unit, "scope": "mine",
@@ -47,7 +35,7 @@ def worklist(request):
 @login_required
 def unit_worklist(request):
     """Every open dossier of the unit (the principal's view)."""
-    unit = _unit_or_403(request)
+    unit = access.unit_of_request(request)
     page = Paginator(selectors.worklist(user=request.user, unit=unit), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dossiers/worklist.html", {
         "page": page, "unit": unit, "scope": "unit",
@@ -57,10 +45,7 @@ def unit_worklist(request):
 
 
 def _register_queryset(request):
-    queryset = selectors.dossier_list(user=request.user)
-    slug = request.GET.get("unit")
-    if slug:
-        queryset = queryset.filter(unit=access.get_unit_for_user(request.user, slug))
+    queryset = access.narrowed_to_unit(selectors.dossier_list(user=request.user), request)
     return RegisterFilter(request.GET or None, queryset=queryset.order_by("-received_at", "-id"))
 
 
@@ -82,7 +67,7 @@ def register_export(request):
 @login_required
 def intake(request):
     """Form 01 at the desk."""
-    unit = _unit_or_403(request, write=True)
+    unit = access.unit_of_request(request, write=True)
     form = IntakeForm(request.POST or None, unit=unit, initial={"assigned_to": request.user if request.user.unit_id else None})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -127,17 +112,17 @@ def _checklists(procedures, data, selected):
 def detail(request, code):
     dossier = selectors.dossier_detail(user=request.user, code=code)
     can_write = access.can_write(request.user, dossier.unit)
-    actions = services.allowed_actions(dossier) if can_write else []
+    actions = services.allowed_actions(dossier=dossier) if can_write else []
     if "apologize" in actions and not access.can_manage(request.user, dossier.unit):
         actions.remove("apologize")
-    events = list(selectors.events_of(dossier))
-    done = {e.action for e in events}
+    events = list(selectors.events_of(dossier=dossier))
+    apology = selectors.apology_of(dossier=dossier)
     return render(request, "dossiers/detail.html", {
-        "dossier": dossier, "events": events, "apology": selectors.apology_of(dossier),
-        "print_supplement": "request_supplement" in done, "print_rejection": "reject" in done,
-        "actions": [(a, services.action_label(a)) for a in actions], "form": ActionForm(),
+        "dossier": dossier, "events": events, "apology": apology,
+        "forms": documents.forms_of(dossier=dossier, events=events, apology=apology),
+        "actions": [(a, services.action_label(action=a)) for a in actions], "form": ActionForm(),
         "can_write": can_write, "tracking_url": tracking_url(dossier), "survey_url": survey_url(dossier),
-        **signatures.page_context(request.user, dossier),
+        **signatures.page_context(user=request.user, dossier=dossier),
     })
 
 
@@ -164,13 +149,13 @@ def act(request, code):
             for message in errors:
                 messages.error(request, message)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": services.action_label(data["action"])})
+        messages.success(request, _("Done: %(action)s.") % {"action": services.action_label(action=data["action"])})
     return redirect("dossiers:detail", code=code)
 
 
 @login_required
 def procedures(request):
-    unit = _unit_or_403(request)
+    unit = access.unit_of_request(request)
     return render(request, "dossiers/procedures.html", {
         "unit": unit, "procedures": selectors.procedures_for(unit=unit, active_only=False),
         "can_manage": access.can_manage(request.user, unit),
@@ -179,7 +164,7 @@ def procedures(request):
 
 @login_required
 def procedure_edit(request, pk=None):
-    unit = _unit_or_403(request, manage=True)
+    unit = access.unit_of_request(request, manage=True)
     procedure = access.get_object_for_user(Procedure.objects.all(), request.user, manage=True, pk=pk) if pk else None
     if procedure is not None:
         unit = procedure.unit

@@ -4,6 +4,7 @@ import datetime
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from core import workdays
 from feedback.models import Feedback
 
 S = Feedback.Status
@@ -18,23 +19,23 @@ PUBLISHABLE = ANSWERED & Q(publishable=True)
 PUBLISHED = PUBLISHABLE & Q(published_at__isnull=False)
 
 
-def received_between(start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+def received_between(*, start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
     """Feedback received on local dates ``start`` to ``end``, both included (either may be open)."""
     q = Q()
     if start is not None:
-        q &= Q(received_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)))
+        q &= Q(received_at__gte=workdays.local_midnight(start))
     if end is not None:
-        q &= Q(received_at__lt=timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)))
+        q &= Q(received_at__lt=workdays.local_midnight(end + datetime.timedelta(days=1)))
     return q
 
 
-def narrowed(queryset, *, received_from: datetime.date | None = None, received_to: datetime.date | None = None,
+def narrowed(*, queryset, received_from: datetime.date | None = None, received_to: datetime.date | None = None,
              answered: bool = False, on_time: bool = False, publishable: bool = False, published: bool = False):
     """``queryset`` narrowed to the sets the KPI feedback indicators count: received in a
     range of dates, answered, answered by the deadline, answered and publishable,
     published (each of the last four implies answered)."""
     if received_from or received_to:
-        queryset = queryset.filter(received_between(received_from, received_to))
+        queryset = queryset.filter(received_between(start=received_from, end=received_to))
     for wanted, condition in ((answered, ANSWERED), (on_time, ANSWERED_ON_TIME),
                               (publishable, PUBLISHABLE), (published, PUBLISHED)):
         if wanted:
@@ -46,7 +47,7 @@ def inbox_items(*, unit, status: str = "", overdue: bool = False, assigned: str 
     """The unit's feedback for the staff inbox, filtered (``narrow``: see ``narrowed``),
     newest first."""
     now = now or timezone.now()
-    qs = narrowed(Feedback.objects.filter(unit=unit), **narrow)
+    qs = narrowed(queryset=Feedback.objects.filter(unit=unit), **narrow)
     qs = qs.select_related("assigned_to").annotate(note_count=Count("notes"))
     if status in S.values:
         qs = qs.filter(status=status)
@@ -63,7 +64,7 @@ def status_counts(*, unit, now=None, **narrow) -> dict:
     """How many items of the unit (within ``narrow``) are in each state, and how many are
     overdue: one query."""
     now = now or timezone.now()
-    counts = narrowed(Feedback.objects.filter(unit=unit), **narrow).aggregate(
+    counts = narrowed(queryset=Feedback.objects.filter(unit=unit), **narrow).aggregate(
         total=Count("id"),
         overdue=Count("id", filter=Q(status__in=Feedback.OPEN_STATUSES, due_at__lt=now)),
         **{status: Count("id", filter=Q(status=status)) for status in S.values},
@@ -87,8 +88,7 @@ def published_item(*, unit, code: str) -> Feedback | None:
 
 def year_figures(*, unit, year: int) -> dict:
     """Target 3 of the plan for the public page: received, answered, published this year."""
-    start = timezone.make_aware(datetime.datetime(year, 1, 1))
-    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    start, end = workdays.year_bounds(year)
     answered = Q(answered_at__isnull=False)
     return Feedback.objects.filter(unit=unit, received_at__gte=start, received_at__lt=end).aggregate(
         received=Count("id"),

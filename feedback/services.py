@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import workdays
+from core import action_time, workdays
 from core.sequences import next_daily_number
 from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent, FeedbackNote, FeedbackSequence
 from feedback.uploads import CheckedUpload
@@ -97,17 +97,10 @@ def _event(feedback, action, to_status, *, at, actor=None, note="", recorded_at=
 
 
 def _effective_time(feedback, at: datetime.datetime | None) -> datetime.datetime:
-    """``at`` may be in the past (logged after the fact), never in the future and
-    never before the feedback's previous event."""
-    now = timezone.now()
-    if at is None:
-        return now
-    if at > now + datetime.timedelta(seconds=5):
-        raise TransitionError(_("The time of an action cannot be in the future."))
-    last = feedback.events.order_by("-at").values_list("at", flat=True).first() or feedback.received_at
-    if at < last:
-        raise TransitionError(_("The time of an action cannot be before the previous step."))
-    return at
+    """core/action_time.py: past allowed, never future nor before the previous event
+    (ValidationError on "at")."""
+    previous = feedback.events.order_by("-at").values_list("at", flat=True).first() or feedback.received_at
+    return action_time.effective_time(at=at, now=timezone.now(), previous=previous)
 
 
 @transaction.atomic
@@ -199,7 +192,7 @@ def feedback_add_note(*, feedback: Feedback, body: str, author=None) -> Feedback
 COMPLAINT_FIELD = "khieu-nai-to-cao"
 
 
-def complaint_procedures(unit):
+def complaint_procedures(*, unit):
     from dossiers.models import Procedure
 
     return Procedure.objects.filter(unit=unit, field__key=COMPLAINT_FIELD, is_active=True).order_by("code")
@@ -215,7 +208,7 @@ def feedback_to_dossier(*, feedback: Feedback, actor=None, procedure=None):
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if feedback.dossier_id:
         raise ConversionError(_("This feedback is already dossier %(code)s.") % {"code": feedback.dossier.code})
-    candidates = complaint_procedures(feedback.unit)
+    candidates = complaint_procedures(unit=feedback.unit)
     if procedure is None:
         procedure = candidates.first()
     elif not candidates.filter(pk=procedure.pk).exists():

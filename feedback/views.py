@@ -3,10 +3,10 @@ staff inbox. Views stay thin: they check access (core.access), call one service 
 selector, render."""
 import secrets
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,12 +15,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, links
 from core.models import Unit
 from feedback import selectors, services
 from feedback.forms import AnswerForm, AssignForm, ComplaintForm, FeedbackForm, InboxFilterForm, NoteForm, PublishForm
 from feedback.models import Feedback, FeedbackAttachment
-from feedback.spam import allow_send, client_address
+from feedback.spam import allow_send
 
 # --- Public pages -------------------------------------------------------------------
 
@@ -40,7 +40,7 @@ def feedback_new(request):
             # Pretend success to the bot; nothing is stored.
             return render(request, "feedback/sent_bot.html", {"unit": unit})
         if form.is_valid():
-            if not allow_send(client_address(request)):
+            if not allow_send(request):
                 form.add_error(None, _("Too many messages have been sent from your connection. Please try again later."))
             else:
                 data = form.cleaned_data
@@ -63,7 +63,7 @@ def feedback_track(request, code):
     private_url = None
     if owner:
         query = urlencode({"s": feedback.tracking_secret})
-        private_url = f"{settings.SITE_URL}{reverse('feedback:track', args=[feedback.code])}?{query}"
+        private_url = links.absolute_url(f"{reverse('feedback:track', args=[feedback.code])}?{query}")
     context = {
         "feedback": feedback,
         "owner": owner,
@@ -88,26 +88,16 @@ def public_item(request, slug, code):
     item = selectors.published_item(unit=unit, code=code)
     if item is None:
         raise Http404
-    share_url = f"{settings.SITE_URL}{reverse('feedback:public-item', args=[unit.slug, item.code])}"
+    share_url = links.absolute_url(reverse("feedback:public-item", args=[unit.slug, item.code]))
     return render(request, "feedback/public_item.html", {"unit": unit, "item": item, "share_url": share_url})
 
 
 # --- Staff inbox ----------------------------------------------------------------------
 
 
-def _inbox_unit(request):
-    slug = request.GET.get("unit")
-    if slug:
-        return access.get_unit_for_user(request.user, slug)
-    unit = access.default_unit(request.user)
-    if unit is None:
-        raise Http404
-    return unit
-
-
 @login_required
 def inbox(request):
-    unit = _inbox_unit(request)
+    unit = access.unit_of_request(request)
     status = request.GET.get("status", "")
     overdue = request.GET.get("overdue") == "1"
     assigned = request.GET.get("assigned", "")
@@ -139,7 +129,7 @@ def _get(request, code, *, write=False):
 def detail(request, code, *, answer_form=None, note_form=None):
     feedback = _get(request, code)
     can_write = access.can_write(request.user, feedback.unit)
-    procedures = services.complaint_procedures(feedback.unit)
+    procedures = services.complaint_procedures(unit=feedback.unit)
     return render(request, "feedback/detail.html", {
         "feedback": feedback,
         "unit": feedback.unit,
@@ -170,8 +160,8 @@ def act(request, code, action):
         answer = form.cleaned_data["answer"]
     try:
         services.feedback_transition(feedback=feedback, action=action, actor=request.user, answer=answer)
-    except services.TransitionError as error:
-        messages.error(request, str(error))
+    except (services.TransitionError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, {
             "start": _("Handling started."), "answer": _("The answer was saved and can be seen by the sender."),
@@ -189,8 +179,8 @@ def publish(request, code):
         if form.is_valid() and "confirm" in request.POST:
             try:
                 services.feedback_transition(feedback=feedback, action="publish", actor=request.user, **form.cleaned_data)
-            except services.TransitionError as error:
-                messages.error(request, str(error))
+            except (services.TransitionError, ValidationError) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
                 return redirect("feedback:detail", code=feedback.code)
             messages.success(request, _("The answer is published on the unit's public page."))
             return redirect("feedback:detail", code=feedback.code)
@@ -241,7 +231,7 @@ def add_note(request, code):
 @require_POST
 def to_dossier(request, code):
     feedback = _get(request, code, write=True)
-    form = ComplaintForm(request.POST, procedures=services.complaint_procedures(feedback.unit))
+    form = ComplaintForm(request.POST, procedures=services.complaint_procedures(unit=feedback.unit))
     procedure = form.cleaned_data["procedure"] if form.is_valid() else None
     try:
         dossier = services.feedback_to_dossier(feedback=feedback, actor=request.user, procedure=procedure)

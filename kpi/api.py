@@ -1,10 +1,12 @@
 """``GET /api/v1/kpi/?unit=&from=&to=`` (CONTRACT.md): thin, the numbers come from
 ``kpi.selectors``."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_schema import documented
+from core.replica import reads_from_replica
 from kpi import selectors
 from kpi.forms import PeriodForm
 from kpi.scope import units_for
@@ -22,7 +24,15 @@ IndicatorRow = inline_serializer("KpiIndicator", {
 
 
 class KpiView(APIView):
-    @extend_schema(
+    @documented(
+        summary="Chỉ tiêu / Indicators",
+        vi="Kết quả các chỉ tiêu của kế hoạch CCHC cho một đơn vị (hoặc mọi đơn vị của phòng quản lý) trong một kỳ, "
+           "so với chỉ tiêu của kế hoạch năm. `value` là tỷ lệ phần trăm làm tròn hai chữ số, `null` khi mẫu số là 0.",
+        en="The plan's indicators for a unit (or every unit of an office) over a period, against the yearly plan's "
+           "targets. `value` is a percentage rounded to two decimals, `null` when the denominator is 0.",
+        response_example={"unit": "mn-tuoi-hong", "from": "2026-01-01", "to": "2026-12-31", "indicators": [
+            {"key": "dossier_on_time_rate", "field": None, "name": "Hồ sơ giải quyết đúng hạn", "target": 100.0,
+             "value": 97.5, "numerator": 39, "denominator": 40, "met": False}]},
         parameters=[
             OpenApiParameter("unit", str, required=False, description="Unit slug; omitted by an office account: every unit together."),
             OpenApiParameter("from", str, required=False, description="YYYY-MM-DD, included (default: 1 January)."),
@@ -35,6 +45,7 @@ class KpiView(APIView):
             "indicators": IndicatorRow.__class__(many=True),
         }),
     )
+    @reads_from_replica
     def get(self, request):
         form = PeriodForm(request.query_params)
         if not form.is_valid():

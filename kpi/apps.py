@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class KpiConfig(AppConfig):
     name = "kpi"
     verbose_name = _("Targets and reports")
+
+    def ready(self):
+        from core import registry
+        from kpi import demo, public
+
+        registry.public_section(public.section, order=10, watch=public.WATCHED)
+        registry.demo_step(demo.seed, order=40)

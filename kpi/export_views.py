@@ -14,6 +14,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.replica import reads_from_replica
 from kpi import excel, services
 from kpi.forms import PeriodForm
 from kpi.models import ExportJob
@@ -23,13 +24,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def async_threshold() -> int:
-    return getattr(settings, "KPI_EXPORT_ASYNC_ROWS", 20000)
+    return settings.KPI_EXPORT_ASYNC_ROWS
 
 
 class ExcelReport(APIView):
     # A file, not JSON: outside the OpenAPI schema of /api/v1/ (CONTRACT.md documents it).
     schema = None
 
+    @reads_from_replica
     def get(self, request):
         form = PeriodForm(request.query_params)
         if not form.is_valid():

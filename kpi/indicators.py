@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import workdays
+
 
 @dataclasses.dataclass(frozen=True)
 class Indicator:
@@ -86,12 +88,12 @@ class Period:
 
     @property
     def start_at(self) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+        return workdays.local_midnight(self.start)
 
     @property
     def end_before(self) -> datetime.datetime:
         """The first instant after the period."""
-        return timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min))
+        return workdays.local_midnight(self.end + datetime.timedelta(days=1))
 
     @property
     def year(self) -> int:

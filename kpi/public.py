@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpi import selectors
+from kpi.models import MonthlyFigure, Target, YearPlan
 
 
 def section(unit):
     today = timezone.localdate()
-    rows = selectors.current_year_public_rates(unit, today)
+    rows = selectors.current_year_public_rates(unit=unit, today=today)
     labels = {
         "dossier_on_time_rate": _("Dossiers resolved on time"),
         "satisfaction_rate": _("Satisfaction with the unit's service"),
@@ -20,3 +21,16 @@ def section(unit):
         label = row["name"] if row["field"] else labels[row["key"]]
         out.append({**row, "label": label})
     return {"template": "kpi/_public_section.html", "year": today.year, "rows": out}
+
+
+def _plan_unit(target):
+    return YearPlan.objects.filter(pk=target.plan_id).values_list("unit_id", flat=True).first()
+
+
+# What people publish by hand that this section shows: model -> the unit of a row
+# (core/registry.py drops that unit's cached page when the change commits).
+WATCHED = {
+    YearPlan: lambda row: row.unit_id,
+    Target: _plan_unit,
+    MonthlyFigure: lambda row: row.unit_id,
+}

@@ -38,18 +38,18 @@ ON_TIME = dossier_sets.ON_TIME
 
 # --- the record sets of a period ---------------------------------------------------------
 
-def dossier_conditions(period: Period, now: datetime.datetime) -> dict[str, Q]:
+def dossier_conditions(*, period: Period, now: datetime.datetime) -> dict[str, Q]:
     """The Q objects that put a dossier in ``period``: built from ``dossiers.selectors``,
     whose definitions the register's filters (the dashboard's links) use too."""
-    completed = dossier_sets.completed_between(period.start, period.end)
-    open_due = dossier_sets.open_due_between(period.start, period.end)
+    completed = dossier_sets.completed_between(start=period.start, end=period.end)
+    open_due = dossier_sets.open_due_between(start=period.start, end=period.end)
     late = completed & Q(timeliness=Dossier.Timeliness.LATE)
-    overdue = open_due & dossier_sets.overdue_at(now)
+    overdue = open_due & dossier_sets.overdue_as_of(now=now)
     return {"completed": completed, "open_due": open_due, "late": late, "overdue": overdue}
 
 
 def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
-    c = dossier_conditions(period, now)
+    c = dossier_conditions(period=period, now=now)
     no_apology = dossier_sets.APOLOGY["none"]
     return {
         "completed": Count("id", filter=c["completed"]),
@@ -62,7 +62,7 @@ def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
 
 
 def _dossiers(units, period: Period, now):
-    c = dossier_conditions(period, now)
+    c = dossier_conditions(period=period, now=now)
     return Dossier.objects.filter(unit__in=units).filter(c["completed"] | c["open_due"])
 
 
@@ -77,7 +77,7 @@ def _feedback_counts() -> dict:
 
 
 def _feedback(units, period: Period):
-    return Feedback.objects.filter(feedback_sets.received_between(period.start, period.end), unit__in=units)
+    return Feedback.objects.filter(feedback_sets.received_between(start=period.start, end=period.end), unit__in=units)
 
 
 def _monthly(units, period: Period):
@@ -107,6 +107,32 @@ def percent(numerator: int, denominator: int) -> float | None:
         return None
     value = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return float(value)
+
+
+def fractions(*, dossiers: dict | None = None, responses: dict | None = None, feedback: dict | None = None,
+              monthly: dict | None = None) -> dict[str, tuple[int, int]]:
+    """The indicator formula, in one place: counts -> (numerator, denominator) of every
+    indicator (docs/domain/indicators.md). Counts missing from a dict are zero.
+
+    ``dossiers``: on_time, completed, late, overdue, late_no_apology, overdue_no_apology
+    (``_dossier_counts``); ``responses``: responses, satisfied, dossier_responses,
+    dossier_satisfied; ``feedback``: fb_received, fb_answered, fb_answered_on_time,
+    fb_publishable, fb_published (``_feedback_counts``); ``monthly``: {key: {"n", "d"}}."""
+    d, r, f, m = dossiers or {}, responses or {}, feedback or {}, monthly or {}
+    late = d.get("late", 0) + d.get("overdue", 0)
+    unapologised = d.get("late_no_apology", 0) + d.get("overdue_no_apology", 0)
+    out = {
+        "dossier_on_time_rate": (d.get("on_time", 0), d.get("completed", 0)),
+        "late_apology_rate": (late - unapologised, late),
+        "satisfaction_rate": (r.get("satisfied", 0), r.get("responses", 0)),
+        "dossier_satisfaction_rate": (r.get("dossier_satisfied", 0), r.get("dossier_responses", 0)),
+        "feedback_answered_rate": (f.get("fb_answered", 0), f.get("fb_received", 0)),
+        "feedback_on_time_rate": (f.get("fb_answered_on_time", 0), f.get("fb_answered", 0)),
+        "feedback_published_rate": (f.get("fb_published", 0), f.get("fb_publishable", 0)),
+    }
+    for key in MONTHLY_KEYS:
+        out[key] = (m.get(key, {}).get("n") or 0, m.get(key, {}).get("d") or 0)
+    return out
 
 
 def _row(key: str, field_key: str, numerator: int, denominator: int, target, field_name: str = "") -> dict:
@@ -155,36 +181,29 @@ def indicator_rows(*, units, period: Period, now: datetime.datetime | None = Non
     targets = {(t["key"], t["field_key"]): t["target"] for t in _targets(units, period.year)}
     fields = list(Field.objects.all())
 
-    def total(rows, name):
-        return sum(r[name] for r in rows)
+    def total(rows, *names):
+        return {name: sum(r.get(name, 0) for r in rows) for name in names}
 
-    d = list(by_field.values())
-    rows = [_row("dossier_on_time_rate", "", total(d, "on_time"), total(d, "completed"), targets.get(("dossier_on_time_rate", "")))]
+    d = total(by_field.values(), "on_time", "completed", "late", "overdue", "late_no_apology", "overdue_no_apology")
+    a = total(by_area.values(), "satisfied", "responses")
+    a.update({f"dossier_{k}": v for k, v in total(dossier_survey, "satisfied", "responses").items()})
+    overall = fractions(dossiers=d, responses=a, feedback=feedback, monthly=monthly)
+
+    def row(key, field=None, counts=None):
+        if field is None:
+            return _row(key, "", *overall[key], targets.get((key, "")))
+        return _row(key, field.key, *counts[key], targets.get((key, field.key)), _field_name(field))
+
+    rows = [row("dossier_on_time_rate")]
     for field in fields:
         if field.has_procedures or field.pk in by_field:
-            r = by_field.get(field.pk, {})
-            rows.append(_row("dossier_on_time_rate", field.key, r.get("on_time", 0), r.get("completed", 0),
-                             targets.get(("dossier_on_time_rate", field.key)), _field_name(field)))
-    late = total(d, "late") + total(d, "overdue")
-    unapologised = total(d, "late_no_apology") + total(d, "overdue_no_apology")
-    rows.append(_row("late_apology_rate", "", late - unapologised, late, targets.get(("late_apology_rate", ""))))
-
-    a = list(by_area.values())
-    rows.append(_row("satisfaction_rate", "", total(a, "satisfied"), total(a, "responses"), targets.get(("satisfaction_rate", ""))))
+            rows.append(row("dossier_on_time_rate", field, fractions(dossiers=by_field.get(field.pk))))
+    rows += [row("late_apology_rate"), row("satisfaction_rate")]
     for field in fields:
         if field.is_survey_area or field.key in by_area:
-            r = by_area.get(field.key, {})
-            rows.append(_row("satisfaction_rate", field.key, r.get("satisfied", 0), r.get("responses", 0),
-                             targets.get(("satisfaction_rate", field.key)), _field_name(field)))
-    rows.append(_row("dossier_satisfaction_rate", "", total(dossier_survey, "satisfied"), total(dossier_survey, "responses"),
-                     targets.get(("dossier_satisfaction_rate", ""))))
-
-    rows.append(_row("feedback_answered_rate", "", feedback["fb_answered"], feedback["fb_received"], targets.get(("feedback_answered_rate", ""))))
-    rows.append(_row("feedback_on_time_rate", "", feedback["fb_answered_on_time"], feedback["fb_answered"], targets.get(("feedback_on_time_rate", ""))))
-    rows.append(_row("feedback_published_rate", "", feedback["fb_published"], feedback["fb_publishable"], targets.get(("feedback_published_rate", ""))))
-    for key in MONTHLY_KEYS:
-        m = monthly.get(key, {})
-        rows.append(_row(key, "", m.get("n") or 0, m.get("d") or 0, targets.get((key, ""))))
+            rows.append(row("satisfaction_rate", field, fractions(responses=by_area.get(field.key))))
+    rows += [row(key) for key in ("dossier_satisfaction_rate", "feedback_answered_rate", "feedback_on_time_rate",
+                                  "feedback_published_rate", *MONTHLY_KEYS)]
     return rows
 
 
@@ -236,20 +255,8 @@ def unit_comparison(*, units, period: Period, now=None) -> list[dict]:
         d = dossiers.get(unit.pk, {})
         r = responses.get(unit.pk, {})
         f = feedback.get(unit.pk, {})
-        late = d.get("late", 0) + d.get("overdue", 0)
-        unapologised = d.get("late_no_apology", 0) + d.get("overdue_no_apology", 0)
-        figures = {
-            "dossier_on_time_rate": (d.get("on_time", 0), d.get("completed", 0)),
-            "late_apology_rate": (late - unapologised, late),
-            "satisfaction_rate": (r.get("satisfied", 0), r.get("responses", 0)),
-            "dossier_satisfaction_rate": (r.get("dossier_satisfied", 0), r.get("dossier_responses", 0)),
-            "feedback_answered_rate": (f.get("fb_answered", 0), f.get("fb_received", 0)),
-            "feedback_on_time_rate": (f.get("fb_answered_on_time", 0), f.get("fb_answered", 0)),
-            "feedback_published_rate": (f.get("fb_published", 0), f.get("fb_publishable", 0)),
-        }
-        for key in MONTHLY_KEYS:
-            m = monthly.get((unit.pk, key), {})
-            figures[key] = (m.get("n") or 0, m.get("d") or 0)
+        figures = fractions(dossiers=d, responses=r, feedback=f, monthly={
+            key: monthly.get((unit.pk, key), {}) for key in MONTHLY_KEYS})
         rows = {i.key: _row(i.key, "", *figures[i.key], targets.get((unit.pk, i.key))) for i in INDICATORS}
         missing = [i.key for i in INDICATORS if (unit.pk, i.key) not in targets]
         out.append({"unit": unit, "has_targets": not missing, "missing_targets": missing, "rows": rows})
@@ -262,7 +269,7 @@ def monthly_series(*, units, period: Period, now=None) -> dict:
     and the monthly figures. Four queries."""
     now = now or timezone.now()
     units = _units_queryset(units)
-    c = dossier_conditions(period, now)
+    c = dossier_conditions(period=period, now=now)
     month_of_dossier = Case(
         When(c["completed"], then=TruncMonth("completed_at", output_field=DateField())),
         default=TruncMonth("due_date"),
@@ -294,15 +301,10 @@ def monthly_series(*, units, period: Period, now=None) -> dict:
     series = {key: [] for key in ("dossier_on_time_rate", "late_apology_rate", "satisfaction_rate", "feedback_answered_rate", *MONTHLY_KEYS)}
     for ym in months:
         d, r, f = dossiers.get(ym, {}), responses.get(ym, {}), feedback.get(ym, {})
-        late = d.get("late", 0) + d.get("overdue", 0)
-        unapologised = d.get("late_no_apology", 0) + d.get("overdue_no_apology", 0)
-        series["dossier_on_time_rate"].append(percent(d.get("on_time", 0), d.get("completed", 0)))
-        series["late_apology_rate"].append(percent(late - unapologised, late))
-        series["satisfaction_rate"].append(percent(r.get("satisfied", 0), r.get("responses", 0)))
-        series["feedback_answered_rate"].append(percent(f.get("fb_answered", 0), f.get("fb_received", 0)))
-        for key in MONTHLY_KEYS:
-            m = monthly.get((*ym, key), {})
-            series[key].append(percent(m.get("n") or 0, m.get("d") or 0))
+        figures = fractions(dossiers=d, responses=r, feedback=f, monthly={
+            key: monthly.get((*ym, key), {}) for key in MONTHLY_KEYS})
+        for key, values in series.items():
+            values.append(percent(*figures[key]))
     return {
         "labels": [f"{month:02d}/{year}" for year, month in months],
         "series": series,
@@ -310,7 +312,7 @@ def monthly_series(*, units, period: Period, now=None) -> dict:
     }
 
 
-def current_year_public_rates(unit: Unit, today: datetime.date | None = None) -> list[dict]:
+def current_year_public_rates(*, unit: Unit, today: datetime.date | None = None) -> list[dict]:
     """The rates the plan requires a unit to publish (on time, satisfaction overall and per
     service area) for the current year, rows with no records left out."""
     period = Period.year_to_date(today)

@@ -13,7 +13,7 @@ class PlanError(Exception):
     """A plan change that cannot be made (shown to the user)."""
 
 
-def plan_number(unit: Unit) -> str:
+def plan_number(*, unit: Unit) -> str:
     """The plan's number as the unit writes it, e.g. "16/KH-MNTH" for Tuổi Hồng."""
     suffix = unit.code.rsplit(".", 1)[-1] if "." in unit.code else unit.slug.upper()
     return f"16/KH-{suffix}"
@@ -26,7 +26,7 @@ def plan_create(*, unit: Unit, year: int, copy_previous: bool = False, number: s
     if YearPlan.objects.filter(unit=unit, year=year).exists():
         raise PlanError("exists")
     plan = YearPlan.objects.create(
-        unit=unit, year=year, number=number or plan_number(unit),
+        unit=unit, year=year, number=number or plan_number(unit=unit),
         title=title or f"Kế hoạch cải cách hành chính năm {year}",
     )
     previous = YearPlan.objects.filter(unit=unit, year=year - 1).first() if copy_previous else None

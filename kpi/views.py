@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.models import Field
+from core.replica import reads_from_replica
 from kpi import links, selectors, services
 from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, period_presets
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS
@@ -40,6 +41,7 @@ def _status(row) -> str:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request):
     """The principal's cards and charts; an office account without ``unit`` gets the
     units side by side."""
@@ -140,20 +142,6 @@ def _plan_rows(plan):
     return rows
 
 
-def _unit_from_request(request, *, write=False, manage=False):
-    slug = request.GET.get("unit") or request.POST.get("unit")
-    if slug:
-        return access.get_unit_for_user(request.user, slug, write=write, manage=manage)
-    unit = access.default_unit(request.user)
-    if unit is None:
-        raise Http404
-    if manage and not access.can_manage(request.user, unit):
-        raise PermissionDenied
-    if write and not access.can_write(request.user, unit):
-        raise PermissionDenied
-    return unit
-
-
 def _year(request) -> int:
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
@@ -167,7 +155,7 @@ def _year(request) -> int:
 @login_required
 def plan(request):
     """The unit's plan for a year: read by everyone who reads the unit, edited by the principal."""
-    unit = _unit_from_request(request)
+    unit = access.unit_of_request(request)
     year = _year(request)
     plan = YearPlan.objects.filter(unit=unit, year=year).prefetch_related("targets").first()
     can_manage = access.can_manage(request.user, unit)
@@ -195,7 +183,7 @@ def plan(request):
 @login_required
 @require_POST
 def plan_create(request):
-    unit = _unit_from_request(request, manage=True)
+    unit = access.unit_of_request(request, manage=True)
     year = _year(request)
     copy = request.POST.get("copy") == "previous"
     try:
@@ -215,7 +203,7 @@ def plan_create(request):
 @login_required
 def figures(request):
     """Figures no record measures (e-payments, e-documents, outreach), month by month."""
-    unit = _unit_from_request(request)
+    unit = access.unit_of_request(request)
     year = _year(request)
     can_write = access.can_write(request.user, unit)
     today = timezone.localdate()

@@ -49,7 +49,7 @@ def _rating(rng, overall):
 def seed(*, unit, users, today):
     if Response.objects.filter(unit=unit).exists():
         return "surveys: responses already there"
-    questionnaire = active_questionnaire(unit)
+    questionnaire = active_questionnaire(unit=unit)
     areas = {f.key: f for f in Field.objects.filter(key__in=AREAS, is_survey_area=True)}
     keys = [k for k in AREAS if k in areas]
     weights = [AREAS[k][0] for k in keys]

@@ -11,9 +11,6 @@ the school's one Wi-Fi address are never locked out:
 * a signed start time: a form sent back faster than a person can tap is asked to
   confirm (a person just sends again; nothing they chose is lost).
 """
-import hashlib
-import hmac
-import logging
 import time
 
 from django.conf import settings
@@ -21,50 +18,19 @@ from django.core import signing
 
 from core import ratelimit
 
-log = logging.getLogger(__name__)
-
 HONEYPOT_FIELD = "website"
 COOKIE_PREFIX = "cchc_survey_"
 COOKIE_MAX_AGE = 7 * 24 * 3600
 COOKIE_SALT = "surveys.answered"
 STARTED_SALT = "surveys.started"
 MIN_SECONDS = 2
-# (window in seconds, answers allowed from one address per unit in that window)
-DEFAULT_ADDRESS_LIMITS = ((600, 40), (24 * 3600, 200))
-
-
-def address_limits():
-    return getattr(settings, "SURVEY_ADDRESS_LIMITS", DEFAULT_ADDRESS_LIMITS)
-
-
-def client_address(request) -> str:
-    """REMOTE_ADDR, or the address the trusted proxies saw when SURVEY_PROXY_COUNT > 0
-    (a client can write any X-Forwarded-For; only the proxies' own entries count)."""
-    proxies = getattr(settings, "SURVEY_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _address_key(address: str, unit_id: int, window: int) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:24]
-    bucket = int(time.time()) // window
-    return f"survey-addr:{unit_id}:{window}:{bucket}:{digest}"
 
 
 def address_allows(request, *, unit_id: int) -> bool:
-    """Count one answer from the request's address; False when a window is full.
-    Any cache error lets the answer through (fail open)."""
-    address = client_address(request)
-    limits = address_limits()
-    try:  # every window counted in one round trip to Redis
-        counts = ratelimit.count(*((_address_key(address, unit_id, window), window + 60) for window, _ in limits))
-    except Exception:  # noqa: BLE001 - Redis down or flaky: fail open, never lose the answer
-        log.warning("survey address counter unavailable; accepting the answer")
-        return True
-    return all(count <= limit for count, (_window, limit) in zip(counts, limits, strict=True))
+    """Count one answer from this client for the unit in every window of
+    SURVEY_ADDRESS_LIMITS (core/ratelimit.py); False when a window is full. Any cache
+    error lets the answer through (fail open: never lose a parent's answer)."""
+    return ratelimit.allows(request, scope="survey", per=str(unit_id), limits=settings.SURVEY_ADDRESS_LIMITS)
 
 
 def cookie_name(unit_id: int, area_key: str) -> str:

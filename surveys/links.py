@@ -1,17 +1,17 @@
-"""Public survey links and their QR codes (receipts, results, posters, public page)."""
-import segno
-from django.conf import settings
+"""Public survey links (receipts, results, posters, public page); the dossier survey
+link and every QR code are core's (core/links.py), shared with dossiers."""
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+
+from core import links
 
 
 def dossier_survey_path(dossier) -> str:
-    return reverse("surveys:dossier", args=[dossier.survey_token])
+    return links.dossier_survey_path(dossier.survey_token)
 
 
 def dossier_survey_url(dossier) -> str:
-    """SITE_URL + /survey/<token>/ (CONTRACT.md): what the receipt's QR code carries."""
-    return settings.SITE_URL + dossier_survey_path(dossier)
+    """SITE_URL + /survey/<token>/: what the receipt's QR code carries."""
+    return links.dossier_survey_url(dossier.survey_token)
 
 
 def open_survey_path(unit, area) -> str:
@@ -19,11 +19,4 @@ def open_survey_path(unit, area) -> str:
 
 
 def open_survey_url(unit, area) -> str:
-    return settings.SITE_URL + open_survey_path(unit, area)
-
-
-def qr_svg(url: str, *, scale: int = 4) -> str:
-    """An inline SVG QR code (no style attributes: fine under the CSP)."""
-    return mark_safe(  # noqa: S308 - segno's own markup around our own URL
-        segno.make(url, error="m").svg_inline(scale=scale, omitsize=True, title=url)
-    )
+    return links.absolute_url(open_survey_path(unit, area))

@@ -3,6 +3,7 @@ each service area (the rates themselves are the KPI app's section)."""
 from django.urls import reverse
 
 from surveys import links, selectors
+from surveys.models import Question, Questionnaire
 
 
 def section(unit):
@@ -13,3 +14,16 @@ def section(unit):
     if not areas:
         return None
     return {"template": "surveys/public_section.html", "areas": areas}
+
+
+def _questionnaire_unit(question):
+    return Questionnaire.objects.filter(pk=question.questionnaire_id).values_list("unit_id", flat=True).first()
+
+
+# What people publish by hand that this section shows: model -> the unit of a row
+# (core/registry.py drops that unit's cached page when the change commits). The
+# national questionnaire (no unit) reaches the pages by the minute.
+WATCHED = {
+    Questionnaire: lambda row: row.unit_id,
+    Question: _questionnaire_unit,
+}

@@ -153,7 +153,7 @@ def survey_areas():
     return Field.objects.filter(is_survey_area=True).order_by("position", "key")
 
 
-def active_questionnaire(unit) -> Questionnaire:
+def active_questionnaire(*, unit) -> Questionnaire:
     """The questionnaire a new response of ``unit`` answers: the unit's own newest
     version in use, else the national default's newest."""
     return (
@@ -163,17 +163,17 @@ def active_questionnaire(unit) -> Questionnaire:
     )
 
 
-def next_version(unit) -> int:
+def next_version(*, unit) -> int:
     return (Questionnaire.objects.filter(unit=unit).aggregate(v=Max("version"))["v"] or 0) + 1
 
 
-def open_survey_cache_key(slug: str) -> str:
+def open_survey_cache_key(*, slug: str) -> str:
     from core.public_page import slug_key
 
     return f"survey-open:v1:{slug_key(slug)}"
 
 
-def open_survey_target(slug: str, area_key: str):
+def open_survey_target(*, slug: str, area_key: str):
     """(unit, area, questionnaire, questions) of the open survey at /u/<slug>/survey/<area>/,
     or None. Parents' phones open the same few of them in bursts (a poster, a meeting),
     so the unit with its questionnaire, and the survey areas, are kept a minute in the
@@ -182,7 +182,7 @@ def open_survey_target(slug: str, area_key: str):
     from core import public_page
     from core.models import Unit
 
-    unit_key, areas_key = open_survey_cache_key(slug), "survey-areas:v1"
+    unit_key, areas_key = open_survey_cache_key(slug=slug), "survey-areas:v1"
     found = public_page.cache_get_many([unit_key, areas_key])
     target, areas = found.get(unit_key), found.get(areas_key)
     missing = {}
@@ -193,7 +193,7 @@ def open_survey_target(slug: str, area_key: str):
         unit = Unit.objects.filter(slug=slug).first()
         if unit is None:
             return None
-        questionnaire = active_questionnaire(unit)
+        questionnaire = active_questionnaire(unit=unit)
         target = {"unit": unit, "questionnaire": questionnaire, "questions": list(questionnaire.questions.all())}
         missing[unit_key] = target
     if missing:

@@ -92,7 +92,7 @@ def _new_version(*, unit, source: Questionnaire, title: str) -> Questionnaire:
     """Copy ``source`` into the unit's next version and retire the unit's older ones:
     answered versions are never edited, so responses keep the questions they answered."""
     Questionnaire.objects.filter(unit=unit, is_active=True).update(is_active=False)
-    new = Questionnaire.objects.create(unit=unit, version=selectors.next_version(unit), title=title, is_active=True)
+    new = Questionnaire.objects.create(unit=unit, version=selectors.next_version(unit=unit), title=title, is_active=True)
     Question.objects.bulk_create(
         Question(questionnaire=new, key=q.key, text_vi=q.text_vi, text_en=q.text_en, kind=q.kind,
                  required=q.required, position=q.position)
@@ -106,7 +106,7 @@ def questionnaire_add_question(*, unit, key: str, text_vi: str, text_en: str = "
                                required: bool = False) -> Questionnaire:
     """A new version of the unit's questionnaire with one more question (before the comment)."""
     Unit.objects.select_for_update().get(pk=unit.pk)  # one principal's change at a time
-    current = selectors.active_questionnaire(unit)
+    current = selectors.active_questionnaire(unit=unit)
     new = _new_version(unit=unit, source=current, title=f"{unit.name}: {current.title.split(': ')[-1]}")
     comment = new.questions.filter(key="comment").first()
     position = comment.position if comment else (new.questions.count() + 1)
@@ -124,7 +124,7 @@ def questionnaire_remove_question(*, unit, key: str) -> Questionnaire:
     if key in CORE_KEYS:
         raise ValueError("the SIPAS questions cannot be removed")
     Unit.objects.select_for_update().get(pk=unit.pk)
-    current = selectors.active_questionnaire(unit)
+    current = selectors.active_questionnaire(unit=unit)
     new = _new_version(unit=unit, source=current, title=current.title)
     new.questions.filter(key=key).delete()
     return new

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
-from core import access, public_page
+from core import access, public_page, workdays
+from core import links as core_links
 from core.models import Field, Unit
 from dossiers.models import Dossier
 from surveys import guard, links, selectors, services
@@ -43,7 +44,7 @@ def dossier_survey(request, token):
     dossier = get_object_or_404(Dossier.objects.select_related("unit", "field", "procedure"), survey_token=token)
     if dossier.survey_answered_at is not None:
         return render(request, "surveys/already.html", {"unit": dossier.unit, "reason": "dossier"})
-    questionnaire = selectors.active_questionnaire(dossier.unit)
+    questionnaire = selectors.active_questionnaire(unit=dossier.unit)
     form = SurveyForm(request.POST or None, questions=_questions(questionnaire))
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,7 +71,7 @@ def _open_target(slug, area_key):
 def open_survey(request, slug, area_key):
     """/u/<slug>/survey/<area>/ — the open survey of a service area, for parents and
     visitors without a dossier, behind the stuffing guard (surveys/guard.py)."""
-    target = selectors.open_survey_target(slug, area_key)
+    target = selectors.open_survey_target(slug=slug, area_key=area_key)
     if target is None:
         raise Http404
     unit, area, questionnaire, questions = target
@@ -109,7 +110,7 @@ def open_survey_qr(request, slug, area_key):
     key = f"survey-qr:v1:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
     svg = public_page.cache_get(key)  # the same picture for the same link: drawn once a day
     if svg is None:
-        svg = str(links.qr_svg(url, scale=4))
+        svg = str(core_links.qr_svg(url, scale=4))
         public_page.cache_set(key, svg, 86400)
     return HttpResponse('<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml")
 
@@ -117,32 +118,12 @@ def open_survey_qr(request, slug, area_key):
 # --- the unit's people ------------------------------------------------------------------------
 
 
-def _unit_for(request, **perm):
-    slug = request.GET.get("unit") or request.POST.get("unit")
-    if slug:
-        return access.get_unit_for_user(request.user, slug, **perm)
-    unit = access.default_unit(request.user)
-    if unit is None:
-        raise Http404
-    return access.get_unit_for_user(request.user, unit.slug, **perm)
-
-
-def _year_bounds(year: int):
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime(year, 1, 1, tzinfo=tz)
-    return start, datetime.datetime(year + 1, 1, 1, tzinfo=tz)
-
-
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 @login_required
 def results(request):
     """Satisfaction per area and overall, average per factor, month by month, comments —
     for a year, or for the slice a KPI link asks for (``from``/``to``, ``area``,
     ``source``, ``satisfied``): the same responses the KPI selectors count."""
-    unit = _unit_for(request)
+    unit = access.unit_of_request(request)
     this_year = timezone.localdate().year
     try:
         year = int(request.GET.get("year", this_year))
@@ -154,14 +135,14 @@ def results(request):
     if sliced and slice_form.cleaned_data.get("from"):
         year = slice_form.cleaned_data["from"].year
     year = min(max(year, 2000), this_year + 1)
-    start, end = _year_bounds(year)
+    start, end = workdays.year_bounds(year)
     if sliced:
         data = slice_form.cleaned_data
         first, last = data.get("from"), data.get("to")
         if first or last:  # a missing end is the end (or start) of the other's year
             first = first or datetime.date(last.year, 1, 1)
             last = last or datetime.date(first.year, 12, 31)
-            start, end = _local_midnight(first), _local_midnight(last + datetime.timedelta(days=1))
+            start, end = workdays.local_midnight(first), workdays.local_midnight(last + datetime.timedelta(days=1))
     elif slice_form.errors:
         messages.error(request, _("The filter was not valid; the whole year is shown."))
     units = [unit]
@@ -205,9 +186,9 @@ def comment_handled(request, pk):
 @login_required
 def posters(request):
     """Printable A4 posters, one per service area, with the QR code of its open survey."""
-    unit = _unit_for(request)
+    unit = access.unit_of_request(request)
     rows = [
-        {"area": area, "url": links.open_survey_url(unit, area), "qr": links.qr_svg(links.open_survey_url(unit, area), scale=10)}
+        {"area": area, "url": links.open_survey_url(unit, area), "qr": core_links.qr_svg(links.open_survey_url(unit, area), scale=10)}
         for area in selectors.survey_areas()
     ]
     return render(request, "surveys/print/posters.html", {"unit": unit, "posters": rows})
@@ -216,9 +197,9 @@ def posters(request):
 @login_required
 def questionnaire(request):
     """The unit's questionnaire; a principal adds a question (a new version)."""
-    unit = _unit_for(request)
+    unit = access.unit_of_request(request)
     can_manage = access.can_manage(request.user, unit)
-    current = selectors.active_questionnaire(unit)
+    current = selectors.active_questionnaire(unit=unit)
     form = QuestionAddForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:
@@ -242,9 +223,9 @@ def questionnaire(request):
 @login_required
 @require_POST
 def questionnaire_remove(request):
-    unit = _unit_for(request, manage=True)
+    unit = access.unit_of_request(request, manage=True)
     key = request.POST.get("key", "")
-    if key in CORE_KEYS or not selectors.active_questionnaire(unit).questions.filter(key=key).exists():
+    if key in CORE_KEYS or not selectors.active_questionnaire(unit=unit).questions.filter(key=key).exists():
         raise Http404
     new = services.questionnaire_remove_question(unit=unit, key=key)
     messages.success(request, _("Question removed: the questionnaire is now version %(v)s.") % {"v": new.version})

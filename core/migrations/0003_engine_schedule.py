@@ -6,7 +6,7 @@ def create(apps, schema_editor):
 
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    task = "dossiers.tasks.check_deadlines"
+    task = "core.tasks.run_deadline_engine"
     if PeriodicTask.objects.filter(task=task).exists():
         return
     every, _ = IntervalSchedule.objects.get_or_create(every=settings.DEADLINE_ENGINE_EVERY_MINUTES, period="minutes")

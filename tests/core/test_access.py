@@ -75,3 +75,29 @@ def test_token_auth_works():
 @pytest.mark.django_db
 def test_full_names_are_in_vietnamese_order():
     assert StaffFactory(last_name="Trần Thị Mỹ", first_name="Hạnh").get_full_name() == "Trần Thị Mỹ Hạnh"
+
+
+@pytest.mark.django_db
+def test_the_unit_of_a_request_has_the_same_404_and_403_rules_everywhere(rf):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+
+    staff = StaffFactory()
+    other = UnitFactory()
+    office = OfficeUserFactory(office=staff.unit.office)
+
+    def request(user, **query):
+        req = rf.get("/", query)
+        req.user = user
+        return req
+
+    assert access.unit_of_request(request(staff)) == staff.unit  # the default unit
+    assert access.unit_of_request(request(staff, unit=staff.unit.slug), write=True) == staff.unit
+    with pytest.raises(Http404):  # another unit's existence does not leak
+        access.unit_of_request(request(staff, unit=other.slug))
+    with pytest.raises(PermissionDenied):  # staff do not manage
+        access.unit_of_request(request(staff), manage=True)
+    assert access.unit_of_request(request(office, unit=staff.unit.slug)) == staff.unit  # offices read
+    with pytest.raises(PermissionDenied):  # and never write
+        access.unit_of_request(request(office, unit=staff.unit.slug), write=True)

@@ -17,9 +17,9 @@ def _wait_for(predicate, timeout=20.0):
 
 @pytest.mark.celery_worker
 def test_a_real_worker_runs_the_deadline_engine_task(celery_worker_process):
-    from dossiers.tasks import check_deadlines
+    from core.tasks import run_deadline_engine
 
-    check_deadlines.delay()
+    run_deadline_engine.delay()
     assert _wait_for(lambda: EngineRun.objects.exists()), "the worker did not run the engine"
 
 

@@ -53,6 +53,9 @@ def test_a_lockout_of_one_account_does_not_lock_another_on_the_same_wifi(client,
         client.post(reverse("login"), {"username": guessed.username, "password": "sai"})
     response = client.post(reverse("login"), {"username": other.username, "password": PASSWORD})
     assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == other.pk  # signed in
+    locked = client.post(reverse("login"), {"username": guessed.username, "password": PASSWORD})
+    assert locked.status_code != 302  # while the guessed account stays locked
 
 
 @pytest.mark.django_db
@@ -98,3 +101,13 @@ def test_security_headers(client):
 def test_an_english_browser_still_gets_vietnamese_until_the_switch_is_used(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Đăng nhập" in page.content.decode()
+
+
+def test_the_dossier_survey_link_is_the_path_surveys_serves():
+    """core/links.py prints /survey/<token>/ for dossiers and surveys alike."""
+    from django.urls import reverse
+
+    from core import links
+
+    assert links.dossier_survey_path("abc123") == reverse("surveys:dossier", args=["abc123"])
+    assert links.qr_svg(links.dossier_survey_url("abc123")).startswith("<svg")

@@ -116,7 +116,7 @@ def test_the_page_works_when_the_cache_is_down(client, unit, settings):
 
 
 def test_the_survey_qr_code_is_drawn_once(client, unit, monkeypatch):
-    from surveys import links
+    from core import links
 
     drawn = []
     real = links.qr_svg

@@ -3,10 +3,11 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.test import Client
 from rest_framework.test import APIClient
 
 from dossiers.models import Dossier
-from tests.factories import OfficeUserFactory, PrincipalFactory, ProcedureFactory, StaffFactory, dossier_in
+from tests.factories import OfficeUserFactory, PrincipalFactory, ProcedureFactory, StaffFactory, UnitFactory, dossier_in
 
 pytestmark = pytest.mark.django_db
 DOSSIER_KEYS = {"code", "unit", "procedure", "field", "status", "applicant_name", "received_at", "due_date", "due_at",
@@ -139,3 +140,17 @@ def test_schema_lists_the_dossier_endpoints(staff):
     assert schema.status_code == 200
     assert "/api/v1/dossiers/{code}/actions/" in schema.content.decode()
     assert Dossier.objects.count() == 0
+
+
+def test_a_unit_the_user_may_not_read_is_404_in_lists_as_in_pages(staff, procedure):
+    """?unit=<slug> follows core.access.narrowed_to_unit in the dossier and feedback APIs and the register."""
+    dossier_in("received", procedure=procedure)
+    other = UnitFactory()
+    client = api(staff)
+    assert client.get(f"/api/v1/dossiers/?unit={staff.unit.slug}").json()["count"] == 1
+    for url in (f"/api/v1/dossiers/?unit={other.slug}", f"/api/v1/procedures/?unit={other.slug}",
+                f"/api/v1/feedback/?unit={other.slug}", "/api/v1/dossiers/?unit=khong-co"):
+        assert client.get(url).status_code == 404, url
+    browser = Client()
+    browser.force_login(staff)
+    assert browser.get(f"/dossiers/register/?unit={other.slug}").status_code == 404

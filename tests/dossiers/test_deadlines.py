@@ -139,7 +139,7 @@ def test_engine_through_a_real_celery_worker_marks_and_notifies_once(celery_work
     import time
 
     from core.models import EngineRun
-    from dossiers.tasks import check_deadlines
+    from core.tasks import run_deadline_engine
 
     # Due yesterday: overdue now. Due by the next working day: warned now.
     staff = StaffFactory()
@@ -151,7 +151,7 @@ def test_engine_through_a_real_celery_worker_marks_and_notifies_once(celery_work
                       received_at=now - datetime.timedelta(hours=2), actor=staff)
     Dossier.objects.filter(pk=soon.pk).update(due_at=now + datetime.timedelta(hours=20))
     for _ in range(3):
-        check_deadlines.delay()
+        run_deadline_engine.delay()
     deadline = time.monotonic() + 40
     while EngineRun.objects.count() < 3 and time.monotonic() < deadline:
         time.sleep(0.3)

@@ -63,8 +63,8 @@ def test_each_action_is_allowed_exactly_from_its_states(status, action):
 
 def test_allowed_actions_are_the_buttons_of_the_state():
     dossier = dossier_in("processing")
-    assert set(allowed_actions(dossier)) == {"request_supplement", "complete", "reject", "withdraw", "stop", "apologize"}
-    assert allowed_actions(dossier_in("returned")) == []
+    assert set(allowed_actions(dossier=dossier)) == {"request_supplement", "complete", "reject", "withdraw", "stop", "apologize"}
+    assert allowed_actions(dossier=dossier_in("returned")) == []
 
 
 def test_unknown_action_is_bad_input():
@@ -185,7 +185,7 @@ def test_the_new_date_is_set_only_once():
     with pytest.raises(TransitionError):
         _apologise(dossier, principal, datetime.date(2026, 3, 6), new_due_date=datetime.date(2026, 4, 1))
     assert Apology.objects.get(dossier=dossier).new_due_date == datetime.date(2026, 3, 16)
-    assert "apologize" not in allowed_actions(Dossier.objects.get(pk=dossier.pk))
+    assert "apologize" not in allowed_actions(dossier=Dossier.objects.get(pk=dossier.pk))
 
 
 def test_the_new_date_does_not_move_the_due_date():

@@ -75,7 +75,7 @@ def test_thirty_parents_behind_one_school_wifi_each_open_their_qr_link(dossier):
 
 
 def test_five_wrong_digits_lock_the_typed_lookup_of_that_code_only(client, dossier):
-    for _ in range(tracking.CODE_FAILURES[0]):
+    for _ in range(tracking.CODE_FAILURES[1]):
         wrong = _typed(client, dossier, "0000")
         assert wrong.status_code == 200 and "Không tìm thấy hồ sơ" in wrong.content.decode()
     locked = _typed(client, dossier, "4567")  # the sixth try, even with the right digits
@@ -91,12 +91,12 @@ def test_five_wrong_digits_lock_the_typed_lookup_of_that_code_only(client, dossi
 
 
 def test_a_right_typed_lookup_does_not_count_as_a_failure(client, dossier):
-    for _ in range(tracking.CODE_FAILURES[0] + 3):
+    for _ in range(tracking.CODE_FAILURES[1] + 3):
         assert 'id="track-status"' in _typed(client, dossier, "4567").content.decode()
 
 
 def test_typed_lookups_from_one_address_are_limited(client, dossier, monkeypatch):
-    monkeypatch.setattr(tracking, "TYPED_LIMIT", (3, 600))
+    monkeypatch.setattr(tracking, "TYPED_LIMIT", (600, 3))
     others = [dossier_in("received", applicant_phone=f"0904 000 {n:03d}") for n in range(3)]
     for each in others:
         assert _typed(client, each, "0000").status_code == 200  # wrong digits on three codes
@@ -109,7 +109,7 @@ def test_typed_lookups_from_one_address_are_limited(client, dossier, monkeypatch
 
 
 def test_qr_links_from_one_address_meet_a_flood_guard(client, dossier, monkeypatch):
-    monkeypatch.setattr(tracking, "QR_LIMIT", (3, 600))
+    monkeypatch.setattr(tracking, "QR_LIMIT", (600, 3))
     for _ in range(3):
         assert _qr(client, dossier).status_code == 200
     flooded = _qr(client, dossier)
@@ -117,9 +117,9 @@ def test_qr_links_from_one_address_meet_a_flood_guard(client, dossier, monkeypat
 
 
 def test_the_default_limits(settings):
-    assert tracking.QR_LIMIT == (300, 600)
-    assert tracking.TYPED_LIMIT == (60, 600)
-    assert tracking.CODE_FAILURES == (5, 3600)
+    assert tracking.QR_LIMIT == (600, 300)  # (window in seconds, lookups allowed)
+    assert tracking.TYPED_LIMIT == (600, 60)
+    assert tracking.CODE_FAILURES == (3600, 5)
 
 
 @pytest.mark.redis
@@ -140,7 +140,7 @@ def test_every_limit_fails_open_when_the_cache_is_down(client, dossier, settings
     settings.CACHES = CACHE_DOWN
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     assert _qr(client, dossier).status_code == 200
-    for _ in range(tracking.CODE_FAILURES[0] + 1):
+    for _ in range(tracking.CODE_FAILURES[1] + 1):
         assert _typed(client, dossier, "0000").status_code == 200
     assert 'id="track-status"' in _typed(client, dossier, "4567").content.decode()
 

@@ -36,11 +36,21 @@ def test_inbox_takes_a_fixed_number_of_queries(client, django_assert_num_queries
     client.force_login(staff)
     client.get(reverse("feedback:inbox"))
     with django_assert_num_queries(7) as captured:
-        client.get(reverse("feedback:inbox"))
+        page = client.get(reverse("feedback:inbox"))
+    assert page.status_code == 200 and _rows(page) == 3
     for _ in range(5):
         answered_feedback(unit=staff.unit)
     with django_assert_num_queries(len(captured)):
-        client.get(reverse("feedback:inbox"))
+        page = client.get(reverse("feedback:inbox"))
+    assert page.status_code == 200 and _rows(page) == 8
+
+
+def _rows(page) -> int:
+    """Feedback items listed on an inbox page (one detail link each)."""
+    from feedback.models import Feedback
+
+    html = page.content.decode()
+    return sum(1 for code in Feedback.objects.values_list("code", flat=True) if f"/feedback/inbox/{code}/" in html)
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from feedback.models import Feedback
@@ -85,10 +86,12 @@ def test_an_answer_needs_text_and_publication_needs_consent():
 def test_effective_time_may_be_past_but_not_future_nor_before_previous_step():
     received = timezone.now() - datetime.timedelta(days=3)
     feedback = send_feedback(received_at=received)
-    with pytest.raises(TransitionError):
+    with pytest.raises(ValidationError) as future:  # the same rule and message as dossiers (core/action_time.py)
         feedback_transition(feedback=feedback, action="start", at=timezone.now() + datetime.timedelta(hours=1))
-    with pytest.raises(TransitionError):
+    assert future.value.message_dict == {"at": ["Thời điểm thực hiện không được ở tương lai."]}
+    with pytest.raises(ValidationError) as before:
         feedback_transition(feedback=feedback, action="start", at=received - datetime.timedelta(hours=1))
+    assert list(before.value.message_dict) == ["at"]
     at = received + datetime.timedelta(hours=2)
     feedback = feedback_transition(feedback=feedback, action="start", at=at)
     event = feedback.events.get(action="start")

@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import time
+import types
 
 import django
 
@@ -43,26 +44,27 @@ def main():
             created = notify(users=[user], unit=user.unit, kind="proof", subject_key=args.key, title=f"Proof {args.key}")
         print(json.dumps({"created": created, "seconds": time.monotonic() - started}))
     elif args.cmd == "enqueue-engine":
-        from dossiers.tasks import check_deadlines
+        from core.tasks import run_deadline_engine
 
-        print(json.dumps({"sent": tasks.enqueue(check_deadlines), "seconds": time.monotonic() - started}))
+        print(json.dumps({"sent": tasks.enqueue(run_deadline_engine), "seconds": time.monotonic() - started}))
     else:
         if args.die_in:
-            real = engine.import_string
+            from core import registry
 
-            def dying(path):
-                sweep = real(path)
-                if path != args.die_in:
-                    return sweep
+            registered = registry.deadline_sweeps()
 
-                def sweep_then_die(now):
+            def sweep_then_die(sweep):
+                def run_then_die(now):
                     result = sweep(now)
                     os.kill(os.getpid(), signal.SIGKILL)  # inside the sweep's transaction
                     return result
 
-                return sweep_then_die
+                return run_then_die
 
-            engine.import_string = dying
+            engine.registry = types.SimpleNamespace(deadline_sweeps=lambda: [
+                sweep_then_die(sweep) if f"{sweep.__module__}.{sweep.__name__}" == args.die_in else sweep
+                for sweep in registered
+            ])
         if args.start_at:
             time.sleep(max(0.0, args.start_at - time.time()))
         run = engine.run(parse_datetime(args.now))

@@ -219,3 +219,17 @@ def count_mail(mail_dir: Path) -> dict[str, int]:
 
 def mail_log(mail_dir: Path) -> str:
     return "\n".join(p.read_text(errors="replace")[:3000] for p in sorted(mail_dir.iterdir())) if mail_dir.exists() else ""
+
+
+class PrivateReplica(PrivatePostgres):
+    """A streaming replica of ``primary`` (pg_basebackup -R), on a port of its own."""
+
+    def __init__(self, primary: PrivatePostgres):  # super().__init__ would initdb a new cluster
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="cchc-proof-replica-"))
+        self.data = self.dir / "data"
+        self.log = self.dir / "server.log"
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self._as_owner(_pg_bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+                       "-D", str(self.data), "-R", "-X", "stream", "-c", "fast", "--no-sync")

@@ -12,11 +12,13 @@ import time
 import psycopg2
 import pytest
 import requests
+from django.core import signing
 from django.db import connection
 
 from core.models import EngineRun, Notification
 from dossiers.models import Dossier, DossierEvent
 from feedback.models import Feedback
+from surveys import guard
 from surveys.models import Response
 from tests.factories import PrincipalFactory, ProcedureFactory, StaffFactory, receive_dossier
 from tests.proof._pg import db_url
@@ -145,9 +147,11 @@ def test_redis_stopped_pages_work_notices_wait_and_the_engine_catches_up_once(ci
         assert Feedback.objects.filter(pk=received.pk).exists()
 
         # Later runs (a second beat tick, the command) send nothing again.
+        runs = EngineRun.objects.count()
         assert run_portal("manage.py", "check_deadlines", env=env).returncode == 0  # the same "now" as beat
         assert run_portal("-m", "tests.proof.actions", "enqueue-engine", env=env).returncode == 0
-        time.sleep(2)
+        # Both runs recorded: a run records itself after its e-mails went out.
+        wait_for(lambda: EngineRun.objects.count() >= runs + 2, 45, "both later engine runs recorded", 0.2)
         notices = Notification.objects.count()
         assert sum(count_mail(mail).values()) == expected == notices, mail_log(mail)[:3000]
         # The engine did catch up: the open dossiers past due are marked, each once.
@@ -166,7 +170,9 @@ def public_forms_with_redis_stopped(web, unit) -> tuple[int, int]:
     survey_page = browser.get(survey_url, timeout=15).text
     browser.get(feedback_url, timeout=15)
     started = re.search(r'name="started" value="([^"]+)"', survey_page).group(1)
-    time.sleep(2.2)  # the stuffing guard wants a person's pace
+    # The stuffing guard wants a person's pace: wait until the signed start stamp is old enough.
+    stamp = json.loads(signing.b64_decode(started.split(":")[0].encode()))
+    wait_for(lambda: time.time() - stamp >= guard.MIN_SECONDS + 0.2, 10, "a person's pace", 0.1)
     token = browser.cookies["csrftoken"]
     answers = {"access": 5, "procedure": 4, "staff": 5, "result": 4, "feedback_handling": 5, "overall": 5,
                "comment": "Redis đang dừng", "website": "", "started": started, "csrfmiddlewaretoken": token}

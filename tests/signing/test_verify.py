@@ -77,7 +77,7 @@ def test_api_without_a_file_says_which_field(client, keys):
 
 
 def test_api_is_rate_limited_per_address(client, keys, base_pdf, monkeypatch):
-    monkeypatch.setattr(verification, "UPLOAD_LIMIT", (2, 600))
+    monkeypatch.setattr(verification, "UPLOAD_LIMITS", ((600, 2),))
     statuses = [upload(client, base_pdf).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     other = upload(client, base_pdf).status_code  # same address: still limited
@@ -157,7 +157,7 @@ def test_qr_page_for_an_unknown_code_is_a_friendly_404(client, keys):
 def test_hostile_file_names_contents_and_codes_never_fail_or_leak(client, keys, base_pdf, monkeypatch):
     from tests.security.nasty import NASTY, leaks
 
-    monkeypatch.setattr(verification, "UPLOAD_LIMIT", (10**6, 600))
+    monkeypatch.setattr(verification, "UPLOAD_LIMITS", ((600, 10**6),))
     problems = []
     for value in NASTY:
         name = (value[:200] or "x") + ".pdf"

@@ -15,7 +15,7 @@ def test_the_default_sipas_questionnaire_has_five_factors_overall_and_comment_in
     assert all(x.text_vi and x.text_en for x in questions)
     assert [x.key for x in questions if x.required] == ["overall"]
     assert {x.key: x.kind for x in questions}["comment"] == "text"
-    assert selectors.active_questionnaire(UnitFactory()) == q
+    assert selectors.active_questionnaire(unit=UnitFactory()) == q
 
 
 @pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_a_principal_adds_a_question_which_makes_a_new_version_answered_from_the
         answer = client.post(URL, {"text_vi": "Bán trú: bữa ăn của trẻ", "text_en": "Boarding: meals",
                                    "kind": "rating"})
     assert answer.status_code == 302
-    new = selectors.active_questionnaire(unit)
+    new = selectors.active_questionnaire(unit=unit)
     assert (new.unit, new.version) == (unit, 1)
     keys = list(new.questions.values_list("key", flat=True))
     assert keys == [*CORE_KEYS[:-1], "u-ban-tru-bua-an-cua-tre", "comment"]
@@ -52,7 +52,7 @@ def test_removing_a_units_question_makes_another_version_and_sipas_questions_sta
     client.post(URL, {"text_vi": "Câu hỏi thêm", "kind": "text"})
     assert client.post(URL + "remove/", {"unit": principal.unit.slug, "key": "overall"}).status_code == 404
     client.post(URL + "remove/", {"unit": principal.unit.slug, "key": "u-cau-hoi-them"})
-    current = selectors.active_questionnaire(principal.unit)
+    current = selectors.active_questionnaire(unit=principal.unit)
     assert current.version == 2 and list(current.questions.values_list("key", flat=True)) == list(CORE_KEYS)
     assert Questionnaire.objects.filter(unit=principal.unit, is_active=True).count() == 1
 

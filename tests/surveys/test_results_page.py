@@ -85,10 +85,15 @@ def test_the_results_page_takes_the_same_queries_for_5_or_60_responses(client, d
             ResponseFactory(unit=principal.unit, overall=1 + i % 5, comment=f"Ý kiến {i}", submitted_at=this_year(1 + i % 12))
 
     fill(5)
-    # session, user, notifications badge, unit, summary, fields, by area, factors, trend,
-    # comments count, comments page, can_write/readable checks
-    with django_assert_num_queries(12):
-        assert client.get(URL).status_code == 200
+    # session, user, notifications badge, unit list, summary, fields, by area, factors,
+    # trend, comments count, comments page (the default unit is the user's own: no query)
+    with django_assert_num_queries(11):
+        page = client.get(URL)
+    assert page.status_code == 200
+    assert 'data-testid="result-count">5</strong>' in page.content.decode()
     fill(60)
-    with django_assert_num_queries(12):
-        assert client.get(URL).status_code == 200
+    with django_assert_num_queries(11):
+        page = client.get(URL)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="result-count">60</strong>' in html and "Ý kiến 59" in html

@@ -70,7 +70,7 @@ def test_the_service_normalises_text_without_the_middleware():
     dossier = receive_dossier()
     text = unicodedata.normalize("NFD", "Hướng dẫn rõ ràng")
     response = services.response_submit_for_dossier(
-        dossier=dossier, questionnaire=selectors.active_questionnaire(dossier.unit),
+        dossier=dossier, questionnaire=selectors.active_questionnaire(unit=dossier.unit),
         answers={"overall": 4, "comment": text, "answers": {}},
     )
     assert response.comment == unicodedata.normalize("NFC", text)
@@ -87,7 +87,7 @@ def test_the_service_refuses_a_rating_out_of_range():
 
     with pytest.raises(ValidationError):
         services.response_submit_open(
-            unit=unit, area=Field.objects.get(key="tuyen-sinh"), questionnaire=selectors.active_questionnaire(unit),
+            unit=unit, area=Field.objects.get(key="tuyen-sinh"), questionnaire=selectors.active_questionnaire(unit=unit),
             answers={"overall": 6, "comment": "", "answers": {}},
         )
     assert Response.objects.count() == 0

@@ -7,10 +7,18 @@ Then compile with `manage.py compilemessages`.
 """
 import os
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.commands import makemessages
 
-APPS_WITH_CATALOGUES = ("dossiers", "surveys", "feedback", "kpi")
+
+def apps_with_catalogues() -> set[str]:
+    """The project's apps that keep their own catalogue (a locale/ folder of their own)."""
+    base = os.path.abspath(settings.BASE_DIR)
+    return {
+        config.label for config in apps.get_app_configs()
+        if os.path.dirname(os.path.abspath(config.path)) == base and os.path.isdir(os.path.join(config.path, "locale"))
+    }
 
 
 class Command(makemessages.Command):
@@ -26,9 +34,10 @@ class Command(makemessages.Command):
     def find_files(self, root):
         files = super().find_files(root)
         base = os.path.abspath(settings.BASE_DIR)
+        own_catalogues = apps_with_catalogues()
         for f in files:
             parts = os.path.relpath(os.path.abspath(f.dirpath), base).split(os.sep)
-            if len(parts) >= 2 and parts[0] == "templates" and parts[1] in APPS_WITH_CATALOGUES:
+            if len(parts) >= 2 and parts[0] == "templates" and parts[1] in own_catalogues:
                 f.locale_dir = os.path.join(base, parts[1], "locale")
         return files
 

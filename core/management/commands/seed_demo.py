@@ -7,18 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from core import registry
 from core.models import Office, Unit, User
-
-# Each app seeds its own data: a callable (*, unit, users, today) -> str summary.
-APP_SEEDERS = (
-    "dossiers.demo.seed",
-    "surveys.demo.seed",
-    "feedback.demo.seed",
-    "kpi.demo.seed",
-    "dossiers.signing_demo.seed",  # last: signs the documents the others issued
-)
 
 DEMO_USERS = [
     # username, first name, last name, role, e-mail
@@ -42,6 +33,10 @@ def seed_organisation():
             "email": "mntuoihong@example.edu.vn",
             "closing_time": datetime.time(17, 0),
             "head_name": "Trần Thị Mỹ Hạnh",
+            # Printed on the forms (docs/legal/documents.md): since 1/7/2025 a ward runs the school.
+            "parent_body": "Ủy ban nhân dân\nphường Sài Gòn",
+            "place_name": "Thành phố Hồ Chí Minh",
+            "abbreviation": "MNTH",
         },
     )
     users = {}
@@ -68,9 +63,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             office, unit, users = seed_organisation()
         self.stdout.write(f"{office.name} / {unit.name}: users {', '.join(users)}")
-        for path in APP_SEEDERS:
+        for seed in registry.demo_steps():  # each app's own data (its AppConfig.ready())
             with transaction.atomic():
-                summary = import_string(path)(unit=unit, users=users, today=today)
+                summary = seed(unit=unit, users=users, today=today)
             if summary:
                 self.stdout.write(summary)
         self.stdout.write(self.style.SUCCESS("Demo ready. Password of every demo user: $DEMO_PASSWORD"))

@@ -1,0 +1,19 @@
+"""The indicator formula (kpi.selectors.fractions): the one place counts become rates."""
+from kpi.selectors import fractions, percent
+
+
+def test_late_apology_rate_counts_late_and_overdue_dossiers_with_an_apology():
+    figures = fractions(dossiers={"on_time": 8, "completed": 10, "late": 2, "overdue": 3,
+                                  "late_no_apology": 1, "overdue_no_apology": 1})
+    assert figures["dossier_on_time_rate"] == (8, 10)
+    assert figures["late_apology_rate"] == (3, 5)
+    assert percent(*figures["late_apology_rate"]) == 60.0
+
+
+def test_missing_counts_are_zero_and_a_rate_of_nothing_is_none():
+    figures = fractions(feedback={"fb_received": 4, "fb_answered": 3, "fb_answered_on_time": 2},
+                        monthly={"e_payment_rate": {"n": None, "d": None}})
+    assert figures["feedback_answered_rate"] == (3, 4)
+    assert figures["feedback_on_time_rate"] == (2, 3)
+    assert figures["satisfaction_rate"] == (0, 0) and percent(*figures["satisfaction_rate"]) is None
+    assert percent(2, 3) == 66.67  # rounded half up to two decimals
