@@ -20,7 +20,7 @@ carries a visible stamp (text in Noto Sans, which has every Vietnamese letter) w
 code to the document's verification page.
 
 ``verify_pdf`` judges an uploaded file against the trust roots (``SIGNING_TRUST_ROOTS``)
-in a forked verifier process with a memory cap and a time budget, so that a hostile file
+in a separate verifier process with a memory cap and a time budget, so that a hostile file
 (a PDF bomb, a parser trap) costs at most a few seconds and never the web process."""
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ PDF_MAGIC = b"%PDF-"
 MAX_PAGES = 500
 MAX_OBJECTS = 100_000
 MEMORY_LIMIT_MB = 768
+STARTUP_SECONDS = 15  # a new verifier process imports pyHanko (slow on a loaded machine)
 # Where the stamp goes: points from the page edges, and its size.
 STAMP_WIDTH, STAMP_HEIGHT, STAMP_MARGIN, STAMP_BOTTOM = 250, 62, 28, 12
 
@@ -444,9 +445,13 @@ def _verify_in_worker(pdf_bytes: bytes, root_ders: tuple) -> dict:
 
 
 class _Verifier:
-    """One long-lived process per web process that runs the checks (forked once, so a
-    check costs no process start); killed and replaced when a check outlives its time
-    budget or the process dies."""
+    """One long-lived process per web process that runs the checks, killed and replaced
+    when a check outlives its time budget or the process dies.
+
+    It is *spawned*, not forked: a forked child would inherit the web process's open
+    descriptors (its listening socket, pipes to other children) and keep them open."""
+
+    _serial = threading.Lock()  # one check at a time per web process: the budget is the check's own
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -459,7 +464,7 @@ class _Verifier:
         with self._lock:
             if self._pool is None or self._pid != os.getpid() or getattr(self._pool, "_broken", False):
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_limit_memory)
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_limit_memory)
                 if self._pid is None:
                     atexit.register(self.reset)  # stop the verifier before the interpreter tears down
                 self._pid = os.getpid()
@@ -473,22 +478,28 @@ class _Verifier:
                 process.kill()
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def run(self, pdf_bytes: bytes, root_ders: tuple, timeout: float) -> dict:
+    def run(self, pdf_bytes: bytes, root_ders: tuple, timeout: float, check=None) -> dict:
+        """``check(pdf_bytes, root_ders)`` (default: the signature check) in the verifier,
+        within ``timeout`` seconds once it started."""
         from concurrent.futures import BrokenExecutor
         from concurrent.futures import TimeoutError as FutureTimeout
 
-        with self._serial:  # one check at a time per web process: the budget is the check's own
+        with self._serial:
             try:
-                future = self._get().submit(_verify_in_worker, pdf_bytes, root_ders)
-                return future.result(timeout=timeout)
+                pool = self._get()
+                startup = 0.0 if getattr(pool, "_processes", None) else STARTUP_SECONDS
+                future = pool.submit(check or _verify_in_worker, pdf_bytes, root_ders)
+                return future.result(timeout=timeout + startup)
             except FutureTimeout:
                 self.reset()
                 return {"status": "too_complex"}
             except BrokenExecutor:  # the process died (memory cap, a crash in a C library)
                 self.reset()
                 return {"status": "too_complex"}
-
-    _serial = threading.Lock()
+            except MemoryError:
+                return {"status": "too_complex"}
+            except Exception:  # noqa: BLE001 - whatever the check raised, the file is not readable
+                return {"status": "damaged"}
 
 
 verifier = _Verifier()
@@ -496,10 +507,6 @@ verifier = _Verifier()
 
 def _run_isolated(pdf_bytes: bytes, roots: list, timeout: float) -> dict:
     """``_check_signatures`` in the verifier process, within ``timeout`` seconds."""
-    try:
-        multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: check in process
-        return _check_signatures(pdf_bytes, roots)
     return verifier.run(pdf_bytes, tuple(root.dump() for root in roots), timeout)
 
 

@@ -236,50 +236,53 @@ def test_deeply_nested_pdf_gets_an_answer(keys):
     assert not verdict.valid and verdict.status in ("damaged", "unsigned", "too_complex")
 
 
-@pytest.fixture
-def fresh_verifier():
-    """The verifier process is forked on first use: start it again around a test that
-    changes the code it runs."""
-    signing.verifier.reset()
-    yield
-    signing.verifier.reset()
+def _forever(pdf_bytes, root_ders):  # module level: the verifier process imports it by name
+    while True:
+        pass
 
 
-def test_work_past_the_time_budget_is_stopped_and_the_next_file_is_checked(keys, base_pdf, settings, monkeypatch,
-                                                                           fresh_verifier):
-    def forever(pdf_bytes, roots):
-        while True:
-            pass
+def _greedy(pdf_bytes, root_ders):
+    hoard = []
+    while True:
+        hoard.append(bytearray(64 << 20))
 
-    monkeypatch.setattr(signing, "_check_signatures", forever)
-    settings.SIGNING_VERIFY_TIMEOUT = 0.5
-    assert signing.verify_pdf(base_pdf).status == "too_complex"
-    monkeypatch.undo()
-    settings.SIGNING_VERIFY_TIMEOUT = 4
+
+def _crash(pdf_bytes, root_ders):
+    import os
+
+    os._exit(3)
+
+
+def test_work_past_the_time_budget_is_stopped_and_the_next_file_is_checked(keys, base_pdf):
+    signing.verify_pdf(base_pdf)  # the verifier is up
+    assert signing.verifier.run(base_pdf, (), 0.5, check=_forever) == {"status": "too_complex"}
     assert signing.verify_pdf(base_pdf).status == "unsigned"  # a new verifier took over
 
 
-def test_work_past_the_memory_cap_is_stopped(keys, base_pdf, monkeypatch, fresh_verifier):
-    def greedy(pdf_bytes, roots):
-        hoard = []
-        while True:
-            hoard.append(bytearray(64 << 20))
-
-    monkeypatch.setattr(signing, "_check_signatures", greedy)
-    assert signing.verify_pdf(base_pdf).status == "too_complex"
+def test_work_past_the_memory_cap_is_stopped(keys, base_pdf):
+    signing.verify_pdf(base_pdf)
+    assert signing.verifier.run(base_pdf, (), 30, check=_greedy) == {"status": "too_complex"}
+    assert signing.verify_pdf(base_pdf).status == "unsigned"
 
 
-def test_a_verifier_that_dies_is_replaced(keys, base_pdf, monkeypatch, fresh_verifier):
-    def crash(pdf_bytes, roots):
-        os._exit(3)
+def test_a_verifier_that_dies_is_replaced(keys, base_pdf):
+    signing.verify_pdf(base_pdf)
+    assert signing.verifier.run(base_pdf, (), 30, check=_crash) == {"status": "too_complex"}
+    assert signing.verify_pdf(base_pdf).status == "unsigned"
 
+
+def test_the_verifier_holds_none_of_the_web_process_descriptors(keys, base_pdf, tmp_path):
     import os
 
-    monkeypatch.setattr(signing, "_check_signatures", crash)
-    assert signing.verify_pdf(base_pdf).status == "too_complex"
-    monkeypatch.undo()
-    signing.verifier.reset()
-    assert signing.verify_pdf(base_pdf).status == "unsigned"
+    held = open(tmp_path / "held-by-the-web-process", "wb")  # noqa: SIM115 - kept open on purpose
+    try:
+        signing.verifier.reset()
+        signing.verify_pdf(base_pdf)
+        (process,) = signing.verifier._pool._processes.values()
+        targets = {os.readlink(f"/proc/{process.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{process.pid}/fd")}
+        assert str(tmp_path / "held-by-the-web-process") not in targets
+    finally:
+        held.close()
 
 
 def test_trust_roots_come_from_the_configured_pem_files(keys, settings, authority, stranger_authority, tmp_path):
