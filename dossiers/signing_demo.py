@@ -5,9 +5,9 @@ certificate for every principal and deputy head, each marked as demo: "(DEMO)" a
 common name (what a verifier shows first) and "DEMO — không có giá trị pháp lý" as the
 organisational unit; PKCS#12 files under SIGNING_KEYS_DIR (var/keys/, outside MEDIA_ROOT),
 encrypted with SIGNING_PKCS12_PASSPHRASE (its default is for the demo only). The demo
-root goes to SIGNING_KEYS_DIR/trust/, so /api/v1/trust/ serves it. Then every issued
-document of the demo dossiers is signed: the principal's forms and results by the
-principal, the others by the unit's seal."""
+root goes to SIGNING_KEYS_DIR/trust/, so /api/v1/trust/ serves it. Then the forms of a
+few demo dossiers are issued as PDFs (dossiers.documents) and every issued document is
+signed: the principal's forms and results by the principal, the others by the unit's seal."""
 from __future__ import annotations
 
 import logging
@@ -87,11 +87,42 @@ def sign_issued_documents(*, units) -> int:
     return signed
 
 
+DEMO_DOSSIERS = 6  # dossiers of the demo unit whose forms are issued as PDFs (rendering takes time)
+SKIPPED_KINDS = {"control"}  # the control sheet is the unit's working record, not sent to anyone
+
+
+def issue_demo_documents(*, unit) -> int:
+    """Issue, through the printed-forms service, the forms of a few demo dossiers — some
+    with an apology, a refusal or a stop, and the latest received — unless the unit
+    already has issued documents. How many were issued."""
+    from dossiers import documents
+    from dossiers.models import Dossier
+
+    if unit is None or Document.objects.filter(unit=unit).exists():
+        return 0
+    dossiers = Dossier.objects.filter(unit=unit)
+    picked = []
+    for queryset in (dossiers.filter(apology__isnull=False).order_by("-received_at")[:2],
+                     dossiers.filter(status=Dossier.Status.REJECTED).order_by("-received_at")[:1],
+                     dossiers.filter(status=Dossier.Status.STOPPED).order_by("-received_at")[:1],
+                     dossiers.order_by("-received_at")[:DEMO_DOSSIERS]):
+        picked += [d for d in queryset if d not in picked]
+    issued = 0
+    for dossier in picked[:DEMO_DOSSIERS]:
+        for item in documents.forms_of(dossier=dossier):
+            if item.kind not in SKIPPED_KINDS:
+                documents.issue_document(dossier=dossier, form=item.number)
+                issued += 1
+    return issued
+
+
 def seed(*, unit=None, users=None, today=None, **kwargs) -> str:
     if settings.SIGNING_KEY_SOURCE != "pkcs12":
         return "signing: keys come from a PKCS#11 token here, no demo keys made"
     if not settings.SIGNING_PKCS12_PASSPHRASE:
         return "signing: SIGNING_PKCS12_PASSPHRASE is empty, no demo keys made (they are never written in the clear)"
     made = seed_keys()
+    issued = issue_demo_documents(unit=unit)
     signed = sign_issued_documents(units=Unit.objects.order_by("pk"))
-    return f"signing: demo CA in {signing.keys_dir()}, {made} new demo keys, {signed} documents signed"
+    return (f"signing: demo CA in {signing.keys_dir()}, {made} new demo keys, {issued} documents issued, "
+            f"{signed} signed")

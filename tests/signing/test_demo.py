@@ -41,15 +41,12 @@ def independent_check(pdf: bytes, trust_pem: str) -> list:
 def test_seed_demo_signs_every_issued_document_of_a_demo_dossier(client, demo_keys):
     call_command("seed_demo", stdout=io.StringIO())
     unit = Unit.objects.get(slug="mn-tuoi-hong")
-    apology = Apology.objects.filter(unit=unit).select_related("dossier").order_by("-issued_at").first()
+    apology = Apology.objects.filter(unit=unit).select_related("dossier").order_by("-dossier__received_at").first()
     dossier = apology.dossier
-    if not Document.objects.filter(dossier=dossier).exists():
-        # Until the printed-forms service issues the demo's PDFs, issue a receipt, the
-        # apology letter and an electronic result the way it stores them.
-        issue_test_document(dossier, form="01", title="Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
-        issue_test_document(dossier, form="04", title="Văn bản xin lỗi và hẹn lại ngày trả kết quả")
-        issue_test_document(dossier, form="KQ", kind="result", title="Kết quả giải quyết hồ sơ")
-        signing_demo.seed()
+    # The printed-forms service issued its forms (01, 04...); add an electronic result
+    # the way results are stored, and sign it as seed_demo does.
+    issue_test_document(dossier, form="KQ", kind="result", title="Kết quả giải quyết hồ sơ")
+    signing_demo.seed(unit=unit)
     trust_pem = client.get("/api/v1/trust/").content.decode()
     assert trust_pem.count("BEGIN CERTIFICATE") == 1
 
@@ -66,7 +63,8 @@ def test_seed_demo_signs_every_issued_document_of_a_demo_dossier(client, demo_ke
         subject = statuses[-1].signing_cert.subject.native
         assert subject["common_name"].endswith("(DEMO)")
         assert subject["organizational_unit_name"] == "DEMO — không có giá trị pháp lý"
-        expected = "Trần Thị Mỹ Hạnh (DEMO)" if document.form in ("04", "KQ") else f"{unit.name} (DEMO)"
+        by_principal = document.kind == "result" or document.form in ("03", "04")
+        expected = "Trần Thị Mỹ Hạnh (DEMO)" if by_principal else f"{unit.name} (DEMO)"
         assert subject["common_name"] == expected, document.code
 
 
