@@ -109,12 +109,13 @@ def test_receipt_is_sealed_by_the_unit_when_the_dossier_is_received(school, djan
     try:
         with django_capture_on_commit_callbacks(execute=True):
             dossier = receive_dossier(procedure=ProcedureFactory(unit=school["unit"]), actor=school["staff"])
-            # the receipt, as the printed-forms service issues it in the same transaction
-            issue_test_document(dossier, form="01", title="Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
     finally:
         app.conf.task_always_eager = False
-    sealed = Document.objects.filter(dossier=dossier, form="01").order_by("-version").first()
-    assert sealed.version == 2 and sealed.signed_at is not None and sealed.signed_by is None
+    # the printed-forms service issued the receipt (version 1), the seal signed it (version 2)
+    issued, sealed = Document.objects.filter(dossier=dossier, form="01").order_by("version")
+    assert issued.signed_at is None and issued.title == "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+    assert sealed.version == 2 and sealed.supersedes == issued
+    assert sealed.signed_at is not None and sealed.signed_by is None
     assert sealed.signer_name == school["unit"].name
     verdict = signing.verify_pdf(read(sealed))
     assert verdict.status == "valid" and verdict.signer == f"{school['unit'].name} (test seal)"
