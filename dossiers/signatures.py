@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import access, signing
@@ -136,16 +136,18 @@ def document_sign(*, document: Document, actor=None) -> Document:
     if latest is None or latest.pk != document.pk:
         raise SignatureRefused(_("A newer version of this document exists: sign the newest one."))
     unit = document.unit
-    if actor is None:
-        if not signed_by_seal(document):
-            raise PermissionDenied(_("This document is signed by the head of the unit, not with the seal."))
-        key_id, name, title_lines = seal_key_id(unit), unit.name, [_("Seal of the unit").upper()]
-        reason = _("Issued and sealed by the unit")
-    else:
-        if not can_sign(actor, document):
-            raise PermissionDenied(_("Only the principal or a deputy head signs this document."))
-        key_id, name, title_lines = person_key_id(actor), actor.get_full_name() or actor.username, _title_lines(actor, unit)
-        reason = _("Signed by the head of the unit")
+    if actor is None and not signed_by_seal(document):
+        raise PermissionDenied(_("This document is signed by the head of the unit, not with the seal."))
+    if actor is not None and not can_sign(actor, document):
+        raise PermissionDenied(_("Only the principal or a deputy head signs this document."))
+    with translation.override("vi"):  # the document is Vietnamese, whatever the signer's screen
+        if actor is None:
+            key_id, name, title_lines = seal_key_id(unit), unit.name, [_("Seal of the unit").upper()]
+            reason = _("Issued and sealed by the unit")
+        else:
+            key_id, name = person_key_id(actor), actor.get_full_name() or actor.username
+            title_lines, reason = _title_lines(actor, unit), _("Signed by the head of the unit")
+        stamp_text = _stamp_lines(name=name, title_lines=title_lines, unit=unit, code=document.code)
     with document.file.open("rb") as handle:
         before = handle.read()
     sha_before = signing.file_sha256(before)
@@ -153,8 +155,7 @@ def document_sign(*, document: Document, actor=None) -> Document:
         raise SignatureRefused(_("The stored file no longer matches its SHA-256: it will not be signed."))
     signed = signing.sign_pdf(
         before, signer=key_id, reason=reason, location=unit.place_name or unit.address or unit.name,
-        stamp_text=_stamp_lines(name=name, title_lines=title_lines, unit=unit, code=document.code),
-        qr_url=verify_url(document.code), field_name="ChuKySo",
+        stamp_text=stamp_text, qr_url=verify_url(document.code), field_name="ChuKySo",
     )
     now = timezone.now()
     sha_after = signing.file_sha256(signed)
