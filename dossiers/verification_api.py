@@ -58,6 +58,8 @@ class Verify(APIView):
            "per address in 10 minutes get 429.",
         request={"multipart/form-data": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
+        examples=[OpenApiExample("A PDF file", summary="Ví dụ / Example", request_only=True,
+                                 media_type="multipart/form-data", value={"file": "(van-ban-da-ky.pdf, binary)"})],
         responses={
             200: OpenApiResponse(VerdictSerializer, examples=[
                 OpenApiExample("Signed and intact", value=VALID_EXAMPLE),
