@@ -24,6 +24,7 @@ in a separate verifier process with a memory cap and a time budget, so that a ho
 (a PDF bomb, a parser trap) costs at most a few seconds and never the web process."""
 from __future__ import annotations
 
+import asyncio
 import atexit
 import dataclasses
 import datetime
@@ -265,6 +266,22 @@ def sign_pdf(
     ``stamp_text`` is printed beside a QR code of ``qr_url``; it may use ``%(ts)s``
     (the signing time, in the server's time zone). PAdES B-T with ``SIGNING_TSA_URL``,
     B-B without."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: no event loop in this thread
+        return _sign_pdf(pdf_bytes, signer=signer, reason=reason, location=location, stamp_text=stamp_text,
+                         qr_url=qr_url, field_name=field_name)
+    # pyHanko's synchronous API runs its own loop: from inside a running one (an ASGI
+    # server, a browser test's driver), sign in a thread of its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(_sign_pdf, pdf_bytes, signer=signer, reason=reason, location=location,
+                             stamp_text=stamp_text, qr_url=qr_url, field_name=field_name).result()
+
+
+def _sign_pdf(pdf_bytes: bytes, *, signer: str, reason: str, location: str, stamp_text: str, qr_url: str,
+              field_name: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 

@@ -45,14 +45,16 @@ def _ensure_key(authority: pki.Authority, key_id: str, common_name: str, organis
     return True
 
 
-def seed_keys() -> int:
-    """Keys for every unit's seal and every principal or deputy head; how many were made."""
+def seed_keys(*, units=None) -> int:
+    """Keys for the seal of each of ``units`` (default: every unit) and for each of their
+    principals and deputy heads; how many were made."""
     authority = _demo_authority()
+    units = list(units) if units is not None else list(Unit.objects.order_by("pk"))
     made = 0
-    for unit in Unit.objects.order_by("pk"):
+    for unit in units:
         made += _ensure_key(authority, signatures.seal_key_id(unit), unit.name, unit.name)
-    signers = User.objects.filter(unit__isnull=False, is_active=True).filter(role=User.Role.PRINCIPAL) | \
-        User.objects.filter(unit__isnull=False, is_active=True, is_deputy_head=True)
+    people = User.objects.filter(unit__in=units, is_active=True)
+    signers = people.filter(role=User.Role.PRINCIPAL) | people.filter(is_deputy_head=True)
     for user in signers.select_related("unit").order_by("pk"):
         made += _ensure_key(authority, signatures.person_key_id(user), user.get_full_name() or user.username,
                             user.unit.name)
@@ -87,7 +89,10 @@ def sign_issued_documents(*, units) -> int:
     return signed
 
 
-DEMO_DOSSIERS = 6  # dossiers of the demo unit whose forms are issued as PDFs (rendering takes time)
+# Dossiers whose forms are issued as PDFs (rendering takes time): more for the kindergarten
+# that the demo accounts open first, a couple for each other demo school.
+DEMO_DOSSIERS = {"mn-tuoi-hong": 6}
+OTHER_UNITS_DOSSIERS = 2
 SKIPPED_KINDS = {"control"}  # the control sheet is the unit's working record, not sent to anyone
 
 
@@ -105,10 +110,10 @@ def issue_demo_documents(*, unit) -> int:
     for queryset in (dossiers.filter(apology__isnull=False).order_by("-received_at")[:2],
                      dossiers.filter(status=Dossier.Status.REJECTED).order_by("-received_at")[:1],
                      dossiers.filter(status=Dossier.Status.STOPPED).order_by("-received_at")[:1],
-                     dossiers.order_by("-received_at")[:DEMO_DOSSIERS]):
+                     dossiers.order_by("-received_at")[:max(DEMO_DOSSIERS.values())]):
         picked += [d for d in queryset if d not in picked]
     issued = 0
-    for dossier in picked[:DEMO_DOSSIERS]:
+    for dossier in picked[:DEMO_DOSSIERS.get(unit.slug, OTHER_UNITS_DOSSIERS)]:
         for item in documents.forms_of(dossier=dossier):
             if item.kind not in SKIPPED_KINDS:
                 documents.issue_document(dossier=dossier, form=item.number)
@@ -121,8 +126,9 @@ def seed(*, unit=None, users=None, today=None, **kwargs) -> str:
         return "signing: keys come from a PKCS#11 token here, no demo keys made"
     if not settings.SIGNING_PKCS12_PASSPHRASE:
         return "signing: SIGNING_PKCS12_PASSPHRASE is empty, no demo keys made (they are never written in the clear)"
-    made = seed_keys()
+    units = [unit] if unit is not None else list(Unit.objects.order_by("pk"))
+    made = seed_keys(units=units)
     issued = issue_demo_documents(unit=unit)
-    signed = sign_issued_documents(units=Unit.objects.order_by("pk"))
+    signed = sign_issued_documents(units=units)
     return (f"signing: demo CA in {signing.keys_dir()}, {made} new demo keys, {issued} documents issued, "
             f"{signed} signed")

@@ -328,3 +328,12 @@ def test_passphrase_and_pin_never_reach_the_logs(keys, base_pdf, settings, caplo
     with pytest.raises(signing.SigningError):
         sign(base_pdf)
     assert "secret-passphrase-123" not in caplog.text and "98765" not in caplog.text
+
+
+def test_signing_works_from_inside_a_running_event_loop(keys, base_pdf):
+    import asyncio
+
+    async def inside():
+        return sign(base_pdf)
+
+    assert signing.verify_pdf(asyncio.run(inside())).status == "valid"
