@@ -11,7 +11,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
 RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput \
-    && useradd --create-home --uid 10001 cchc && mkdir -p var/media && chown -R cchc var
+    && useradd --create-home --uid 10001 cchc && mkdir -p var/media var/keys && chmod 700 var/keys && chown -R cchc var
 USER cchc
 EXPOSE 8000
 CMD ["gunicorn", "cchc_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -243,6 +243,28 @@ SUBMISSION_MAX_FILE_MB = env.int("SUBMISSION_MAX_FILE_MB", default=10)
 SUBMISSION_MAX_TOTAL_MB = env.int("SUBMISSION_MAX_TOTAL_MB", default=30)
 RESULT_MAX_FILE_MB = env.int("RESULT_MAX_FILE_MB", default=20)
 
+# --- Signatures (core/signing.py, docs/signing.md) -----------------------------------
+# "pkcs12": one encrypted .p12 file per signer in SIGNING_KEYS_DIR; "pkcs11": a token.
+SIGNING_KEY_SOURCE = env.str("SIGNING_KEY_SOURCE", default="pkcs12")
+# Outside MEDIA_ROOT: never served, never in scripts/backup.sh's archive.
+SIGNING_KEYS_DIR = Path(env.str("SIGNING_KEYS_DIR", default=str(VAR_DIR / "keys")))
+# Opens the .p12 files. The default only suits the demo keys of `seed_demo`.
+SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="demo-only-passphrase")
+SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
+SIGNING_PKCS11_TOKEN_LABEL = env.str("SIGNING_PKCS11_TOKEN_LABEL", default="")
+SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
+# Key id -> label on the token, e.g. "user-principal=HANH,unit-mn-tuoi-hong=SEAL".
+SIGNING_PKCS11_KEYS = env.dict("SIGNING_PKCS11_KEYS", default={})
+# PEM files of the roots signatures are verified against (default: SIGNING_KEYS_DIR/trust/*.pem).
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+# A timestamp server (RFC 3161): signatures are PAdES B-T with it, B-B without.
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+SIGNING_TSA_TIMEOUT = env.int("SIGNING_TSA_TIMEOUT", default=10)
+SIGNING_STAMP_FONT = env.str("SIGNING_STAMP_FONT", default="/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+# What /verify/ accepts: bytes, and seconds of work per file.
+SIGNING_VERIFY_MAX_BYTES = env.int("SIGNING_VERIFY_MAX_BYTES", default=10 * 1024 * 1024)
+SIGNING_VERIFY_TIMEOUT = env.float("SIGNING_VERIFY_TIMEOUT", default=4.0)
+
 # --- E-mail -------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CCHC Portal <no-reply@cchc.local>")
@@ -339,6 +361,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint reports every rendering step at INFO: keep its warnings only.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step, fontTools every glyph it subsets into a
+    # signature stamp, at INFO: keep their warnings only.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

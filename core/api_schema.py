@@ -12,8 +12,8 @@ Two pieces used by every app's API views:
 """
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
-# Operations anyone may call without an account (the verify endpoint of signed documents).
-PUBLIC_OPERATIONS = {"verify_create"}
+# Operations anyone may call without an account (verifying signed documents, the trust roots).
+PUBLIC_OPERATIONS = {"verify_create", "trust_retrieve"}
 
 PAGINATION = {"page", "page_size"}
 

@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Units, accounts and calendar")
 
     def ready(self):
-        from core import public_page
+        from core import checks, public_page  # noqa: F401 - registers the system checks
 
         public_page.connect_signals()

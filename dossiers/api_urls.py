@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers import api
+from dossiers import api, verification_api
 
 urlpatterns = [
     path("procedures/", api.ProcedureList.as_view(), name="api-procedures"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("submissions/<str:reference>/actions/", api.SubmissionAction.as_view(), name="api-submission-actions"),
     path("dossiers/<str:code>/notices/", api.DossierNotices.as_view(), name="api-dossier-notices"),
     path("dossiers/<str:code>/documents/", api.DossierDocuments.as_view(), name="api-dossier-documents"),
+    path("verify/", verification_api.Verify.as_view(), name="api-verify"),
 ]

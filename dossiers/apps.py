@@ -8,7 +8,7 @@ class DossiersConfig(AppConfig):
 
     def ready(self):
         from core import registry
-        from dossiers import deadlines, demo, public
+        from dossiers import deadlines, demo, public, signatures, signing_demo
         from dossiers import notices  # noqa: F401 - connects the applicant's notices to dossier_event
         from dossiers.models import ApplicantNotice, Procedure
 
@@ -16,3 +16,6 @@ class DossiersConfig(AppConfig):
         registry.deadline_sweep(deadlines.sweep, order=10)
         registry.demo_step(demo.seed, order=10)
         registry.outbox(ApplicantNotice)
+        # last: signs the documents the other steps issued (docs/signing.md)
+        registry.demo_step(signing_demo.seed, order=90)
+        signatures.connect_signals()

@@ -258,6 +258,7 @@ ACTION_LABELS = {
     "overdue": _("Marked overdue"),
     "apology_warning": _("Apology warning sent"),
     "promise_overdue": _("New return date missed"),
+    "sign": _("Document signed"),
     "issue_result": _("Electronic result issued"),
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers import online, printing, tracking, views
+from dossiers import online, printing, signing_views, tracking, verification, views
 
 app_name = "dossiers"
 urlpatterns = [
@@ -21,8 +21,12 @@ urlpatterns = [
     path("dossiers/<str:code>/act/", views.act, name="act"),
     path("dossiers/<str:code>/print/<slug:form>/", printing.print_form, name="print"),
     path("dossiers/<str:code>/documents/<str:form>.pdf", printing.DocumentPdf.as_view(), name="document-pdf"),
+    path("dossiers/<str:code>/documents/<int:pk>/sign/", signing_views.sign, name="sign"),
+    path("dossiers/<str:code>/documents/<int:pk>/file/", signing_views.document_file, name="document-file"),
     path("track/", tracking.track, name="track"),
     path("track/<str:code>/", tracking.track_detail, name="track-detail"),
+    path("verify/", verification.verify_upload, name="verify"),
+    path("verify/<str:code>/", verification.verify_document, name="verify-document"),
     path("track/<str:code>/results/<str:result>/", online.track_result, name="track-result"),
     path("track/<str:code>/receipt/", online.track_receipt, name="track-receipt"),
     path("track/online/<str:reference>/", online.follow, name="online-follow"),

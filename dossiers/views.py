@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.uploads import private_upload_response
-from dossiers import documents, selectors, services, submissions
+from dossiers import documents, selectors, services, signatures, submissions
 from dossiers.filters import RegisterFilter
 from dossiers.forms import DOCUMENT_KINDS, DOCUMENT_SOURCES, ActionForm, IntakeForm, ProcedureForm, RefuseForm, ResultForm
 from dossiers.models import Procedure, Submission, SubmissionFile
@@ -141,6 +141,7 @@ def detail(request, code):
         "can_issue_result": can_write and dossier.status in services.RESULT_STATUSES,
         "submission": Submission.objects.filter(dossier=dossier).first(),
         "notices": notices, "notices_failed": sum(n.status == "failed" for n in notices),
+        **signatures.page_context(user=request.user, dossier=dossier),
     })
 
 

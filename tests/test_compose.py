@@ -31,5 +31,5 @@ def test_app_services_share_one_configuration_and_wait_for_their_dependencies():
 
 def test_named_volumes_keep_data():
     compose = load()
-    assert set(compose["volumes"]) == {"pgdata", "redisdata", "media"}
+    assert set(compose["volumes"]) == {"pgdata", "redisdata", "media", "keys"}
     assert "pgdata:/var/lib/postgresql/data" in compose["services"]["db"]["volumes"]

@@ -189,7 +189,8 @@ def test_core_runs_what_each_app_registered():
     sweeps = [f"{sweep.__module__}.{sweep.__name__}" for sweep in registry.deadline_sweeps()]
     assert sweeps == ["dossiers.deadlines.sweep", "feedback.deadlines.sweep"]
     demo = [seed.__module__ for seed in registry.demo_steps()]
-    assert demo == ["dossiers.demo", "surveys.demo", "feedback.demo", "kpi.demo"]  # kpi's plan counts the others
+    # kpi's plan counts the others; the signing step signs what the others issued
+    assert demo == ["dossiers.demo", "surveys.demo", "feedback.demo", "kpi.demo", "dossiers.signing_demo"]
     sections = [render.__module__ for render in registry.public_sections()]
     assert sections == ["kpi.public", "dossiers.public", "surveys.public", "feedback.public"]
 

@@ -89,6 +89,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "dossiers:detail": Expect(UNIT_OBJECT, kwargs=lambda w: {"code": w.dossier.code}),
     "dossiers:act": Expect(POST_ONLY, kwargs=lambda w: {"code": w.dossier.code}),
     "dossiers:print": Expect(UNIT_OBJECT, kwargs=lambda w: {"code": w.dossier.code, "form": "receipt"}),
+    "dossiers:sign": Expect(POST_ONLY, kwargs=lambda w: {"code": w.dossier.code, "pk": issued(w).pk},
+                            why="the principal's signing button; who may sign: tests/signing/test_documents.py"),
+    "dossiers:document-file": Expect(UNIT_OBJECT, kwargs=lambda w: {"code": w.dossier.code, "pk": issued(w).pk}),
+    "dossiers:verify": Expect(PUBLIC, why="anyone checks a signed PDF (printed QR codes lead here)"),
+    "dossiers:verify-document": Expect(PUBLIC, kwargs=lambda w: {"code": issued(w).code}),
+    "api-verify": Expect(by_role(405, 405, 405, 405, 405, 405), why="POST only, no account; see tests/signing"),
+    "api-trust": Expect(PUBLIC, why="the trust roots are public so that anyone can verify"),
     "dossiers:result-issue": Expect(POST_ONLY, kwargs=lambda w: {"code": w.dossier.code}),
     "dossiers:track-result": Expect(PUBLIC, kwargs=lambda w: {"code": w.dossier.code, "result": w.result.code},
                                     query="?s=walker-secret", why="the private tracking link (its secret) opens the result"),
@@ -181,6 +188,15 @@ EXPECTATIONS: dict[str, Expect] = {
     "kpi:export-job-status": Expect(OWN_JOB, kwargs=lambda w: {"pk": w.export_job.pk}),
     "kpi:export-job-download": Expect(OWN_JOB, kwargs=lambda w: {"pk": w.export_job.pk}),
 }
+
+
+def issued(world):
+    """An issued document of the world's dossier (made once, on first use)."""
+    if not hasattr(world, "issued_document"):
+        from tests.signing.conftest import issue_test_document
+
+        world.issued_document = issue_test_document(world.dossier)
+    return world.issued_document
 
 
 class World:

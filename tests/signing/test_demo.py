@@ -1,0 +1,85 @@
+"""seed_demo's signing: a demo CA, a seal per unit, a key per principal, every issued
+document of the demo dossiers signed — as an independent validator (pyHanko's own
+validation, fed only the PEM of /api/v1/trust/) sees it."""
+import io
+
+import pytest
+from django.core.management import call_command
+
+from core import signing
+from core.models import Unit, User
+from dossiers import signing_demo
+from dossiers.models import Apology, Document
+from tests.signing.conftest import issue_test_document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_keys(tmp_path, settings):
+    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
+    settings.SIGNING_KEY_SOURCE = "pkcs12"
+    settings.SIGNING_TRUST_ROOTS = []
+    settings.SIGNING_TSA_URL = ""
+    settings.SIGNING_PKCS12_PASSPHRASE = "demo-only-passphrase"
+    return settings.SIGNING_KEYS_DIR
+
+
+def independent_check(pdf: bytes, trust_pem: str) -> list:
+    """pyHanko's validation, with nothing from the portal but the trust roots' PEM."""
+    from asn1crypto import pem, x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = [x509.Certificate.load(der) for _t, _h, der in pem.unarmor(trust_pem.encode(), multiple=True)]
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    reader = PdfFileReader(io.BytesIO(pdf))
+    return [validate_pdf_signature(sig, context) for sig in reader.embedded_signatures]
+
+
+def test_seed_demo_signs_every_issued_document_of_a_demo_dossier(client, demo_keys):
+    call_command("seed_demo", stdout=io.StringIO())
+    unit = Unit.objects.get(slug="mn-tuoi-hong")
+    apology = Apology.objects.filter(unit=unit).select_related("dossier").order_by("-dossier__received_at").first()
+    dossier = apology.dossier
+    # The printed-forms service issued its forms (01, 04...); add an electronic result
+    # the way results are stored, and sign it as seed_demo does.
+    issue_test_document(dossier, form="KQ", kind="result", title="Kết quả giải quyết hồ sơ")
+    signing_demo.seed(unit=unit)
+    trust_pem = client.get("/api/v1/trust/").content.decode()
+    assert trust_pem.count("BEGIN CERTIFICATE") == 1
+
+    latest = {}
+    for document in Document.objects.filter(dossier=dossier).order_by("code", "version"):
+        latest[document.code] = document
+    assert len(latest) >= 3
+    for document in latest.values():
+        with document.file.open("rb") as handle:
+            statuses = independent_check(handle.read(), trust_pem)
+        assert statuses, f"{document.code} is not signed"
+        for status in statuses:
+            assert status.intact and status.valid and status.trusted and status.bottom_line, document.code
+        subject = statuses[-1].signing_cert.subject.native
+        assert subject["common_name"].endswith("(DEMO)")
+        assert subject["organizational_unit_name"] == "DEMO — không có giá trị pháp lý"
+        by_principal = document.kind == "result" or document.form in ("03", "04")
+        expected = "Trần Thị Mỹ Hạnh (DEMO)" if by_principal else f"{unit.name} (DEMO)"
+        assert subject["common_name"] == expected, document.code
+
+
+def test_seed_demo_keys_are_idempotent_encrypted_and_outside_media(demo_keys, settings):
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    call_command("seed_demo", stdout=io.StringIO())
+    files = {p.name: p.read_bytes() for p in demo_keys.glob("*.p12")}
+    principals = User.objects.filter(role=User.Role.PRINCIPAL).count()
+    assert len(files) == Unit.objects.count() + principals
+    assert signing_demo.seed_keys() == 0
+    assert {p.name: p.read_bytes() for p in demo_keys.glob("*.p12")} == files
+    for data in files.values():
+        with pytest.raises(ValueError):
+            pkcs12.load_key_and_certificates(data, None)
+    assert signing.keys_dir_is_private()
+    ca_key = (demo_keys / "demo-ca" / "demo-ca.key.pem").read_bytes()
+    assert b"ENCRYPTED PRIVATE KEY" in ca_key
