@@ -22,7 +22,9 @@ class UnitAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "get_full_name", "role", "unit", "office", "is_active"]
     list_filter = ["role", "unit", "office", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Role and scope"), {"fields": ["role", "unit", "office"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Role and scope"), {"fields": ["role", "unit", "office", "job_title", "is_deputy_head"]}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and scope"), {"fields": ["role", "unit", "office"]}),)
 
 

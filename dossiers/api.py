@@ -2,6 +2,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import generics, permissions, status
@@ -12,11 +13,11 @@ from rest_framework.views import APIView
 from core import access
 from core.api import ReadOnlyForOffice
 from core.api_schema import documented
-from dossiers import services
+from dossiers import documents, services
 from dossiers.filters import RegisterFilter
-from dossiers.models import Dossier, DossierEvent, Procedure
+from dossiers.models import Document, Dossier, DossierEvent, Procedure
 from dossiers.serializers import (
-    ActionSerializer, DossierCreateSerializer, DossierSerializer, ProcedureSerializer,
+    ActionSerializer, DocumentSerializer, DossierCreateSerializer, DossierSerializer, ProcedureSerializer,
 )
 
 WRITE = [permissions.IsAuthenticated(), ReadOnlyForOffice()]
@@ -196,4 +197,46 @@ class DossierAction(APIView):
         return Response(DossierSerializer(_dossiers_for(request.user).get(pk=dossier.pk)).data)
 
 
+@extend_schema_view(get=documented(
+    summary="Biểu mẫu của hồ sơ / Forms of a dossier",
+    vi="Các biểu mẫu mà diễn biến của hồ sơ đã tạo ra (01 và phiếu kiểm soát luôn có; 02 khi yêu cầu bổ sung, "
+       "03 khi từ chối, 04 khi có văn bản xin lỗi, 05 khi dừng giải quyết), số mẫu và tên theo văn bản pháp lý "
+       "có hiệu lực vào ngày của sự kiện, kèm đường dẫn tệp PDF.",
+    en="The forms the dossier's events have given it (01 and the control sheet always; 02 after a supplement "
+       "request, 03 after a refusal, 04 with an apology, 05 after a stop), numbered and titled by the legal basis "
+       "in force on the event's date, each with its PDF URL.",
+    response_example={"count": 2, "next": None, "previous": None, "results": [
+        {"form": "01", "title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "legal_basis": "tt03-2025",
+         "code": "000.00.01.H29-260302-0001-01",
+         "url": "https://cchc.example.vn/dossiers/000.00.01.H29-260302-0001/documents/01.pdf", "signed": False},
+        {"form": "06", "title": "Phiếu kiểm soát quá trình giải quyết hồ sơ", "legal_basis": "tt03-2025",
+         "code": "000.00.01.H29-260302-0001-06",
+         "url": "https://cchc.example.vn/dossiers/000.00.01.H29-260302-0001/documents/06.pdf", "signed": False},
+    ]},
+))
+class DossierDocuments(generics.ListAPIView):
+    """The forms a dossier has, by the legal basis in force on each form's event."""
+
+    serializer_class = DocumentSerializer
+
+    def get_queryset(self):
+        return _dossiers_for(self.request.user)
+
+    def list(self, request, code):
+        dossier = access.get_object_for_user(
+            Dossier.objects.select_related("unit", "procedure", "received_by"), request.user, code=code)
+        latest = {}
+        for document in Document.objects.filter(dossier=dossier, kind=Document.Kind.FORM).order_by("code", "version"):
+            latest[document.code] = document
+        rows = []
+        for item in documents.forms_of(dossier=dossier):
+            code_ = item.code(dossier)
+            stored = latest.get(code_)
+            rows.append({
+                "form": item.number, "title": item.title, "legal_basis": item.legal_basis, "code": code_,
+                "url": request.build_absolute_uri(reverse("dossiers:document-pdf", args=[dossier.code, item.number])),
+                "signed": bool(stored and stored.is_signed),
+            })
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(DocumentSerializer(page, many=True).data)
 

@@ -7,4 +7,5 @@ urlpatterns = [
     path("dossiers/", api.DossierList.as_view(), name="api-dossiers"),
     path("dossiers/<str:code>/", api.DossierDetail.as_view(), name="api-dossier"),
     path("dossiers/<str:code>/actions/", api.DossierAction.as_view(), name="api-dossier-actions"),
+    path("dossiers/<str:code>/documents/", api.DossierDocuments.as_view(), name="api-dossier-documents"),
 ]

@@ -1,64 +1,63 @@
-"""Printable forms 01–06, versioned by the rules in force when the dossier was handled.
-
-Before 2025-07-01 the forms of Thông tư 01/2018/TT-VPCP (guiding Nghị định 61/2018/NĐ-CP);
-from 2025-07-01 — the day Nghị định 118/2025/NĐ-CP took effect and replaced Nghị định
-61/2018 — the forms of Thông tư 03/2025/TT-VPCP (form 04 becomes "apology and request to
-extend")."""
-import datetime
-
+"""The forms of a dossier on the web: HTML previews (``/dossiers/<code>/print/<kind>/``)
+and the PDF files (``/dossiers/<code>/documents/<form>.pdf``), both from
+``dossiers.documents`` — numbers, titles and legal basis from ``dossiers.legal``, by the
+date of each form's event."""
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
-from django.utils import timezone
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework.views import APIView
 
-from dossiers import selectors
-from dossiers.views import qr_context
+from core.api_schema import documented
+from dossiers import documents, selectors
 
-RULES = [
-    # (in force from, key, legal basis printed on the form)
-    (datetime.date(2018, 12, 21), "tt01-2018", "Thông tư số 01/2018/TT-VPCP ngày 23/11/2018 của Văn phòng Chính phủ"),
-    (datetime.date(2025, 7, 1), "tt03-2025", "Thông tư số 03/2025/TT-VPCP của Văn phòng Chính phủ (Nghị định số 118/2025/NĐ-CP)"),
-]
-FORMS = {
-    "receipt": ("01", "dossiers/print/receipt.html"),
-    "supplement": ("02", "dossiers/print/supplement.html"),
-    "rejection": ("03", "dossiers/print/rejection.html"),
-    "apology": ("04", "dossiers/print/apology.html"),
-    "control": ("05", "dossiers/print/control.html"),
-}
-
-
-def rules_on(day: datetime.date) -> dict:
-    chosen = RULES[0]
-    for rule in RULES:
-        if day >= rule[0]:
-            chosen = rule
-    return {"key": chosen[1], "basis": chosen[2], "since": chosen[0]}
-
-
-def _event(events, action):
-    return next((e for e in reversed(events) if e.action == action), None)
+PREVIEWS = ("receipt", "supplement", "rejection", "apology", "stop", "control")
 
 
 @login_required
 def print_form(request, code, form):
-    if form not in FORMS:
+    """The HTML preview of one form (staff of the unit, the principal, offices read)."""
+    if form not in PREVIEWS:
         raise Http404
     dossier = selectors.dossier_detail(user=request.user, code=code)
-    events = list(selectors.events_of(dossier=dossier))
-    apology = selectors.apology_of(dossier=dossier)
-    number, template = FORMS[form]
-    # The date the form is about decides the rules it prints under.
-    subject = {
-        "receipt": None, "supplement": _event(events, "request_supplement"),
-        "rejection": _event(events, "reject"), "apology": apology, "control": None,
-    }[form]
-    if form in ("supplement", "rejection", "apology") and subject is None:
-        raise Http404
-    when = getattr(subject, "at", None) or getattr(subject, "issued_at", None) or dossier.received_at
-    context = {
-        "dossier": dossier, "events": events, "apology": apology, "subject": subject, "number": number,
-        "rules": rules_on(timezone.localdate(when)), "unit": dossier.unit, "today": timezone.localdate(),
-        **(qr_context(dossier) if form == "receipt" else {}),
-    }
-    return render(request, template, context)
+    try:
+        html = documents.render_form_html(dossier=dossier, form=form, preview=True)
+    except KeyError as error:
+        raise Http404 from error
+    return HttpResponse(html)
+
+
+class DocumentPdf(APIView):
+    """``GET /dossiers/<code>/documents/<form>.pdf``: the latest issued version of the
+    form if one is stored, else the form rendered now. Session or token (CONTRACT.md)."""
+
+    @documented(
+        summary="Tệp PDF của một biểu mẫu / One form as a PDF file",
+        vi="Phiên bản đã ban hành mới nhất (có thể đã ký số) nếu đã lưu, nếu chưa thì biểu mẫu được tạo từ diễn "
+           "biến của hồ sơ. Quyền như với hồ sơ: cán bộ và hiệu trưởng của đơn vị, cơ quan quản lý chỉ xem.",
+        en="The latest issued (possibly signed) version if one is stored, else the form rendered from the dossier's "
+           "events. Same access as the dossier: staff and principal of its unit, the supervising office read-only; "
+           "404 for another unit's dossier or a form it does not have.",
+        responses={(200, "application/pdf"): OpenApiResponse(
+            OpenApiTypes.BINARY, description="Tệp PDF / the PDF file",
+            examples=[OpenApiExample("pdf", summary="Ví dụ / Example", value="%PDF-1.7 …", media_type="application/pdf")],
+        )},
+        tags=["dossiers"],
+    )
+    def get(self, request, code, form):
+        dossier = selectors.dossier_detail(user=request.user, code=code)
+        try:
+            item = documents.form_of(dossier=dossier, form=form)
+        except KeyError as error:
+            raise Http404 from error
+        if form != item.number:
+            raise Http404
+        stored = documents.latest_document(dossier=dossier, code=item.code(dossier))
+        if stored is not None:
+            with stored.file.open("rb") as handle:
+                content = handle.read()
+        else:
+            content = documents.render_form_pdf(dossier=dossier, form=item.number)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{item.code(dossier)}.pdf"'
+        return response

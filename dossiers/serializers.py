@@ -102,3 +102,15 @@ class ActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     new_due_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DocumentSerializer(serializers.Serializer):
+    """One form a dossier has (``dossiers.documents.forms_of``) with its PDF address."""
+
+    form = serializers.CharField(help_text='form number under its legal basis, "01".."07"')
+    title = serializers.CharField()
+    legal_basis = serializers.CharField(help_text='key of the legal basis (dossiers/legal.py): "tt01-2018", '
+                                                  '"nd118-2025" (2018 forms under the 2025 decree) or "tt03-2025"')
+    code = serializers.CharField(help_text="<dossier code>-<form>")
+    url = serializers.URLField(help_text="the PDF (token or session auth)")
+    signed = serializers.BooleanField(help_text="whether the latest issued version carries a signature")

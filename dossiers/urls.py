@@ -15,6 +15,7 @@ urlpatterns = [
     path("dossiers/<str:code>/", views.detail, name="detail"),
     path("dossiers/<str:code>/act/", views.act, name="act"),
     path("dossiers/<str:code>/print/<slug:form>/", printing.print_form, name="print"),
+    path("dossiers/<str:code>/documents/<str:form>.pdf", printing.DocumentPdf.as_view(), name="document-pdf"),
     path("track/", tracking.track, name="track"),
     path("track/<str:code>/", tracking.track_detail, name="track-detail"),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
-from dossiers import selectors, services
+from dossiers import documents, selectors, services
 from dossiers.filters import RegisterFilter
 from dossiers.forms import DOCUMENT_KINDS, ActionForm, IntakeForm, ProcedureForm
 from dossiers.models import Procedure
@@ -116,10 +116,10 @@ def detail(request, code):
     if "apologize" in actions and not access.can_manage(request.user, dossier.unit):
         actions.remove("apologize")
     events = list(selectors.events_of(dossier=dossier))
-    done = {e.action for e in events}
+    apology = selectors.apology_of(dossier=dossier)
     return render(request, "dossiers/detail.html", {
-        "dossier": dossier, "events": events, "apology": selectors.apology_of(dossier=dossier),
-        "print_supplement": "request_supplement" in done, "print_rejection": "reject" in done,
+        "dossier": dossier, "events": events, "apology": apology,
+        "forms": documents.forms_of(dossier=dossier, events=events, apology=apology),
         "actions": [(a, services.action_label(action=a)) for a in actions], "form": ActionForm(),
         "can_write": can_write, "tracking_url": tracking_url(dossier), "survey_url": survey_url(dossier),
     })

@@ -78,7 +78,7 @@ def test_dossier_journey_from_intake_to_late_result_with_apology(
     assert apology.timely and apology.new_due_date == new_date
     screenshot(desktop, "dossiers-detail-with-apology")
     desktop.goto(f"{live_server.url}/dossiers/{dossier.code}/print/apology/")
-    assert "PHIẾU XIN LỖI" in desktop.content()
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN" in desktop.content()  # form 04 of Thông tư 03/2025
     screenshot(desktop, "dossiers-apology-form04")
 
     # 5. Staff completes it today: late against the legal due date.

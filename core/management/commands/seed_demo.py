@@ -33,6 +33,10 @@ def seed_organisation():
             "email": "mntuoihong@example.edu.vn",
             "closing_time": datetime.time(17, 0),
             "head_name": "Trần Thị Mỹ Hạnh",
+            # Printed on the forms (docs/legal/documents.md): since 1/7/2025 a ward runs the school.
+            "parent_body": "Ủy ban nhân dân\nphường Sài Gòn",
+            "place_name": "Thành phố Hồ Chí Minh",
+            "abbreviation": "MNTH",
         },
     )
     users = {}
