@@ -72,6 +72,11 @@ SELECT o.id, 'bench-' || lpad(g::text, 4, '0'), '000.00.' || lpad(g::text, 4, '0
        'mn' || g || '@example.vn', '17:00', 5, 'Nguyễn Thị Hiệu ' || g, 'Hiệu trưởng'
 FROM generate_series(1, %(units)s) g
 JOIN core_office o ON o.code = 'bench-office-' || (1 + (g - 1) %% %(offices)s)"""),
+    # Each unit supervised by its office since the far past (docs/domain/supervision.md).
+    ("supervisions", """
+INSERT INTO core_supervision (office_id, unit_id, valid_from, valid_to)
+SELECT u.office_id, u.id, DATE '2000-01-01', NULL FROM core_unit u
+WHERE u.slug LIKE 'bench-%%' AND NOT EXISTS (SELECT 1 FROM core_supervision s WHERE s.unit_id = u.id)"""),
     ("users", """
 INSERT INTO core_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active,
                        date_joined, role, unit_id, office_id)

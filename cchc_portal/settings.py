@@ -212,6 +212,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Dates are typed day first (dd/mm/yyyy) as a Vietnamese office writes them. Django's Vietnamese
+# locale has no input formats, so these apply (the default would read 05/01/2026 as 1 May).
+# Not from the environment: a rule of the language, not of a deployment.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
+DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
+                          "%Y-%m-%dT%H:%M", "%Y-%m-%d"]
 
 # --- Static and media ---------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,9 +1,14 @@
 """Who may see and change what: the one set of access helpers every view and API
 endpoint goes through. A user never sees another unit's data."""
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+import datetime
 
-from core.models import Unit
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from core.models import Supervision, Unit
 
 
 def readable_units(user):
@@ -13,7 +18,9 @@ def readable_units(user):
     if user.is_administrator:
         return Unit.objects.all()
     if user.is_office:
-        return Unit.objects.filter(office_id=user.office_id)
+        # Every unit the office supervises or supervised; the rows of each are limited to
+        # the dates of its supervision by ``scoped`` (docs/domain/supervision.md).
+        return Unit.objects.supervised_by(user.office_id)
     if user.unit_id:
         return Unit.objects.filter(pk=user.unit_id)
     return Unit.objects.none()
@@ -33,10 +40,67 @@ def can_manage(user, unit) -> bool:
     return can_write(user, unit) and (user.is_administrator or user.is_principal)
 
 
+def supervision_windows(office_id, start: datetime.date | None = None, end: datetime.date | None = None):
+    """``[(unit_id, first day, last day or None)]`` of the office's supervisions, clipped
+    to ``start``..``end`` when given (windows outside are left out)."""
+    rows = Supervision.objects.filter(office_id=office_id)
+    if start is not None:
+        rows = rows.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    if end is not None:
+        rows = rows.filter(valid_from__lte=end)
+    windows = []
+    for unit_id, first, last in rows.values_list("unit_id", "valid_from", "valid_to").order_by("unit_id", "valid_from"):
+        if start is not None:
+            first = max(first, start)
+        if end is not None:
+            last = end if last is None else min(last, end)
+        windows.append((unit_id, first, last))
+    return windows
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def date_range_q(date_field: str, first: datetime.date | None, last: datetime.date | None, *, is_datetime=True) -> Q:
+    """``date_field`` on local dates ``first`` to ``last`` (both included; None = open)."""
+    q = Q()
+    if first is not None:
+        q &= Q(**{f"{date_field}__gte": _local_midnight(first) if is_datetime else first})
+    if last is not None:
+        nxt = last + datetime.timedelta(days=1)
+        q &= Q(**{f"{date_field}__lt": _local_midnight(nxt) if is_datetime else nxt})
+    return q
+
+
+def supervised_q(office_id, unit_field="unit", date_field: str | None = None, *, is_datetime=True, dated=None) -> Q:
+    """The rows an office reads: of a unit it supervised, dated (``date_field``, or the
+    model's own rule ``dated(first, last) -> Q``) within the days it supervised it. With
+    neither (a catalogue, say) every row of a unit it supervises or supervised."""
+    q = Q(pk__in=[])
+    for unit_id, first, last in supervision_windows(office_id):
+        if dated is not None:
+            when = dated(first, last)
+        elif date_field:
+            when = date_range_q(date_field, first, last, is_datetime=is_datetime)
+        else:
+            when = Q()
+        q |= Q(**{unit_field: unit_id}) & when
+    return q
+
+
 def scoped(queryset, user, unit_field="unit"):
-    """``queryset`` restricted to the units ``user`` may read."""
+    """``queryset`` restricted to the units ``user`` may read; for an office account, to
+    the days it supervised each unit, by the model's ``supervision_date_field`` (the date
+    a record belongs to, e.g. a dossier's receipt) when it has one."""
     if user.is_authenticated and user.is_administrator:
         return queryset
+    if user.is_authenticated and user.is_active and user.is_office:
+        model = queryset.model
+        dated = getattr(model, "supervision_q", None)  # the model's own rule, if it has one
+        date_field = getattr(model, "supervision_date_field", None)
+        is_datetime = bool(date_field) and isinstance(model._meta.get_field(date_field), models.DateTimeField)
+        return queryset.filter(supervised_q(user.office_id, unit_field, date_field, is_datetime=is_datetime, dated=dated))
     return queryset.filter(**{f"{unit_field}__in": readable_units(user)})
 
 

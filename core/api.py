@@ -115,10 +115,9 @@ class CalendarView(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        day, _created = CalendarDay.objects.update_or_create(
-            date=serializer.validated_data["date"],
-            defaults={"kind": serializer.validated_data["kind"], "name": serializer.validated_data["name"]},
-        )
+        from core.services import calendar_day_save
+
+        day = calendar_day_save(**serializer.validated_data)
         return Response(CalendarDaySerializer(day).data, status=status.HTTP_201_CREATED)
 
 

@@ -22,6 +22,23 @@ class Office(models.Model):
         return self.name
 
 
+class UnitQuerySet(models.QuerySet):
+    """Units; ``supervised_by(office)`` keeps the office with the queryset (through every
+    clone) so that KPI counting can restrict each unit to the days that office supervised it."""
+
+    office_scope = None
+
+    def supervised_by(self, office_id):
+        qs = self.filter(pk__in=Supervision.objects.filter(office_id=office_id).values("unit_id"))
+        qs.office_scope = office_id
+        return qs
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.office_scope = self.office_scope
+        return clone
+
+
 class Unit(models.Model):
     """A public unit (a school) that runs its yearly CCHC plan."""
 
@@ -51,6 +68,8 @@ class Unit(models.Model):
         _("abbreviation"), max_length=20, blank=True, default="", db_default="", help_text=_("Used in document numbers."),
     )
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -58,6 +77,45 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if creating and self.office_id and not self.supervisions.exists():
+            # A new unit is supervised by its office from the start (docs/domain/supervision.md).
+            Supervision.objects.create(office_id=self.office_id, unit=self, valid_from=Supervision.FAR_PAST)
+
+
+class Supervision(models.Model):
+    """Which office supervised a unit, from one date to another (both included; an open
+    end is today's supervision). Since 1/7/2025 (two-level local government) a school's
+    supervising office can change: an office sees and counts a unit only for the days it
+    supervised it. ``Unit.office`` is kept as the current office (derived from these rows
+    by ``core.services.supervision_change``)."""
+
+    FAR_PAST = datetime.date(2000, 1, 1)
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="supervisions", verbose_name=_("office"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="supervisions", verbose_name=_("unit"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty while it lasts."))
+
+    class Meta:
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervisions")
+        ordering = ["unit", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_from"], name="supervision_start_once"),
+            models.UniqueConstraint(fields=["unit"], condition=models.Q(valid_to__isnull=True), name="supervision_one_current"),
+            models.CheckConstraint(
+                name="supervision_dates_in_order",
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+            ),
+        ]
+
+    def __str__(self):
+        end = f"{self.valid_to:%d/%m/%Y}" if self.valid_to else "…"
+        return f"{self.unit} — {self.office} ({self.valid_from:%d/%m/%Y}–{end})"
 
 
 class User(AbstractUser):
@@ -147,6 +205,10 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=255)
+    source = models.CharField(
+        _("legal source"), max_length=255, blank=True, default="",
+        help_text=_("The official text that decided this day (number and date), or why a package holiday is cancelled."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

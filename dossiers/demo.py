@@ -90,7 +90,8 @@ def _at(day, hour, minute=0):
 
 
 def seed_dossiers(*, unit, procedures, staff, principal, today) -> int:
-    rng = random.Random(16)  # Kế hoạch số 16/KH-MNTH
+    # Kế hoạch số 16/KH-MNTH for the kindergarten; each other school its own year.
+    rng = random.Random(16 if unit.slug == "mn-tuoi-hong" else f"dossiers-{unit.slug}")
     start = today - datetime.timedelta(days=365)
     cal = workdays.WorkCalendar.load(start - datetime.timedelta(days=40), today + datetime.timedelta(days=120))
     now = timezone.now()

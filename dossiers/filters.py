@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_INPUT_FORMATS, VietnameseDateInput
 from core.models import Field
 from dossiers import selectors
 from dossiers.models import Dossier
@@ -101,7 +102,9 @@ class RegisterFilter(django_filters.FilterSet):
                 css = "form-control"
             field.widget.attrs.setdefault("class", css)
             if field.__class__.__name__ == "DateField":
-                field.widget.input_type = "date"
+                # dd/mm/yyyy whatever the browser's locale; ISO still accepted (the KPI links).
+                field.input_formats = DATE_INPUT_FORMATS
+                field.widget = VietnameseDateInput(attrs=field.widget.attrs)
         return form
 
     @property

@@ -3,6 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VietnameseDateField, VietnameseDateTimeField
 from core.models import Field, User
 from dossiers.models import Dossier, Procedure
 from dossiers.services import ACTIONS
@@ -54,8 +55,8 @@ class IntakeForm(BootstrapMixin, forms.Form):
                                         initial=Dossier.Delivery.DESK)
     register_book = forms.CharField(label=_("Register book"), max_length=50, required=False)
     register_line = forms.IntegerField(label=_("Line in the register"), min_value=1, required=False)
-    received_at = forms.DateTimeField(
-        label=_("Received at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    received_at = VietnameseDateTimeField(
+        label=_("Received at"), required=False,
         help_text=_("Leave empty for now; fill in to log a dossier received on paper earlier."),
     )
     assigned_to = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Handled by"), required=False)
@@ -97,14 +98,13 @@ class IntakeForm(BootstrapMixin, forms.Form):
 
 class ActionForm(BootstrapMixin, forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
-    at = forms.DateTimeField(
+    at = VietnameseDateTimeField(
         label=_("Effective time"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Leave empty for now; fill in when logging after the fact."),
     )
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    new_due_date = forms.DateField(label=_("New return date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    new_due_date = VietnameseDateField(label=_("New return date"), required=False)
 
 
 class ProcedureForm(BootstrapMixin, forms.ModelForm):

@@ -56,6 +56,22 @@ class Procedure(models.Model):
 
 
 class Dossier(models.Model):
+    # An office reads a dossier of a unit it supervised while the dossier was with the unit
+    # (core.access.scoped, docs/domain/supervision.md): received, completed, or still open
+    # during its supervision — so it can open every dossier the KPI counts for it.
+    supervision_date_field = "received_at"
+
+    @staticmethod
+    def supervision_q(first, last) -> Q:
+        from core.access import date_range_q
+
+        opened_before_end = date_range_q("received_at", None, last)
+        return (
+            date_range_q("received_at", first, last)
+            | date_range_q("completed_at", first, last)
+            | (Q(status__in=["received", "processing", "awaiting_supplement"]) & opened_before_end)
+        )
+
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
         PROCESSING = "processing", _("Processing")
@@ -68,6 +84,8 @@ class Dossier(models.Model):
         STOPPED = "stopped", _("Handling stopped")
 
     OPEN_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT)
+    # Open with the clock running: only these can be overdue.
+    CLOCK_RUNNING_STATUSES = (Status.RECEIVED, Status.PROCESSING)
 
     class Timeliness(models.TextChoices):
         EARLY = "early", _("Early")
@@ -166,7 +184,9 @@ class Dossier(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_at < timezone.now()
+        """Open, its clock running and past its promised return time. A dossier awaiting
+        a supplement is never overdue (the deadline engine skips it: dossiers/deadlines.py)."""
+        return self.status in self.CLOCK_RUNNING_STATUSES and self.due_at < timezone.now()
 
 
 class DossierEvent(models.Model):

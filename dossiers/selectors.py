@@ -8,6 +8,8 @@ from core import access, workdays
 from dossiers.models import Apology, Dossier, DossierEvent, Procedure
 
 OPEN = tuple(Dossier.OPEN_STATUSES)
+# Open with the clock running: a dossier awaiting a supplement is never overdue.
+RUNNING = tuple(Dossier.CLOCK_RUNNING_STATUSES)
 DONE = (Dossier.Status.COMPLETED, Dossier.Status.RETURNED)
 ON_TIME = (Dossier.Timeliness.EARLY, Dossier.Timeliness.ON_TIME)
 
@@ -44,8 +46,9 @@ def in_period(*, start: datetime.date | None = None, end: datetime.date | None =
 
 
 def overdue_as_of(*, now: datetime.datetime) -> Q:
-    """Open and past its promised return time (the API's ``is_overdue``)."""
-    return Q(status__in=OPEN, due_at__lt=now)
+    """Open with its clock running and past its promised return time (the API's
+    ``is_overdue``); a dossier awaiting a supplement is never overdue."""
+    return Q(status__in=RUNNING, due_at__lt=now)
 
 
 def late_or_overdue(*, now: datetime.datetime) -> Q:
@@ -68,7 +71,7 @@ def with_flags(*, queryset: QuerySet, now: datetime.datetime | None = None) -> Q
     soon = workdays.add_working_days(timezone.localdate(now), 1)
     return queryset.annotate(
         overdue_now=Case(
-            When(status__in=OPEN, due_at__lt=now, then=Value(True)), default=Value(False), output_field=BooleanField()
+            When(overdue_as_of(now=now), then=Value(True)), default=Value(False), output_field=BooleanField()
         ),
         due_soon=Case(
             When(status__in=OPEN, due_at__gte=now, due_date__lte=soon, then=Value(True)),
@@ -101,7 +104,7 @@ def worklist_counts(*, user, unit) -> dict:
     soon = workdays.add_working_days(timezone.localdate(now), 1)
     return access.scoped(Dossier.objects.filter(unit=unit, status__in=OPEN), user).aggregate(
         open=Count("id"),
-        overdue=Count("id", filter=Q(due_at__lt=now)),
+        overdue=Count("id", filter=overdue_as_of(now=now)),
         due_soon=Count("id", filter=Q(due_at__gte=now, due_date__lte=soon)),
         unassigned=Count("id", filter=Q(assigned_to__isnull=True)),
     )

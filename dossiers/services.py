@@ -51,7 +51,9 @@ def dossier_receive(
         raise ValueError("procedure of another unit")
     day = timezone.localdate(received_at)
     number = next_sequence(unit=unit, day=day)
-    due_date = workdays.add_working_days(day, procedure.processing_days)
+    # A 0-day procedure received on a day off or after closing time is due on the next
+    # working day (docs/domain/counting-and-words.md).
+    due_date = workdays.intake_due_date(received_at, procedure.processing_days, unit.closing_time)
     dossier = Dossier.objects.create(
         unit=unit,
         procedure=procedure,
@@ -221,6 +223,9 @@ def _apologize(*, dossier, actor, at, now, reason, new_due_date, note) -> Dossie
     elif new_due_date <= dossier.due_date:
         errors["new_due_date"] = [_("The new return date must be after the promised date (%(date)s).") % {
             "date": dossier.due_date.strftime("%d/%m/%Y")}]
+    elif not workdays.is_working_day(new_due_date):
+        errors["new_due_date"] = [_("The new return date must be a working day: %(date)s is a day off.") % {
+            "date": new_due_date.strftime("%d/%m/%Y")}]
     elif new_due_date < timezone.localdate(at):
         errors["new_due_date"] = [_("The new return date cannot be in the past.")]
     if errors:

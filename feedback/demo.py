@@ -34,7 +34,8 @@ SAMPLES = [
 def seed(*, unit, users, today):
     if Feedback.objects.filter(unit=unit).exists():
         return "feedback: already seeded"
-    rng = random.Random("feedback-demo")  # the same year of activity on every machine
+    # The same year of activity on every machine; each school its own.
+    rng = random.Random("feedback-demo" if unit.slug == "mn-tuoi-hong" else f"feedback-{unit.slug}")
     staff, principal = users.get("staff"), users.get("principal")
     now = timezone.now()
     created = 0

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VietnameseDateField, VietnameseDateInput
 from feedback.models import Feedback
 from feedback.spam import HONEYPOT_FIELD
 from feedback.uploads import MAX_FILES, check_upload
@@ -151,10 +152,10 @@ class InboxFilterForm(forms.Form):
     dates (YYYY-MM-DD, both included), answered, answered by the deadline, answered and
     publishable, published."""
 
-    received_from = forms.DateField(label=_("Received from"), required=False, input_formats=["%Y-%m-%d"],
-                                    widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
-    received_to = forms.DateField(label=_("Received to"), required=False, input_formats=["%Y-%m-%d"],
-                                  widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+    received_from = VietnameseDateField(label=_("Received from"), required=False,
+                                        widget=VietnameseDateInput(attrs={"class": "form-control form-control-sm"}))
+    received_to = VietnameseDateField(label=_("Received to"), required=False,
+                                      widget=VietnameseDateInput(attrs={"class": "form-control form-control-sm"}))
     answered = forms.BooleanField(label=_("Answered"), required=False)
     on_time = forms.BooleanField(label=_("Answered by the deadline"), required=False)
     publishable = forms.BooleanField(label=_("Publishable"), required=False)

@@ -13,6 +13,9 @@ def new_secret() -> str:
 
 
 class Feedback(models.Model):
+    # An office reads a record of a unit it supervised on that date (core.access.scoped).
+    supervision_date_field = "received_at"
+
     class Kind(models.TextChoices):
         PHAN_ANH = "phan-anh", _("Report (phản ánh)")
         KIEN_NGHI = "kien-nghi", _("Recommendation (kiến nghị)")

@@ -4,7 +4,7 @@ import datetime
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from core import workdays
+from core import access, workdays
 from feedback.models import Feedback
 
 S = Feedback.Status
@@ -47,7 +47,7 @@ def inbox_items(*, unit, status: str = "", overdue: bool = False, assigned: str 
     """The unit's feedback for the staff inbox, filtered (``narrow``: see ``narrowed``),
     newest first."""
     now = now or timezone.now()
-    qs = narrowed(queryset=Feedback.objects.filter(unit=unit), **narrow)
+    qs = narrowed(queryset=_of_unit(unit, user), **narrow)
     qs = qs.select_related("assigned_to").annotate(note_count=Count("notes"))
     if status in S.values:
         qs = qs.filter(status=status)
@@ -60,11 +60,18 @@ def inbox_items(*, unit, status: str = "", overdue: bool = False, assigned: str 
     return qs.order_by("-received_at", "-id")
 
 
-def status_counts(*, unit, now=None, **narrow) -> dict:
+def _of_unit(unit, user=None):
+    """The unit's feedback; for an office account only what was received while it
+    supervised the unit (docs/domain/supervision.md)."""
+    qs = Feedback.objects.filter(unit=unit)
+    return access.scoped(qs, user) if user is not None and user.is_office else qs
+
+
+def status_counts(*, unit, now=None, user=None, **narrow) -> dict:
     """How many items of the unit (within ``narrow``) are in each state, and how many are
     overdue: one query."""
     now = now or timezone.now()
-    counts = narrowed(queryset=Feedback.objects.filter(unit=unit), **narrow).aggregate(
+    counts = narrowed(queryset=_of_unit(unit, user), **narrow).aggregate(
         total=Count("id"),
         overdue=Count("id", filter=Q(status__in=Feedback.OPEN_STATUSES, due_at__lt=now)),
         **{status: Count("id", filter=Q(status=status)) for status in S.values},

@@ -108,7 +108,7 @@ def inbox(request):
     items = selectors.inbox_items(unit=unit, status=status, overdue=overdue, assigned=assigned, user=request.user, now=now,
                                   **narrow)
     page = Paginator(items, 25).get_page(request.GET.get("page"))
-    counts = selectors.status_counts(unit=unit, now=now, **narrow)
+    counts = selectors.status_counts(unit=unit, now=now, user=request.user, **narrow)
     return render(request, "feedback/inbox.html", {
         "unit": unit, "page": page, "counts": counts, "now": now, "status": status, "overdue": overdue,
         "filter_form": filter_form,

@@ -23,6 +23,15 @@ IndicatorRow = inline_serializer("KpiIndicator", {
 })
 
 
+SipasRow = inline_serializer("KpiSipasRow", {
+    "key": serializers.CharField(),
+    "name": serializers.CharField(),
+    "value": serializers.FloatField(allow_null=True),
+    "numerator": serializers.IntegerField(),
+    "denominator": serializers.IntegerField(),
+})
+
+
 class KpiView(APIView):
     @documented(
         summary="Chỉ tiêu / Indicators",
@@ -43,6 +52,11 @@ class KpiView(APIView):
             "from": serializers.DateField(),
             "to": serializers.DateField(),
             "indicators": IndicatorRow.__class__(many=True),
+            "sipas": inline_serializer("KpiSipas", {
+                "overall": SipasRow.__class__(),
+                "factors": SipasRow.__class__(many=True),
+                "mean": serializers.FloatField(allow_null=True),
+            }),
         }),
     )
     @reads_from_replica

@@ -9,7 +9,7 @@ from kpi.services import plan_create
 def seed(*, unit, users, today):
     plan = YearPlan.objects.filter(unit=unit, year=today.year).first()
     if plan is None:
-        plan = plan_create(unit=unit, year=today.year, number="16/KH-MNTH",
+        plan = plan_create(unit=unit, year=today.year, number=f"16/KH-{unit.abbreviation or 'MNTH'}",
                            title=f"Kế hoạch cải cách hành chính năm {today.year}")
     rng = random.Random(f"{unit.pk}-{today.year}")
     entered_by = users.get("principal")

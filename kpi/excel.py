@@ -44,6 +44,10 @@ STATUS_VI = {
     "received": "Đã tiếp nhận", "processing": "Đang giải quyết", "awaiting_supplement": "Chờ bổ sung",
     "completed": "Đã có kết quả", "returned": "Đã trả kết quả", "rejected": "Từ chối", "withdrawn": "Rút hồ sơ", "stopped": "Dừng giải quyết",
 }
+SIPAS_VI = {
+    "overall": "đánh giá chung", "access": "tiếp cận dịch vụ", "procedure": "thủ tục hành chính",
+    "staff": "công chức, viên chức phục vụ", "result": "kết quả giải quyết", "feedback_handling": "tiếp nhận, xử lý ý kiến",
+}
 TIMELINESS_VI = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}
 DELIVERY_VI = {"desk": "Tại bộ phận một cửa", "post": "Qua bưu điện", "online": "Trực tuyến"}
 FEEDBACK_KIND_VI = {"phan-anh": "Phản ánh", "kien-nghi": "Kiến nghị", "gop-y": "Góp ý"}
@@ -55,11 +59,11 @@ FEEDBACK_STATUS_VI = {
 
 def register_queryset(units, period: Period):
     """The register of the report: dossiers received in the period (form 06)."""
-    return Dossier.objects.filter(unit__in=units, received_at__gte=period.start_at, received_at__lt=period.end_before)
+    return Dossier.objects.filter(selectors.in_scope(units=units, period=period, dated=selectors.dated_at(field="received_at")))
 
 
 def feedback_queryset(units, period: Period):
-    return Feedback.objects.filter(unit__in=units, received_at__gte=period.start_at, received_at__lt=period.end_before)
+    return Feedback.objects.filter(selectors.in_scope(units=units, period=period, dated=selectors.dated_at(field="received_at")))
 
 
 def register_size(units, period: Period) -> int:
@@ -173,7 +177,7 @@ def write_report(
         state = STATUS_VI.get(status, status)
         if timeliness:
             state = f"{state} – {TIMELINESS_VI[timeliness]}"
-        elif status in Dossier.OPEN_STATUSES and due_at < now:
+        elif status in Dossier.CLOCK_RUNNING_STATUSES and due_at < now:
             state = f"{state} – quá hạn"
         values = [done, code, procedure, field_name, applicant, _local(received_at), due_date,
                   _local(returned_at or completed_at), state, DELIVERY_VI.get(delivery, delivery)]
@@ -193,6 +197,12 @@ def write_report(
         if r["key"] in ("satisfaction_rate", "dossier_satisfaction_rate"):
             sheet.append([r["name"], r["denominator"], r["numerator"], _fraction(r["value"]), _fraction(r["target"]),
                           _met_text(r["met"])])
+    # SIPAS: the index of each factor and their mean, beside "overall" (same selector as the API).
+    sipas = selectors.sipas_indices(units=units, period=period)
+    for r in (sipas["overall"], *sipas["factors"]):
+        sheet.append([f"Chỉ số hài lòng — {SIPAS_VI.get(r['key'], r['name'])}", r["denominator"], r["numerator"],
+                      _fraction(r["value"]), None, ""])
+    sheet.append(["Chỉ số hài lòng — trung bình 5 yếu tố (SIPAS)", None, None, _fraction(sipas["mean"]), None, ""])
     sheet.close()
 
     # 4. PAKN: the feedback received in the period, without the senders' details.

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_INPUT_FORMATS
 from kpi.indicators import BY_KEY, MONTHLY_KEYS, Period
 
 ISO = ["%Y-%m-%d"]
@@ -18,11 +19,14 @@ class PeriodForm(forms.Form):
 
     unit = forms.SlugField(required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, typed=False, **kwargs):
         super().__init__(*args, **kwargs)
-        # "from" is a Python keyword: declared here rather than as class attributes.
-        self.fields["from"] = forms.DateField(label=_("From"), required=False, input_formats=ISO)
-        self.fields["to"] = forms.DateField(label=_("To"), required=False, input_formats=ISO)
+        # "from" is a Python keyword: declared here rather than as class attributes. The
+        # API and the Excel link take YYYY-MM-DD only; the pages (``typed``) also take
+        # dd/mm/yyyy as typed in the period picker.
+        formats = DATE_INPUT_FORMATS if typed else ISO
+        self.fields["from"] = forms.DateField(label=_("From"), required=False, input_formats=formats)
+        self.fields["to"] = forms.DateField(label=_("To"), required=False, input_formats=formats)
 
     def clean(self):
         data = super().clean()

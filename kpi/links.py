@@ -63,7 +63,7 @@ def links_for(row: dict, unit, period: Period) -> dict:
         }
     if key == "late_apology_rate":
         return {
-            "numerator": late_or_overdue(unit, period, apology="any"),
+            "numerator": late_or_overdue(unit, period, apology="timely"),
             "denominator": late_or_overdue(unit, period),
         }
     if key in ("satisfaction_rate", "dossier_satisfaction_rate"):
@@ -94,8 +94,10 @@ def links_for(row: dict, unit, period: Period) -> dict:
 
 
 def late_without_apology(unit, period: Period) -> dict:
-    """The two lists behind "late dossiers without an apology letter"."""
+    """The lists behind "late dossiers without an apology letter", and the late dossiers
+    whose apology came too late (not counted as timely)."""
     return {
+        "late_apology": late_or_overdue(unit, period, apology="late"),
         "late": completed(unit, period, timeliness="late", apology="none"),
         "overdue": register(unit, period, overdue="1", apology="none",
                             due_from=period.start.isoformat(), due_to=period.end.isoformat()),

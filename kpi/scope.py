@@ -9,7 +9,11 @@ def units_for(user, slug: str | None):
     unit it reads taken together, staff and principals their own unit."""
     if slug:
         unit = access.get_unit_for_user(user, slug)
-        return Unit.objects.filter(pk=unit.pk), unit
+        units = Unit.objects.filter(pk=unit.pk)
+        if user.is_office:
+            # Counted only for the days this office supervised it (docs/domain/supervision.md).
+            units = units.supervised_by(user.office_id)
+        return units, unit
     if user.is_office or user.is_administrator:
         return access.readable_units(user), None
     unit = access.default_unit(user)

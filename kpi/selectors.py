@@ -22,6 +22,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core import access
 from core.models import Field, Unit
 from dossiers import selectors as dossier_sets
 from dossiers.models import Dossier
@@ -58,12 +59,54 @@ def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
         "overdue": Count("id", filter=c["overdue"]),
         "late_no_apology": Count("id", filter=c["late"] & no_apology),
         "overdue_no_apology": Count("id", filter=c["overdue"] & no_apology),
+        # The plan's target is an apology in time (kịp thời): only those count; the late
+        # apologies are counted beside them for the drill-down.
+        "late_timely_apology": Count("id", filter=c["late"] & dossier_sets.APOLOGY["timely"]),
+        "overdue_timely_apology": Count("id", filter=c["overdue"] & dossier_sets.APOLOGY["timely"]),
+        "late_late_apology": Count("id", filter=c["late"] & dossier_sets.APOLOGY["late"]),
+        "overdue_late_apology": Count("id", filter=c["overdue"] & dossier_sets.APOLOGY["late"]),
     }
 
 
+def timely_apologies(*, counts: dict) -> int:
+    """Late or overdue dossiers whose apology letter came in time (the indicator's numerator)."""
+    return counts.get("late_timely_apology", 0) + counts.get("overdue_timely_apology", 0)
+
+
+def late_apologies(*, counts: dict) -> int:
+    """Late or overdue dossiers whose apology letter came too late (shown beside it)."""
+    return counts.get("late_late_apology", 0) + counts.get("overdue_late_apology", 0)
+
+
+# --- supervision by date (docs/domain/supervision.md) --------------------------------------
+
+def in_scope(*, units, period: Period, dated) -> Q:
+    """The rows of ``units`` that belong to ``period``: ``dated(start=, end=)`` is the Q of the
+    record's own period rule. Units scoped to an office (``Unit.objects.supervised_by``)
+    count only for the days that office supervised each of them, so a period crossing a
+    change of office is split between the two offices."""
+    office = getattr(units, "office_scope", None)
+    if office is None:
+        return Q(unit__in=units) & dated(start=period.start, end=period.end)
+    wanted = set(units.values_list("pk", flat=True))
+    q = Q(pk__in=[])
+    for unit_id, first, last in access.supervision_windows(office, period.start, period.end):
+        if unit_id in wanted:
+            q |= Q(unit_id=unit_id) & dated(start=first, end=last)
+    return q
+
+
+def dated_at(*, field):
+    """The ``dated`` rule of a record that belongs to the local date of its ``field``."""
+    return lambda *, start, end: access.date_range_q(field, start, end)
+
+
+def _dated_months(*, start: datetime.date, end: datetime.date) -> Q:
+    return Q(ym__gte=start.year * 100 + start.month, ym__lte=end.year * 100 + end.month)
+
+
 def _dossiers(units, period: Period, now):
-    c = dossier_conditions(period=period, now=now)
-    return Dossier.objects.filter(unit__in=units).filter(c["completed"] | c["open_due"])
+    return Dossier.objects.filter(in_scope(units=units, period=period, dated=dossier_sets.in_period))
 
 
 def _feedback_counts() -> dict:
@@ -77,16 +120,23 @@ def _feedback_counts() -> dict:
 
 
 def _feedback(units, period: Period):
-    return Feedback.objects.filter(feedback_sets.received_between(start=period.start, end=period.end), unit__in=units)
+    return Feedback.objects.filter(in_scope(units=units, period=period, dated=feedback_sets.received_between))
+
+
+def _responses_where(units, period: Period) -> Q | None:
+    """None for plain units; for units scoped to an office, the days it supervised them."""
+    if getattr(units, "office_scope", None) is None:
+        return None
+    return in_scope(units=units, period=period, dated=dated_at(field="submitted_at"))
 
 
 def _monthly(units, period: Period):
-    first = period.start.year * 100 + period.start.month
-    last = period.end.year * 100 + period.end.month
+    """Monthly figures of every month the period touches (for an office, every month
+    touching the days it supervised the unit)."""
     return (
-        MonthlyFigure.objects.filter(unit__in=units, key__in=MONTHLY_KEYS)
+        MonthlyFigure.objects.filter(key__in=MONTHLY_KEYS)
         .annotate(ym=F("year") * 100 + F("month"))
-        .filter(ym__gte=first, ym__lte=last)
+        .filter(in_scope(units=units, period=period, dated=_dated_months))
     )
 
 
@@ -114,16 +164,16 @@ def fractions(*, dossiers: dict | None = None, responses: dict | None = None, fe
     """The indicator formula, in one place: counts -> (numerator, denominator) of every
     indicator (docs/domain/indicators.md). Counts missing from a dict are zero.
 
-    ``dossiers``: on_time, completed, late, overdue, late_no_apology, overdue_no_apology
-    (``_dossier_counts``); ``responses``: responses, satisfied, dossier_responses,
+    ``dossiers``: on_time, completed, late, overdue, late_no_apology, overdue_no_apology,
+    late/overdue_timely_apology, late/overdue_late_apology (``_dossier_counts``); ``responses``: responses, satisfied, dossier_responses,
     dossier_satisfied; ``feedback``: fb_received, fb_answered, fb_answered_on_time,
     fb_publishable, fb_published (``_feedback_counts``); ``monthly``: {key: {"n", "d"}}."""
     d, r, f, m = dossiers or {}, responses or {}, feedback or {}, monthly or {}
     late = d.get("late", 0) + d.get("overdue", 0)
-    unapologised = d.get("late_no_apology", 0) + d.get("overdue_no_apology", 0)
     out = {
         "dossier_on_time_rate": (d.get("on_time", 0), d.get("completed", 0)),
-        "late_apology_rate": (late - unapologised, late),
+        # Only an apology in time (kịp thời) counts (docs/domain/counting-and-words.md).
+        "late_apology_rate": (timely_apologies(counts=d), late),
         "satisfaction_rate": (r.get("satisfied", 0), r.get("responses", 0)),
         "dossier_satisfaction_rate": (r.get("dossier_satisfied", 0), r.get("dossier_responses", 0)),
         "feedback_answered_rate": (f.get("fb_answered", 0), f.get("fb_received", 0)),
@@ -169,7 +219,8 @@ def indicator_rows(*, units, period: Period, now: datetime.datetime | None = Non
     now = now or timezone.now()
     units = _units_queryset(units)
     by_field = {r["field_id"]: r for r in _dossiers(units, period, now).values("field_id").annotate(**_dossier_counts(period, now))}
-    by_area_source = satisfaction_by_area_and_source(units=units, start=period.start_at, end=period.end_before)
+    by_area_source = satisfaction_by_area_and_source(units=units, start=period.start_at, end=period.end_before,
+                                                     where=_responses_where(units, period))
     by_area: dict[str, dict] = {}
     for r in by_area_source:
         area = by_area.setdefault(r["area_key"], {"responses": 0, "satisfied": 0})
@@ -184,7 +235,7 @@ def indicator_rows(*, units, period: Period, now: datetime.datetime | None = Non
     def total(rows, *names):
         return {name: sum(r.get(name, 0) for r in rows) for name in names}
 
-    d = total(by_field.values(), "on_time", "completed", "late", "overdue", "late_no_apology", "overdue_no_apology")
+    d = total(by_field.values(), *_dossier_counts(period, now))
     a = total(by_area.values(), "satisfied", "responses")
     a.update({f"dossier_{k}": v for k, v in total(dossier_survey, "satisfied", "responses").items()})
     overall = fractions(dossiers=d, responses=a, feedback=feedback, monthly=monthly)
@@ -214,6 +265,7 @@ def kpi_report(*, units, period: Period, unit: Unit | None = None, now=None) -> 
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),
         "indicators": indicator_rows(units=units, period=period, now=now),
+        "sipas": sipas_indices(units=units, period=period),
     }
 
 
@@ -229,12 +281,13 @@ def unit_comparison(*, units, period: Period, now=None) -> list[dict]:
 
     Six queries whatever the number of units and records."""
     now = now or timezone.now()
-    units = list(_units_queryset(units).order_by("name"))
+    scope = _units_queryset(units)
+    units = list(scope.order_by("name"))
     ids = [u.pk for u in units]
-    dossiers = {r["unit_id"]: r for r in _dossiers(ids, period, now).values("unit_id").annotate(**_dossier_counts(period, now))}
+    dossiers = {r["unit_id"]: r for r in _dossiers(scope, period, now).values("unit_id").annotate(**_dossier_counts(period, now))}
     responses = {
         r["unit_id"]: r
-        for r in responses_in(units=ids, start=period.start_at, end=period.end_before)
+        for r in responses_in(units=ids, start=period.start_at, end=period.end_before, where=_responses_where(scope, period))
         .values("unit_id")
         .annotate(
             responses=Count("id"), satisfied=Count("id", filter=SATISFIED),
@@ -242,9 +295,9 @@ def unit_comparison(*, units, period: Period, now=None) -> list[dict]:
             dossier_satisfied=Count("id", filter=SATISFIED & Q(source=Response.Source.DOSSIER)),
         )
     }
-    feedback = {r["unit_id"]: r for r in _feedback(ids, period).values("unit_id").annotate(**_feedback_counts())}
+    feedback = {r["unit_id"]: r for r in _feedback(scope, period).values("unit_id").annotate(**_feedback_counts())}
     monthly = {}
-    for r in _monthly(ids, period).values("unit_id", "key").annotate(n=Sum("numerator"), d=Sum("denominator")):
+    for r in _monthly(scope, period).values("unit_id", "key").annotate(n=Sum("numerator"), d=Sum("denominator")):
         monthly[(r["unit_id"], r["key"])] = r
     targets = {}
     for t in Target.objects.filter(plan__unit__in=ids, plan__year=period.year, field_key="").values("plan__unit_id", "key", "value"):
@@ -281,7 +334,7 @@ def monthly_series(*, units, period: Period, now=None) -> dict:
     }
     responses = {
         (r["month"].year, r["month"].month): r
-        for r in responses_in(units=units, start=period.start_at, end=period.end_before)
+        for r in responses_in(units=units, start=period.start_at, end=period.end_before, where=_responses_where(units, period))
         .annotate(month=TruncMonth("submitted_at", output_field=DateField()))
         .values("month")
         .annotate(responses=Count("id"), satisfied=Count("id", filter=SATISFIED))
@@ -322,3 +375,35 @@ def current_year_public_rates(*, unit: Unit, today: datetime.date | None = None)
         r for r in rows
         if r["key"] in keep and r["denominator"] and (keep[r["key"]] is None or (r["field"] or "") in keep[r["key"]])
     ]
+
+
+# --- SIPAS: satisfaction index per factor (docs/domain/counting-and-words.md) -------------
+
+def sipas_indices(*, units, period: Period) -> dict:
+    """The SIPAS satisfaction index beside "overall": for each of the five factors
+    (access, procedure, staff, result, feedback handling) the share of its answers rated
+    4 or 5, and the mean of the five indices (factors nobody answered left out). One query.
+
+    ``{"overall": row, "factors": [row], "mean": value}``, each row
+    ``{key, name, value, numerator, denominator}``; the API, the dashboard and the Excel
+    report all read this."""
+    from surveys.models import FACTORS
+
+    units = _units_queryset(units)
+    keys = (*FACTORS, "overall")
+    aggregates = {}
+    for key in keys:
+        aggregates[f"{key}_n"] = Count(key)
+        aggregates[f"{key}_s"] = Count("id", filter=Q(**{f"{key}__gte": 4}))
+    counts = responses_in(units=units, start=period.start_at, end=period.end_before,
+                          where=_responses_where(units, period)).aggregate(**aggregates)
+    labels = {f.name: str(f.verbose_name) for f in Response._meta.fields}
+
+    def row(key):
+        n, s = counts[f"{key}_n"], counts[f"{key}_s"]
+        return {"key": key, "name": labels[key], "value": percent(s, n), "numerator": s, "denominator": n}
+
+    factors = [row(key) for key in FACTORS]
+    values = [Decimal(str(f["value"])) for f in factors if f["value"] is not None]
+    mean = float((sum(values) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) if values else None
+    return {"overall": row("overall"), "factors": factors, "mean": mean}

@@ -25,7 +25,7 @@ from kpi.scope import units_for
 
 
 def _period_form(request):
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(request.GET or None, typed=True)
     if request.GET and not form.is_valid():
         return form, None
     if not request.GET:
@@ -89,6 +89,8 @@ def _unit_dashboard(request, units, unit, period, context):
         "missed": sum(1 for r in cards if r["status"] == "missed"),
         "breakdown": breakdown,
         "late_links": links.late_without_apology(link_unit, period),
+        "late_apologies": selectors.late_apologies(counts=breakdown),
+        "sipas": selectors.sipas_indices(units=units, period=period),
         "series": series,
         "series_rows": list(zip(series["labels"], *[series["series"][k] for k in series["series"]])),
         "plan": plan,

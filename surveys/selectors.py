@@ -23,10 +23,13 @@ def rate(satisfied: int, responses: int) -> Decimal | None:
 
 
 def responses_in(*, units, start: datetime.datetime, end: datetime.datetime, source: str | None = None,
-                 area: str | None = None, satisfied: bool = False):
+                 area: str | None = None, satisfied: bool = False, where: Q | None = None):
     """Responses of ``units`` submitted in [start, end), optionally of one ``source``
-    (dossier | open), one area (field key) or the satisfied ones only."""
+    (dossier | open), one area (field key) or the satisfied ones only; ``where`` narrows
+    further (e.g. to the days an office supervised each unit)."""
     qs = Response.objects.filter(unit__in=units, submitted_at__gte=start, submitted_at__lt=end)
+    if where is not None:
+        qs = qs.filter(where)
     if source:
         qs = qs.filter(source=source)
     if area:
@@ -47,11 +50,11 @@ def satisfaction_by_area(*, units, start, end, source: str | None = None, **narr
     )
 
 
-def satisfaction_by_area_and_source(*, units, start, end) -> list[dict]:
+def satisfaction_by_area_and_source(*, units, start, end, where: Q | None = None) -> list[dict]:
     """One query: ``[{"area_key", "source", "responses", "satisfied"}]`` — the KPI needs
     every area and the dossier surveys alone, and sums them from these rows."""
     return list(
-        responses_in(units=units, start=start, end=end)
+        responses_in(units=units, start=start, end=end, where=where)
         .values(area_key=F("area__key"))
         .annotate(responses=Count("id"), satisfied=Count("id", filter=SATISFIED))
         .values("area_key", "source", "responses", "satisfied")

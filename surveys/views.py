@@ -146,6 +146,9 @@ def results(request):
     elif slice_form.errors:
         messages.error(request, _("The filter was not valid; the whole year is shown."))
     units = [unit]
+    if request.user.is_office:
+        # Only the answers given while this office supervised the unit (docs/domain/supervision.md).
+        narrow = {**narrow, "where": access.supervised_q(request.user.office_id, "unit", "submitted_at")}
     state = request.GET.get("comments", "open")
     if state not in ("open", "handled", "all"):
         state = "open"

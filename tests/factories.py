@@ -174,6 +174,7 @@ def reload_reference_data():
     from django.apps import apps
 
     import_module("core.migrations.0002_reference_data").load(apps, None)
+    import_module("core.migrations.0006_calendar_sources").load(apps, None)
     import_module("surveys.migrations.0002_default_questionnaire").create_default(apps, None)
 
 # --- dossiers ---

@@ -1,9 +1,10 @@
+import datetime
+
 from django.db import migrations
 
 
 def load(apps, schema_editor):
     from core.fields_data import FIELDS
-    from core.workdays import MAKEUP_WORKING_DAYS
 
     Field = apps.get_model("core", "Field")
     for position, (key, name, name_en, target, has_procedures, area) in enumerate(FIELDS):
@@ -15,7 +16,14 @@ def load(apps, schema_editor):
             },
         )
     CalendarDay = apps.get_model("core", "CalendarDay")
-    for day, name in MAKEUP_WORKING_DAYS.items():
+    # The make-up Saturdays known when this migration was written (0006 adds the rest,
+    # with their sources).
+    makeup = {
+        datetime.date(2024, 5, 4): "Làm bù cho ngày nghỉ thứ Hai 29/04/2024 (Công văn 2450/VPCP-KGVX)",
+        datetime.date(2025, 4, 26): "Làm bù cho ngày nghỉ thứ Sáu 02/05/2025 (Thông báo 6150/TB-BLĐTBXH)",
+        datetime.date(2026, 8, 22): "Làm bù cho ngày nghỉ thứ Hai 31/08/2026",
+    }
+    for day, name in makeup.items():
         CalendarDay.objects.get_or_create(date=day, defaults={"kind": "working", "name": name})
 
 

@@ -208,6 +208,10 @@ def test_seed_demo_runs_every_registered_step(monkeypatch):
     monkeypatch.setattr(registry, "demo_steps", lambda: steps)
     out = StringIO()
     call_command("seed_demo", stdout=out)
-    assert [name for name, _slug, _users in ran] == ["first", "second"]
+    # Every step, in order, for each demo school (the kindergarten first, with the demo accounts).
+    slugs = list(dict.fromkeys(slug for _name, slug, _users in ran))
+    assert len(slugs) >= 5
+    assert [name for name, _slug, _users in ran] == ["first", "second"] * len(slugs)
     assert ran[0][1] == "mn-tuoi-hong" and ran[0][2] == ["admin", "district", "principal", "staff"]
+    assert ran[2][2] == ["principal", "staff"]
     assert "first: ok" in out.getvalue() and "second: ok" in out.getvalue()

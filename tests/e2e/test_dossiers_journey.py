@@ -13,7 +13,8 @@ from tests.factories import PrincipalFactory, ProcedureFactory, StaffFactory
 
 
 def _local(dt):
-    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+    """As a Vietnamese desk types it: dd/mm/yyyy hh:mm."""
+    return timezone.localtime(dt).strftime("%d/%m/%Y %H:%M")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,12 +66,12 @@ def test_dossier_journey_from_intake_to_late_result_with_apology(
     # 4. The principal signs the apology with a new return date, before the due date.
     dossier.refresh_from_db()
     apology_day = workdays.previous_working_day(dossier.due_date)
-    new_date = dossier.due_date + datetime.timedelta(days=7)
+    new_date = workdays.add_working_days(dossier.due_date, 5)
     login(desktop, principal)
     desktop.goto(f"{live_server.url}/dossiers/{dossier.code}/")
     desktop.click("#action-apologize summary")
     desktop.fill("#reason-apologize", "Cần xác minh hộ nghèo với Ủy ban nhân dân phường.")
-    desktop.fill("#new-due-apologize", new_date.isoformat())
+    desktop.fill("#new-due-apologize", new_date.strftime("%d/%m/%Y"))
     desktop.fill("#at-apologize", _local(timezone.make_aware(datetime.datetime.combine(apology_day, datetime.time(10, 0)))))
     desktop.click("#action-apologize button[type=submit]")
     desktop.wait_for_load_state()
@@ -89,7 +90,7 @@ def test_dossier_journey_from_intake_to_late_result_with_apology(
     desktop.wait_for_load_state()
     dossier.refresh_from_db()
     assert dossier.status == "completed" and dossier.timeliness == "late"
-    assert "Trễ hạn" in desktop.content()
+    assert "Quá hạn" in desktop.content()
     screenshot(desktop, "dossiers-completed-late")
 
     # 6. The parent scans the tracking QR on a phone: status, dates, initials only.

@@ -169,8 +169,10 @@ def assert_expected_numbers(checked):
     # on time: early + on time / completed in March (the last evening in, April out, withdrawn out)
     assert by_path(checked, register, timeliness=["early", "on_time"], field=None) == [2]
     assert 6 in by_path(checked, register, completed_from="2026-03-01", timeliness=None, apology=None)
-    # late apology: (4 late + 2 overdue) of which 3 with an apology letter
-    assert by_path(checked, register, late="1", apology="any") == [3]
+    # late apology: (4 late + 2 overdue) of which 3 with an apology letter, 2 of them in
+    # time (the numerator) and 1 too late (the drill-down line beside it)
+    assert by_path(checked, register, late="1", apology="timely") == [2]
+    assert by_path(checked, register, late="1", apology="late") == [1]
     assert by_path(checked, register, late="1", apology=None) == [6]
     assert by_path(checked, register, timeliness="late", apology="none") == [2]
     assert by_path(checked, register, overdue="1", apology="none") == [1]
@@ -191,7 +193,7 @@ def test_every_number_of_the_principals_dashboard_opens_exactly_its_records(clie
     client.force_login(PrincipalFactory(unit=unit))
     checked = follow_every_link(client, f"{reverse('kpi:dashboard')}?from={PERIOD['from']}&to={PERIOD['to']}")
     # cards (numerator and denominator of 7 measured indicators), the two "without apology"
-    # lines, and the per-field and per-area rows with records in March
+    # lines and the late apologies, and the per-field and per-area rows with records in March
     assert len(checked) >= 14 + 2 + 4
     assert_expected_numbers(checked)
     assert all("unit=" not in url for _n, url, _t in checked)  # a principal reads only their own unit

@@ -2,12 +2,13 @@
 from kpi.selectors import fractions, percent
 
 
-def test_late_apology_rate_counts_late_and_overdue_dossiers_with_an_apology():
+def test_late_apology_rate_counts_late_and_overdue_dossiers_with_a_timely_apology():
     figures = fractions(dossiers={"on_time": 8, "completed": 10, "late": 2, "overdue": 3,
-                                  "late_no_apology": 1, "overdue_no_apology": 1})
+                                  "late_no_apology": 1, "overdue_no_apology": 1,
+                                  "late_timely_apology": 1, "overdue_timely_apology": 1, "overdue_late_apology": 1})
     assert figures["dossier_on_time_rate"] == (8, 10)
-    assert figures["late_apology_rate"] == (3, 5)
-    assert percent(*figures["late_apology_rate"]) == 60.0
+    assert figures["late_apology_rate"] == (2, 5)  # the apology signed too late does not count
+    assert percent(*figures["late_apology_rate"]) == 40.0
 
 
 def test_missing_counts_are_zero_and_a_rate_of_nothing_is_none():

@@ -85,15 +85,16 @@ def test_late_apology_rate_counts_late_and_open_overdue_dossiers(unit, petitions
     # open and overdue: due in March (received 2 March + 5 working days), now is April
     overdue = receive_dossier(procedure=petitions, received_at=at(2))
     overdue_apologised = receive_dossier(procedure=petitions, received_at=at(3))
-    apologise_for_test(overdue_apologised, timely=False)  # late apology still counts
+    apologise_for_test(overdue_apologised, timely=False)  # a late apology is not "kịp thời": not counted
     # open, due in March, but judged before its due time: not overdue
     withdrawn = set_dossier_status_for_test(receive_dossier(procedure=petitions, received_at=at(2)), "withdrawn")
     assert overdue.due_date.month == 3 and withdrawn.status == "withdrawn"
 
     row = rows_of(only(unit))[("late_apology_rate", None)]
-    assert (row["numerator"], row["denominator"], row["value"]) == (2, 4, 50.0)
+    assert (row["numerator"], row["denominator"], row["value"]) == (1, 4, 25.0)
     breakdown = selectors.dossier_breakdown(units=only(unit), period=MARCH, now=NOW)
     assert (breakdown["late_no_apology"], breakdown["overdue_no_apology"]) == (1, 1)
+    assert selectors.late_apologies(counts=breakdown) == 1
     # Before the due time nothing is overdue yet.
     early_now = datetime.datetime(2026, 3, 3, 9, tzinfo=VN)
     assert rows_of(only(unit), now=early_now)[("late_apology_rate", None)]["denominator"] == 2

@@ -1,0 +1,187 @@
+"""Supervision by date (docs/domain/supervision.md): an office sees and counts a unit only
+for the days it supervised it; a period crossing the change is split between the offices."""
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from core import access
+from core.models import Office, Supervision, Unit
+from core.services import supervision_change
+from dossiers import selectors as dossier_selectors
+from tests.factories import (
+    OfficeFactory,
+    OfficeUserFactory,
+    ProcedureFactory,
+    UnitFactory,
+    feedback_for_test,
+    finish_dossier_for_test,
+    receive_dossier,
+    survey_response_for_test,
+)
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+CHANGE = datetime.date(2025, 7, 1)
+pytestmark = pytest.mark.django_db
+
+
+def at(y, m, d, h=9):
+    return datetime.datetime(y, m, d, h, tzinfo=VN)
+
+
+@pytest.fixture
+def moved():
+    """A school supervised by the district office until 30/6/2025, by the ward from 1/7/2025,
+    with one dossier, one feedback and one survey answer on each side of the change."""
+    district, ward = OfficeFactory(name="Phòng Nội vụ Quận 1"), OfficeFactory(name="UBND phường Sài Gòn")
+    unit = UnitFactory(office=district)
+    supervision_change(unit=unit, office=ward, valid_from=CHANGE)
+    procedure = ProcedureFactory(unit=unit, processing_days=5)
+    before = receive_dossier(procedure=procedure, received_at=at(2025, 6, 20))
+    after = receive_dossier(procedure=procedure, received_at=at(2025, 7, 10))
+    finish_dossier_for_test(before, completed_at=at(2025, 6, 25), timeliness="on_time")
+    finish_dossier_for_test(after, completed_at=at(2025, 7, 20), timeliness="late")
+    feedback_for_test(unit=unit, received_at=at(2025, 6, 10))
+    feedback_for_test(unit=unit, received_at=at(2025, 7, 11))
+    feedback_for_test(unit=unit, received_at=at(2025, 7, 12))
+    survey_response_for_test(unit=unit, overall=5, submitted_at=at(2025, 6, 3))
+    survey_response_for_test(unit=unit, overall=2, submitted_at=at(2025, 8, 3))
+    return {
+        "unit": unit, "before": before, "after": after,
+        "district": OfficeUserFactory(office=district), "ward": OfficeUserFactory(office=ward),
+    }
+
+
+def test_changing_the_office_keeps_the_history_and_the_current_office():
+    district, ward = OfficeFactory(), OfficeFactory()
+    unit = UnitFactory(office=district)
+    supervision_change(unit=unit, office=ward, valid_from=CHANGE)
+    rows = list(Supervision.objects.filter(unit=unit).values_list("office_id", "valid_from", "valid_to"))
+    assert rows == [(district.pk, Supervision.FAR_PAST, datetime.date(2025, 6, 30)), (ward.pk, CHANGE, None)]
+    assert Unit.objects.get(pk=unit.pk).office_id == ward.pk
+    with pytest.raises(ValidationError):
+        supervision_change(unit=unit, office=district, valid_from=datetime.date(2025, 1, 1))
+
+
+def test_an_office_sees_a_units_dossiers_only_within_its_supervision_dates(moved, client):
+    district, ward = moved["district"], moved["ward"]
+    assert list(dossier_selectors.dossier_list(user=district).values_list("code", flat=True)) == [moved["before"].code]
+    assert list(dossier_selectors.dossier_list(user=ward).values_list("code", flat=True)) == [moved["after"].code]
+    client.force_login(district)
+    assert client.get(reverse("dossiers:detail", args=[moved["before"].code])).status_code == 200
+    assert client.get(reverse("dossiers:detail", args=[moved["after"].code])).status_code == 404
+    api = APIClient()
+    api.force_authenticate(ward)
+    codes = [d["code"] for d in api.get("/api/v1/dossiers/").json()["results"]]
+    assert codes == [moved["after"].code]
+    # Both offices read the unit itself (its page, its catalogue).
+    assert set(access.readable_units(district)) == set(access.readable_units(ward)) == {moved["unit"]}
+
+
+def _kpi(user, **query):
+    api = APIClient()
+    api.force_authenticate(user)
+    body = api.get("/api/v1/kpi/", {"from": "2025-01-01", "to": "2025-12-31", **query}).json()
+    return {(r["key"], r["field"]): r for r in body["indicators"]}
+
+
+@pytest.mark.parametrize("by_slug", [False, True])
+def test_a_period_crossing_the_change_counts_each_part_for_the_right_office(moved, by_slug):
+    query = {"unit": moved["unit"].slug} if by_slug else {}
+    district, ward = _kpi(moved["district"], **query), _kpi(moved["ward"], **query)
+    on_time = ("dossier_on_time_rate", None)
+    assert (district[on_time]["numerator"], district[on_time]["denominator"]) == (1, 1)
+    assert (ward[on_time]["numerator"], ward[on_time]["denominator"]) == (0, 1)
+    received = ("feedback_answered_rate", None)
+    assert district[received]["denominator"] == 1 and ward[received]["denominator"] == 2
+    satisfaction = ("satisfaction_rate", None)
+    assert (district[satisfaction]["numerator"], district[satisfaction]["denominator"]) == (1, 1)
+    assert (ward[satisfaction]["numerator"], ward[satisfaction]["denominator"]) == (0, 1)
+
+
+def test_a_period_wholly_after_the_change_is_nothing_for_the_former_office(moved):
+    district = _kpi(moved["district"], **{"from": "2025-08-01", "to": "2025-12-31"})
+    assert district[("dossier_on_time_rate", None)]["denominator"] == 0
+    assert district[("satisfaction_rate", None)]["denominator"] == 0
+
+
+def test_the_unit_itself_still_counts_the_whole_period(moved):
+    from kpi import selectors
+    from kpi.indicators import Period
+
+    rows = selectors.indicator_rows(units=Unit.objects.filter(pk=moved["unit"].pk),
+                                    period=Period(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)))
+    on_time = next(r for r in rows if r["key"] == "dossier_on_time_rate" and r["field"] is None)
+    assert (on_time["numerator"], on_time["denominator"]) == (1, 2)
+
+
+def test_the_office_comparison_splits_too(moved, client):
+    from kpi import selectors
+    from kpi.indicators import Period
+
+    period = Period(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    for user, expected in ((moved["district"], (1, 1)), (moved["ward"], (0, 1))):
+        [entry] = selectors.unit_comparison(units=access.readable_units(user), period=period)
+        row = entry["rows"]["dossier_on_time_rate"]
+        assert (row["numerator"], row["denominator"]) == expected
+
+
+def test_existing_links_are_carried_over_from_the_far_past():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    office = Office.objects.create(name="Phòng", code="p")
+    unit = Unit.objects.create(office=office, slug="s", code="C", name="Trường")
+    Supervision.objects.all().delete()  # as before the migration
+    import_module("core.migrations.0007_supervision_by_date").carry_over(apps, None)
+    [row] = Supervision.objects.filter(unit=unit)
+    assert (row.office_id, row.valid_from, row.valid_to) == (office.pk, Supervision.FAR_PAST, None)
+
+
+def test_the_feedback_inbox_and_survey_results_follow_the_supervision_dates(moved, client):
+    client.force_login(moved["ward"])
+    inbox = client.get(reverse("feedback:inbox"), {"unit": moved["unit"].slug})
+    assert inbox.status_code == 200
+    assert inbox.context["counts"]["total"] == 2
+    results = client.get(reverse("surveys:results"), {"unit": moved["unit"].slug, "year": 2025})
+    assert results.context["summary"]["responses"] == 1
+    client.force_login(moved["district"])
+    assert client.get(reverse("feedback:inbox"), {"unit": moved["unit"].slug}).context["counts"]["total"] == 1
+    summary = client.get(reverse("surveys:results"), {"unit": moved["unit"].slug, "year": 2025}).context["summary"]
+    assert (summary["responses"], summary["satisfied"]) == (1, 1)
+
+
+def test_the_administrator_moves_a_unit_through_the_supervision_admin(client):
+    from tests.factories import UserFactory
+
+    district, ward = OfficeFactory(), OfficeFactory()
+    unit = UnitFactory(office=district)
+    client.force_login(UserFactory(role="admin", unit=None, is_staff=True, is_superuser=True))
+    response = client.post(reverse("admin:core_supervision_add"),
+                           {"unit": unit.pk, "office": ward.pk, "valid_from": "2025-07-01"})
+    assert response.status_code == 302
+    rows = list(Supervision.objects.filter(unit=unit).order_by("valid_from").values_list("office_id", "valid_to"))
+    assert rows == [(district.pk, datetime.date(2025, 6, 30)), (ward.pk, None)]
+    assert Unit.objects.get(pk=unit.pk).office_id == ward.pk
+
+
+def test_a_dossier_handled_across_the_change_is_seen_by_both_offices(client):
+    """Received under the district, completed under the ward: the ward counts it (by its
+    completion) and can open it; the district can too (it received it)."""
+    district, ward = OfficeFactory(), OfficeFactory()
+    unit = UnitFactory(office=district)
+    supervision_change(unit=unit, office=ward, valid_from=CHANGE)
+    dossier = receive_dossier(procedure=ProcedureFactory(unit=unit), received_at=at(2025, 6, 27))
+    finish_dossier_for_test(dossier, completed_at=at(2025, 7, 3), timeliness="on_time")
+    still_open = receive_dossier(procedure=ProcedureFactory(unit=unit), received_at=at(2025, 6, 28))
+    for office in (district, ward):
+        user = OfficeUserFactory(office=office)
+        codes = set(dossier_selectors.dossier_list(user=user).values_list("code", flat=True))
+        assert codes == {dossier.code, still_open.code}
+    ward_kpi = _kpi(OfficeUserFactory(office=ward))
+    assert ward_kpi[("dossier_on_time_rate", None)]["denominator"] == 1
+    assert _kpi(OfficeUserFactory(office=district))[("dossier_on_time_rate", None)]["denominator"] == 0
