@@ -14,7 +14,7 @@ DONE = (Dossier.Status.COMPLETED, Dossier.Status.RETURNED)
 ON_TIME = (Dossier.Timeliness.EARLY, Dossier.Timeliness.ON_TIME)
 
 
-# --- which dossiers a period holds (DESIGN.md "KPI and reports") ------------------------------
+# --- which dossiers a period holds (docs/domain/indicators.md) ------------------------------
 # The one definition, read by the KPI selectors and by the register's filters, so that a
 # number of the dashboard and the list it links to can never disagree. Withdrawn and
 # rejected dossiers fall in neither set.
