@@ -1,4 +1,4 @@
-"""The fields (lĩnh vực) of CONTRACT.md with their default targets (DESIGN.md)."""
+"""The fields (lĩnh vực) of docs/interfaces.md with their default targets (docs/domain/indicators.md)."""
 FIELDS = [
     # key, Vietnamese name, English name, default target, has procedures, survey area
     ("tuyen-sinh", "Tuyển sinh", "Enrolment", 100, True, True),

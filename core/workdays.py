@@ -132,7 +132,7 @@ def calendar_for(start: datetime.date, days: int = 0) -> WorkCalendar:
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The ``days``-th working day after ``start`` — DESIGN.md "Working days"."""
+    """The ``days``-th working day after ``start`` — docs/domain/working-days.md."""
     return calendar_for(start, days).add_working_days(start, days)
 
 

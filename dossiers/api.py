@@ -1,4 +1,4 @@
-"""Dossier API v1: procedures, dossiers, actions (CONTRACT.md)."""
+"""Dossier API v1: procedures, dossiers, actions (docs/interfaces.md)."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch

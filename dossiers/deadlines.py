@@ -1,4 +1,4 @@
-"""This app's sweep of the deadline engine (DESIGN.md "Deadline engine").
+"""This app's sweep of the deadline engine (docs/domain/deadline-engine.md).
 
 Four rules, each ONE set-based statement (core/sweeps.py) driven by a partial index on
 open rows:

@@ -44,7 +44,7 @@ class RegisterFilter(django_filters.FilterSet):
     apology = django_filters.ChoiceFilter(
         method="filter_apology", label=_("Apology letter"), empty_label=_("With or without"),
         choices=list(APOLOGY_CHOICES.items()))
-    # DESIGN.md "KPI and reports": a completed dossier counts by its completion time, an
+    # docs/domain/indicators.md: a completed dossier counts by its completion time, an
     # open one by its due date; withdrawn and rejected dossiers count in no period.
     period_from = django_filters.DateFilter(method="filter_period_from", label=_("Counted in the period from"))
     period_to = django_filters.DateFilter(method="filter_period_to", label=_("Counted in the period to"))

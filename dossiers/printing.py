@@ -29,7 +29,7 @@ def print_form(request, code, form):
 
 class DocumentPdf(APIView):
     """``GET /dossiers/<code>/documents/<form>.pdf``: the latest issued version of the
-    form if one is stored, else the form rendered now. Session or token (CONTRACT.md)."""
+    form if one is stored, else the form rendered now. Session or token (docs/interfaces.md)."""
 
     @documented(
         summary="Tệp PDF của một biểu mẫu / One form as a PDF file",

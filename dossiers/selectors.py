@@ -17,7 +17,7 @@ WITH_E_RESULT = Document.objects.filter(kind=Document.Kind.RESULT).values("dossi
 HAS_E_RESULT = Q(Exists(Document.objects.filter(dossier=OuterRef("pk"), kind=Document.Kind.RESULT)))
 
 
-# --- which dossiers a period holds (DESIGN.md "KPI and reports") ------------------------------
+# --- which dossiers a period holds (docs/domain/indicators.md) ------------------------------
 # The one definition, read by the KPI selectors and by the register's filters, so that a
 # number of the dashboard and the list it links to can never disagree. Withdrawn and
 # rejected dossiers fall in neither set.

@@ -1,4 +1,4 @@
-"""The dossier API's shapes (CONTRACT.md "REST API v1")."""
+"""The dossier API's shapes (docs/interfaces.md "REST API v1")."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field

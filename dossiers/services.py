@@ -76,7 +76,7 @@ def dossier_receive(
     return dossier
 
 
-# --- Lifecycle (DESIGN.md "Dossier lifecycle") -----------------------------------------
+# --- Lifecycle (docs/domain/lifecycle.md) -----------------------------------------
 S = Dossier.Status
 
 # action -> (states it is allowed from, state it leads to; None = the state does not change)
@@ -111,7 +111,7 @@ def _has_apology(dossier: Dossier) -> bool:
 
 
 def timeliness_of(*, completed_on: datetime.date, due_date: datetime.date) -> str:
-    """Early before the due date, on time on it, late after it (DESIGN.md)."""
+    """Early before the due date, on time on it, late after it (docs/domain/lifecycle.md)."""
     if completed_on < due_date:
         return Dossier.Timeliness.EARLY
     if completed_on == due_date:

@@ -1,4 +1,4 @@
-"""Feedback API v1 (CONTRACT.md): list and actions. Staff and principals act on their
+"""Feedback API v1 (docs/interfaces.md): list and actions. Staff and principals act on their
 own unit, an office account reads its units, another unit's feedback is a 404."""
 from django.core.exceptions import ValidationError
 from django.urls import reverse

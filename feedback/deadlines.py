@@ -1,5 +1,5 @@
 """This app's sweep of the deadline engine (see core/engine.py): feedback answer
-deadlines (DESIGN.md "Deadline engine", rule 3).
+deadlines (docs/domain/deadline-engine.md, feedback rules).
 
 Two rules, each ONE set-based statement (core/sweeps.py) driven by a partial index on
 open rows (``feedback_open_due``, ``feedback_open_unwarned``):

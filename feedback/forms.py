@@ -33,7 +33,7 @@ phone_validator = RegexValidator(
 
 
 class FeedbackForm(forms.Form):
-    """The public form. Field names are part of CONTRACT.md (kind, subject, content,
+    """The public form. Field names are part of docs/interfaces.md (kind, subject, content,
     name, phone, email)."""
 
     kind = forms.ChoiceField(

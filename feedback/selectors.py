@@ -11,7 +11,7 @@ S = Feedback.Status
 # What a public page may load of a published item: never the sender's details or notes.
 PUBLIC_FIELDS = ("id", "unit_id", "code", "kind", "public_subject", "public_content", "public_answer", "published_at")
 
-# The sets behind the KPI feedback indicators (DESIGN.md "KPI and reports"), read by
+# The sets behind the KPI feedback indicators (docs/domain/indicators.md), read by
 # kpi.selectors and by the inbox's filters so a dashboard number and its list agree.
 ANSWERED = Q(answered_at__isnull=False)
 ANSWERED_ON_TIME = ANSWERED & Q(answered_at__lte=F("due_at"))

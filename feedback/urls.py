@@ -4,7 +4,7 @@ from feedback import feeds, views
 
 app_name = "feedback"
 urlpatterns = [
-    # Public (CONTRACT.md: /feedback/new/, /feedback/<code>/, /u/<slug>/feedback.atom)
+    # Public (docs/interfaces.md: /feedback/new/, /feedback/<code>/, /u/<slug>/feedback.atom)
     path("feedback/new/", views.feedback_new, name="new"),
     path("u/<slug:slug>/feedback.atom", feeds.PublishedAnswersFeed(), name="feed"),
     path("u/<slug:slug>/feedback/", views.public_list, name="public-list"),

@@ -1,4 +1,4 @@
-"""``GET /api/v1/kpi/?unit=&from=&to=`` (CONTRACT.md): thin, the numbers come from
+"""``GET /api/v1/kpi/?unit=&from=&to=`` (docs/interfaces.md): thin, the numbers come from
 ``kpi.selectors``."""
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers, status

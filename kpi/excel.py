@@ -1,4 +1,4 @@
-"""The Excel report the supervising office files (CONTRACT.md "Excel report").
+"""The Excel report the supervising office files (docs/interfaces.md "Excel report").
 
 Written with openpyxl's write-only workbook: rows stream from database cursors
 (``.iterator()``) to temporary files, so memory stays flat however long the register

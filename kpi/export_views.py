@@ -1,4 +1,4 @@
-"""``GET /reports/kpi.xlsx?unit=&from=&to=`` (CONTRACT.md), session or token auth.
+"""``GET /reports/kpi.xlsx?unit=&from=&to=`` (docs/interfaces.md), session or token auth.
 
 Small reports are written to a temporary file and streamed back; when the register
 has more rows than ``KPI_EXPORT_ASYNC_ROWS`` the export runs in Celery and the user
@@ -28,7 +28,7 @@ def async_threshold() -> int:
 
 
 class ExcelReport(APIView):
-    # A file, not JSON: outside the OpenAPI schema of /api/v1/ (CONTRACT.md documents it).
+    # A file, not JSON: outside the OpenAPI schema of /api/v1/ (docs/interfaces.md documents it).
     schema = None
 
     @reads_from_replica

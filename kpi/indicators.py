@@ -1,5 +1,5 @@
-"""The catalogue of indicators (DESIGN.md "KPI and reports") and the default targets
-of a new yearly plan (DESIGN.md's table, from plan 16/KH-MNTH)."""
+"""The catalogue of indicators (docs/domain/indicators.md) and the default targets
+of a new yearly plan (docs/domain/indicators.md, from plan 16/KH-MNTH)."""
 import dataclasses
 import datetime
 from decimal import Decimal

@@ -1,11 +1,11 @@
-"""Every indicator of DESIGN.md "KPI and reports", computed in the database.
+"""Every indicator of docs/domain/indicators.md, computed in the database.
 
 The API, the dashboards, the public page and the Excel report all read from here,
 so they can never disagree. Each function runs a fixed number of queries whatever
 the number of records: counts are ``Count(..., filter=Q(...))`` grouped by field,
 area or unit; Python only adds up the handful of grouped rows.
 
-Which period a record belongs to (DESIGN.md):
+Which period a record belongs to (docs/domain/indicators.md):
 - a completed dossier by its completion time, an open one by its due date (so an
   overdue dossier counts where it fell due); withdrawn (and rejected) dossiers count
   in neither numerator nor denominator;
@@ -299,7 +299,7 @@ def indicator_rows(*, units, period: Period, now: datetime.datetime | None = Non
 
 
 def kpi_report(*, units, period: Period, unit: Unit | None = None, now=None) -> dict:
-    """The body of ``GET /api/v1/kpi/`` (CONTRACT.md)."""
+    """The body of ``GET /api/v1/kpi/`` (docs/interfaces.md)."""
     return {
         "unit": unit.slug if unit else None,
         "from": period.start.isoformat(),

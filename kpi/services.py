@@ -21,9 +21,9 @@ def plan_number(*, unit: Unit) -> str:
 
 @transaction.atomic
 def plan_create(*, unit: Unit, year: int, copy_previous: bool = False, number: str = "", title: str = "") -> YearPlan:
-    """The plan of ``unit`` for ``year`` with the default targets of DESIGN.md, or with the
-    targets and tasks of the previous year's plan when ``copy_previous`` (defaults if there
-    is none). Copied tasks start again: no progress, no evidence, deadlines a year later."""
+    """The plan of ``unit`` for ``year`` with the default targets of docs/domain/indicators.md,
+    or with the targets and tasks of the previous year's plan when ``copy_previous`` (defaults
+    if there is none). Copied tasks start again: no progress, no evidence, deadlines a year later."""
     if YearPlan.objects.filter(unit=unit, year=year).exists():
         raise PlanError("exists")
     plan = YearPlan.objects.create(

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
-# The five SIPAS factors, then the overall rating: the form field names of CONTRACT.md.
+# The five SIPAS factors, then the overall rating: the form field names of docs/interfaces.md.
 FACTORS = ("access", "procedure", "staff", "result", "feedback_handling")
 # Questions every questionnaire keeps (stored in Response columns); others go to ``answers``.
 CORE_KEYS = (*FACTORS, "overall", "comment")

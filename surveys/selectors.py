@@ -1,6 +1,6 @@
 """Reads of survey responses for pages and the KPI selectors.
 
-A response is *satisfied* when its overall rating is 4 or 5 (DESIGN.md "Surveys");
+A response is *satisfied* when its overall rating is 4 or 5 (docs/domain/surveys.md);
 ``SATISFIED`` is the one place that rule is written."""
 import datetime
 from decimal import ROUND_HALF_UP, Decimal

@@ -4,7 +4,7 @@ from surveys import views
 
 app_name = "surveys"
 urlpatterns = [
-    # Public (printed as QR codes: CONTRACT.md, never change)
+    # Public (printed as QR codes: docs/interfaces.md, never change)
     path("survey/<str:token>/", views.dossier_survey, name="dossier"),
     path("survey/<str:token>/thanks/", views.dossier_thanks, name="dossier-thanks"),
     path("u/<slug:slug>/survey/<slug:area_key>/", views.open_survey, name="open"),

@@ -152,7 +152,7 @@ class ResponseFactory(factory.django.DjangoModelFactory):
 
 
 def survey_answers(**overrides):
-    """POST data of a complete, valid survey (CONTRACT.md field names), with a start
+    """POST data of a complete, valid survey (docs/interfaces.md field names), with a start
     stamp old enough for the stuffing guard."""
     from surveys.guard import STARTED_SALT
     import time

@@ -1,4 +1,4 @@
-"""The dossier API exactly as CONTRACT.md: shapes, filters, 409/400/403/404."""
+"""The dossier API exactly as docs/interfaces.md: shapes, filters, 409/400/403/404."""
 import datetime
 
 import pytest

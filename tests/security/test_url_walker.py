@@ -72,7 +72,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "api-fields": Expect(API),
     "api-calendar": Expect(API, query="?year=2026"),
     "api-add-working-days": Expect(API, query="?start=2026-03-10&days=5"),
-    "api-schema": Expect(PUBLIC, why="the OpenAPI description is public, as CONTRACT.md publishes it"),
+    "api-schema": Expect(PUBLIC, why="the OpenAPI description is public, as docs/interfaces.md publishes it"),
     "api-docs": Expect(PUBLIC, why="Swagger UI of the public schema; every call it makes needs a token"),
     "favicon.ico": Expect(by_role(*[REDIRECT] * 6)),
     # dossiers: public tracking (printed as QR codes), then the desk
@@ -183,7 +183,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "kpi:task": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.task.pk}),
     "kpi:task-evidence": Expect(UNIT_OBJECT, kwargs=lambda w: {"pk": w.task_evidence.pk}),
     "kpi:export": Expect(by_role(DENIED, 404, 200, 200, 200, 200), query="?unit={slug}&from=2026-01-01&to=2026-12-31",
-                         why="session or token, as the API (CONTRACT.md)"),
+                         why="session or token, as the API (docs/interfaces.md)"),
     "kpi:export-job": Expect(OWN_JOB, kwargs=lambda w: {"pk": w.export_job.pk}),
     "kpi:export-job-status": Expect(OWN_JOB, kwargs=lambda w: {"pk": w.export_job.pk}),
     "kpi:export-job-download": Expect(OWN_JOB, kwargs=lambda w: {"pk": w.export_job.pk}),

@@ -1,5 +1,5 @@
 """Nothing identifying is stored with a response: no account, address, user agent
-or dossier (DESIGN.md "Surveys")."""
+or dossier (docs/domain/surveys.md)."""
 import pytest
 from django.db import connection
 from django.test import Client
