@@ -143,7 +143,7 @@ class SubmissionActionSerializer(serializers.Serializer):
 
 
 class ApplicantNoticeSerializer(serializers.Serializer):
-    """A notice to the applicant (CONTRACT.md ``GET /dossiers/<code>/notices/``); the
+    """A notice to the applicant (docs/interfaces.md, ``GET /dossiers/<code>/notices/``); the
     address is masked: staff see that the parent was told, not their number."""
 
     event = serializers.CharField(source="action", help_text="receive, request_supplement, stop, reject, apologize, complete")

@@ -71,7 +71,7 @@ def document_summary(document: Document | None) -> dict | None:
 
 
 def verdict_payload(verdict: signing.Verdict, document: Document | None) -> dict:
-    """The API's answer (CONTRACT.md) plus ``status`` and ``message`` for people."""
+    """The API's answer (docs/interfaces.md) plus ``status`` and ``message`` for people."""
     return {
         "valid": verdict.valid, "intact": verdict.intact, "trusted": verdict.trusted, "signer": verdict.signer,
         "signed_at": verdict.signed_at.isoformat() if verdict.signed_at else None,

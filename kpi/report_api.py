@@ -1,4 +1,4 @@
-"""``GET/POST /api/v1/reports/`` and ``POST /api/v1/reports/<id>/actions/`` (CONTRACT.md),
+"""``GET/POST /api/v1/reports/`` and ``POST /api/v1/reports/<id>/actions/`` (docs/interfaces.md),
 and the report's files (session or token). Thin: writes in ``kpi.report_services``."""
 from django.http import FileResponse, Http404
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Written reports: the API of CONTRACT.md, the DOCX and the PDF (heading, number, period,
+"""Written reports: the API of docs/interfaces.md, the DOCX and the PDF (heading, number, period,
 annex numbers equal to the API's), frozen at submission, corrections as new versions,
 and the office's view of a period with its ZIP and consolidated workbook."""
 import datetime
