@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VietnameseDateField, VietnameseDateTimeField
+from core.forms import PersonChoiceField, VietnameseDateField, VietnameseDateTimeField
 from core.models import Field, User
 from dossiers.models import Dossier, Procedure
 from dossiers.services import ACTIONS
@@ -59,7 +59,7 @@ class IntakeForm(BootstrapMixin, forms.Form):
         label=_("Received at"), required=False,
         help_text=_("Leave empty for now; fill in to log a dossier received on paper earlier."),
     )
-    assigned_to = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Handled by"), required=False)
+    assigned_to = PersonChoiceField(queryset=User.objects.none(), label=_("Handled by"), required=False)
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
