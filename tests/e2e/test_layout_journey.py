@@ -1,5 +1,6 @@
 """What desk staff and parents see fits their screens: the register on a 1366-pixel
-desktop shows every column without scrolling sideways."""
+desktop shows every column without scrolling sideways; on a parent's phone whole lines
+are tap targets, not 16-pixel boxes."""
 import pytest
 
 from tests.dossiers.conftest import reference_fields  # noqa: F401 - fixture
@@ -22,3 +23,25 @@ def test_register_shows_every_column_on_a_desktop_without_sideways_scrolling(
     )
     assert table <= wrapper
     assert desktop.locator(".table-register thead th", has_text="Tình trạng").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parent_phone_taps_whole_lines_on_the_feedback_form_and_procedure_list(
+    live_server, phone, screenshot, reference_fields
+):
+    staff = StaffFactory(unit__name="Trường mầm non Tuổi Hồng")
+    ProcedureFactory(unit=staff.unit, name="Tuyển sinh trẻ vào nhà trẻ, mẫu giáo")
+
+    phone.goto(f"{live_server.url}/feedback/new/?unit={staff.unit.slug}")
+    screenshot(phone, "feedback-new-phone")
+    for label in ("Phản ánh", "Kiến nghị", "Góp ý"):
+        line = phone.locator(".form-check", has=phone.get_by_label(label, exact=True))
+        assert line.bounding_box()["height"] >= 44
+    phone.get_by_text("Kiến nghị", exact=True).click()
+    assert phone.get_by_label("Kiến nghị", exact=True).is_checked()
+
+    phone.goto(f"{live_server.url}/u/{staff.unit.slug}/")
+    summary = phone.locator("summary", has_text="Giấy tờ cần mang theo").first
+    assert summary.bounding_box()["height"] >= 44
+    summary.click()
+    assert phone.get_by_text("Bản sao giấy khai sinh").is_visible()
