@@ -2,9 +2,12 @@
 desktop shows every column without scrolling sideways; on a parent's phone whole lines
 are tap targets, not 16-pixel boxes."""
 import pytest
+from django.utils import timezone
 
+from kpi.services import plan_create
 from tests.dossiers.conftest import reference_fields  # noqa: F401 - fixture
-from tests.factories import ProcedureFactory, StaffFactory, receive_dossier
+from tests.e2e.test_kpi_journey import _activity
+from tests.factories import OfficeUserFactory, ProcedureFactory, StaffFactory, UnitFactory, receive_dossier
 
 
 @pytest.mark.django_db(transaction=True)
@@ -45,3 +48,21 @@ def test_parent_phone_taps_whole_lines_on_the_feedback_form_and_procedure_list(
     assert summary.bounding_box()["height"] >= 44
     summary.click()
     assert phone.get_by_text("Bản sao giấy khai sinh").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_office_comparison_on_a_phone_scrolls_the_table_not_the_page(
+    live_server, phone, login, screenshot, reference_fields
+):
+    unit = UnitFactory(name="Trường mầm non Tuổi Hồng")
+    plan_create(unit=unit, year=timezone.localdate().year)
+    _activity(unit)
+    office = OfficeUserFactory(office=unit.office)
+
+    login(phone, office)
+    phone.goto(f"{live_server.url}/kpi/")
+    screenshot(phone, "kpi-office-phone")
+    assert phone.locator("[data-testid=unit-row] .visually-hidden").count() > 0  # the met/not-met words
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    table = phone.locator(".table-responsive")
+    assert table.evaluate("e => e.scrollWidth > e.clientWidth")  # the wide table scrolls inside its box
