@@ -7,7 +7,7 @@ from django.utils import timezone
 from kpi.services import plan_create
 from tests.dossiers.conftest import reference_fields  # noqa: F401 - fixture
 from tests.e2e.test_kpi_journey import _activity
-from tests.factories import OfficeUserFactory, ProcedureFactory, StaffFactory, UnitFactory, receive_dossier
+from tests.factories import OfficeUserFactory, PrincipalFactory, ProcedureFactory, StaffFactory, UnitFactory, receive_dossier
 
 
 @pytest.mark.django_db(transaction=True)
@@ -66,3 +66,24 @@ def test_office_comparison_on_a_phone_scrolls_the_table_not_the_page(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     table = phone.locator(".table-responsive")
     assert table.evaluate("e => e.scrollWidth > e.clientWidth")  # the wide table scrolls inside its box
+
+
+@pytest.mark.django_db(transaction=True)
+def test_principal_dashboard_on_a_phone_keeps_each_count_pair_on_one_line(
+    live_server, phone, login, screenshot, reference_fields
+):
+    unit = UnitFactory(name="Trường mầm non Tuổi Hồng")
+    plan_create(unit=unit, year=timezone.localdate().year)
+    _activity(unit)
+    principal = PrincipalFactory(unit=unit)
+
+    login(phone, principal)
+    phone.goto(f"{live_server.url}/kpi/")
+    screenshot(phone, "kpi-dashboard-phone")
+    cells = phone.locator("[data-testid=detail-counts]")
+    assert cells.count() > 0
+    for i in range(cells.count()):
+        # With a year of real data the squeezed column broke "92 / 110" into two lines.
+        assert cells.nth(i).evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+        numerator, denominator = cells.nth(i).locator("a").all()
+        assert numerator.bounding_box()["y"] == denominator.bounding_box()["y"]
