@@ -133,9 +133,19 @@ class ProcedureForm(BootstrapMixin, forms.ModelForm):
 
 
 class TrackForm(BootstrapMixin, forms.Form):
-    code = forms.CharField(label=_("Dossier code"), max_length=64)
+    code = forms.CharField(
+        label=_("Dossier code"), max_length=64,
+        # A phone keyboard types capitals and must not autocorrect (a space after each dot).
+        widget=forms.TextInput(attrs={
+            "autocapitalize": "characters", "autocorrect": "off", "spellcheck": "false", "autocomplete": "off",
+        }),
+    )
     phone = forms.RegexField(
         label=_("Last 4 digits of the phone number"), regex=r"^\d{4}$", max_length=4,
         error_messages={"invalid": _("Enter exactly 4 digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+    def clean_code(self):
+        """As printed on the receipt (upper case, no spaces), whatever the keyboard typed."""
+        return "".join(self.cleaned_data["code"].split()).upper()
