@@ -237,6 +237,11 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Online dossier submissions (/u/<slug>/nop-ho-so/…): each uploaded document, and all of
+# one submission together; electronic results attached by staff.
+SUBMISSION_MAX_FILE_MB = env.int("SUBMISSION_MAX_FILE_MB", default=10)
+SUBMISSION_MAX_TOTAL_MB = env.int("SUBMISSION_MAX_TOTAL_MB", default=30)
+RESULT_MAX_FILE_MB = env.int("RESULT_MAX_FILE_MB", default=20)
 
 # --- E-mail -------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -265,3 +265,16 @@ class EngineRun(models.Model):
     class Meta:
         ordering = ["-started_at"]
         get_latest_by = "started_at"
+
+
+class DailyCounter(models.Model):
+    """The last number a unit gave on a day, for gap-free daily codes
+    (``core.sequences.next_daily_number``); concrete tables add their unique (unit, day)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+

@@ -33,8 +33,10 @@ class Rule:
     flag: str  # the column set once, to the sweep's "now"
     condition: str  # which rows are due (SQL over ``table``; includes ``<flag> IS NULL``)
     returning: str  # columns of the flagged rows (SQL over ``table``) that ``rows`` reads from <marked>
-    event_table: str  # where the events go, e.g. "feedback_feedbackevent"
-    event_owner: str  # its column naming the row, e.g. "feedback_id"
+    # Where the events go, e.g. "feedback_feedbackevent", and its column naming the row,
+    # e.g. "feedback_id"; empty for a rule whose rows keep no events (only the flag).
+    event_table: str = ""
+    event_owner: str = ""
     # The rows events and notices are built from (columns id, unit_id, status, and what the
     # notices use), read from the flagged rows ``<marked>``.
     rows: str = "SELECT * FROM <marked> m"
@@ -86,11 +88,11 @@ def apply(rule: Rule, params: dict) -> tuple[int, int]:
                 where = (f"id IN (SELECT id FROM {rule.table} WHERE {rule.condition} FOR UPDATE SKIP LOCKED) "
                          f"AND {rule.flag} IS NULL")
             notices = f", notices AS ({rule.notices.replace('<rows>', 'rows')} RETURNING 1)" if rule.notices else ""
+            events_cte = f", events AS ({events.replace('<rows>', 'rows')} RETURNING 1)" if rule.event_table else ""
             cursor.execute(
                 f"""
                 WITH marked AS (UPDATE {rule.table} SET {rule.flag} = %(now)s WHERE {where} RETURNING {rule.returning}),
-                rows AS ({rule.rows.replace('<marked>', 'marked')}),
-                events AS ({events.replace('<rows>', 'rows')} RETURNING 1){notices}
+                rows AS ({rule.rows.replace('<marked>', 'marked')}){events_cte}{notices}
                 SELECT (SELECT count(*) FROM marked), {'(SELECT count(*) FROM notices)' if rule.notices else '0'}
                 """,
                 params,
@@ -103,7 +105,8 @@ def apply(rule: Rule, params: dict) -> tuple[int, int]:
             return 0, 0
         marked_rows = f"(SELECT {rule.returning} FROM {rule.table} WHERE id IN ({ids}))"
         rows = "(" + rule.rows.replace("<marked>", marked_rows) + ")"
-        cursor.execute(events.replace("<rows>", rows), params)
+        if rule.event_table:
+            cursor.execute(events.replace("<rows>", rows), params)
         notified = 0
         if rule.notices:
             cursor.execute(rule.notices.replace("<rows>", rows), params)

@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import services
-from dossiers.models import Apology, Dossier, DossierEvent, Procedure
+from dossiers.models import Apology, Dossier, DossierEvent, Procedure, Submission, SubmissionFile
 
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "unit", "field", "processing_days", "clock_on_supplement", "is_published", "is_active"]
-    list_filter = ["unit", "field", "is_published", "is_active", "clock_on_supplement"]
+    list_display = ["code", "name", "unit", "field", "processing_days", "clock_on_supplement", "online", "is_published",
+                    "is_active"]
+    list_filter = ["unit", "field", "is_published", "is_active", "clock_on_supplement", "online"]
     search_fields = ["code", "name"]
 
 
@@ -41,13 +42,14 @@ class ActionAdminForm(forms.ModelForm):
 @admin.register(Dossier)
 class DossierAdmin(admin.ModelAdmin):
     form = ActionAdminForm
-    list_display = ["code", "unit", "procedure", "applicant_name", "status", "received_at", "due_date", "timeliness"]
-    list_filter = ["unit", "status", "timeliness", "field"]
+    list_display = ["code", "unit", "procedure", "applicant_name", "status", "channel", "received_at", "due_date",
+                    "timeliness"]
+    list_filter = ["unit", "status", "channel", "timeliness", "field"]
     search_fields = ["code", "applicant_name"]
     date_hierarchy = "received_at"
     list_select_related = ["unit", "procedure"]
     readonly_fields = ["code", "unit", "procedure", "field", "status", "received_at", "due_date", "due_at",
-                       "completed_at", "returned_at", "timeliness", "overdue_at", "warned_at"]
+                       "completed_at", "returned_at", "timeliness", "overdue_at", "warned_at", "channel"]
     fields = readonly_fields + ["applicant_name", "applicant_phone", "applicant_email", "applicant_address",
                                 "assigned_to", "action", "action_reason", "action_new_due_date"]
     inlines = [EventInline]
@@ -81,3 +83,33 @@ class ApologyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class SubmissionFileInline(admin.TabularInline):
+    model = SubmissionFile
+    fields = ["position", "name", "original_name", "content_type", "size", "sha256"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Read only: accepting and refusing go through the staff queue or the API."""
+
+    list_display = ["reference", "unit", "procedure", "applicant_name", "status", "submitted_at", "flagged_at", "dossier"]
+    list_filter = ["status", "unit"]
+    search_fields = ["reference", "applicant_name"]
+    list_select_related = ["unit", "procedure", "dossier"]
+    readonly_fields = ["reference", "unit", "procedure", "status", "applicant_name", "applicant_phone", "applicant_email",
+                       "applicant_address", "request_summary", "submitted_at", "due_at", "flagged_at", "decided_at",
+                       "decided_by", "refuse_reason", "dossier"]
+    fields = readonly_fields
+    inlines = [SubmissionFileInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+

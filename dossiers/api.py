@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema_view
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_view
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -13,11 +15,13 @@ from rest_framework.views import APIView
 from core import access
 from core.api import ReadOnlyForOffice
 from core.api_schema import documented
-from dossiers import documents, services
+from core.uploads import private_file_response
+from dossiers import documents, selectors, services, submissions
 from dossiers.filters import RegisterFilter
-from dossiers.models import Document, Dossier, DossierEvent, Procedure
+from dossiers.models import Document, Dossier, DossierEvent, Procedure, Submission
 from dossiers.serializers import (
     ActionSerializer, DocumentSerializer, DossierCreateSerializer, DossierSerializer, ProcedureSerializer,
+    SubmissionActionSerializer, SubmissionSerializer,
 )
 
 WRITE = [permissions.IsAuthenticated(), ReadOnlyForOffice()]
@@ -25,13 +29,13 @@ WRITE = [permissions.IsAuthenticated(), ReadOnlyForOffice()]
 PROCEDURE_EXAMPLE = {
     "unit": "mn-tuoi-hong", "code": "TS-01", "name": "Tuyển sinh vào trường mầm non", "field": "tuyen-sinh",
     "processing_days": 5, "clock_on_supplement": "restart", "required_documents": ["Đơn xin nhập học"],
-    "fee": "", "legal_basis": "", "is_published": True,
+    "online": "partial", "fee": "", "legal_basis": "", "is_published": True,
 }
 DOSSIER_EXAMPLE = {
     "code": "000.00.01.H29-260310-0001", "unit": "mn-tuoi-hong", "procedure": "TS-01", "field": "tuyen-sinh",
     "status": "processing", "applicant_name": "Nguyễn Văn An", "received_at": "2026-03-10T08:15:00+07:00",
     "due_date": "2026-03-17", "due_at": "2026-03-17T17:00:00+07:00", "completed_at": None, "returned_at": None,
-    "timeliness": None, "is_overdue": False, "apology": None,
+    "timeliness": None, "is_overdue": False, "channel": "online", "results": [], "apology": None,
     "events": [{"action": "receive", "at": "2026-03-10T08:15:00+07:00", "recorded_at": "2026-03-10T08:16:02+07:00",
                 "actor": "staff", "note": "", "from_status": "", "to_status": "received"}],
     "tracking_url": "https://cchc.example.vn/track/000.00.01.H29-260310-0001/?k=…",
@@ -43,7 +47,7 @@ def _dossiers_for(user):
     events = DossierEvent.objects.select_related("actor").order_by("at", "id")
     return access.scoped(Dossier.objects.all(), user).select_related(
         "unit", "procedure", "field", "apology"
-    ).prefetch_related(Prefetch("events", queryset=events))
+    ).prefetch_related(Prefetch("events", queryset=events), selectors.results_prefetch())
 
 
 def _check_unit(user, unit):
@@ -240,3 +244,103 @@ class DossierDocuments(generics.ListAPIView):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(DocumentSerializer(page, many=True).data)
 
+
+def serve_result(document: Document):
+    """The result's exact issued bytes, as a download (never rendered inline as HTML)."""
+    return private_file_response(document.file, content_type="application/pdf", filename=f"{document.code}.pdf",
+                                 attachment=True)
+
+
+class DossierResult(APIView):
+    """The PDF of one electronic result (the ``url`` of ``results`` in a dossier)."""
+
+    @documented(
+        summary="Tải kết quả điện tử / Download an electronic result",
+        vi="Tệp PDF của kết quả `<mã hồ sơ>-KQ<n>` đúng như đã cấp (SHA-256 trong `results` của hồ sơ).",
+        en="The PDF of result `<dossier code>-KQ<n>`, the exact bytes issued (SHA-256 in the dossier's `results`).",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        examples=[OpenApiExample("response", summary="Ví dụ / Example", value="%PDF-1.7 …", response_only=True,
+                                 media_type="application/pdf")],
+    )
+    def get(self, request, code, result):
+        dossier = access.get_object_for_user(Dossier.objects.select_related("unit"), request.user, code=code)
+        found = next((d for d in selectors.dossier_results(dossier=dossier) if d.code == result), None)
+        if found is None:
+            raise Http404
+        return serve_result(found)
+
+
+SUBMISSION_EXAMPLE = {
+    "reference": "000.00.01.H29-TT-261130-001", "unit": "mn-tuoi-hong", "procedure": "MN-HP-01",
+    "applicant_name": "Phạm Thị Thu", "submitted_at": "2026-11-30T08:15:00+07:00", "status": "new",
+    "refuse_reason": "", "dossier": None,
+}
+
+
+class SubmissionList(generics.ListAPIView):
+    """Online submissions of the units the account reads (staff, principal: their own)."""
+
+    serializer_class = SubmissionSerializer
+
+    @documented(
+        summary="Hồ sơ nộp trực tuyến / Online submissions",
+        vi="Hồ sơ phụ huynh nộp trực tuyến tại /u/<đơn vị>/nop-ho-so/, chờ đơn vị tiếp nhận hoặc từ chối; "
+           "lọc theo đơn vị và trạng thái (new, accepted, refused).",
+        en="Dossiers parents sent online at /u/<unit>/nop-ho-so/, waiting for the unit to accept or refuse them; "
+           "filtered by unit and status (new, accepted, refused).",
+        parameters=[OpenApiParameter("unit", str, description="Mã đơn vị (slug) / unit slug"),
+                    OpenApiParameter("status", str, enum=[s.value for s in Submission.Status],
+                                     description="Trạng thái / status")],
+        response_example=SUBMISSION_EXAMPLE,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = access.scoped(Submission.objects.select_related("unit", "procedure", "dossier"), self.request.user)
+        qs = access.narrowed_to_unit(qs, self.request)
+        wanted = self.request.query_params.get("status")
+        if wanted:
+            qs = qs.filter(status=wanted)
+        return qs.order_by("-submitted_at", "-id")
+
+
+class SubmissionAction(APIView):
+    """Accept (the dossier is registered, ``channel = online``) or refuse (reason required)."""
+
+    def get_permissions(self):
+        return WRITE
+
+    @documented(
+        summary="Tiếp nhận hoặc từ chối hồ sơ trực tuyến / Accept or refuse an online submission",
+        vi="`accept`: đăng ký hồ sơ ngay (mẫu 01, `channel` = online, các tệp là thành phần đã số hóa); "
+           "`dossier` trong câu trả lời là mã hồ sơ mới. `refuse`: cần `reason`, phụ huynh đọc được lý do. "
+           "Hồ sơ đã xử lý thì trả 409.",
+        en="`accept`: registers the dossier now (form 01, `channel` online, the files as digitised components); "
+           "`dossier` in the answer holds the new code. `refuse`: needs a `reason` the parent reads. "
+           "A submission already handled answers 409.",
+        request=SubmissionActionSerializer,
+        responses={200: SubmissionSerializer},
+        request_example={"action": "accept"},
+        response_example={**SUBMISSION_EXAMPLE, "status": "accepted", "dossier": "000.00.01.H29-261130-0007"},
+        examples=[OpenApiExample("refuse", summary="Từ chối / Refuse", request_only=True,
+                                 value={"action": "refuse", "reason": "Ảnh giấy khai sinh bị mờ, không đọc được."})],
+    )
+    def post(self, request, reference):
+        submission = access.get_object_for_user(Submission.objects.select_related("unit"), request.user, reference=reference)
+        if not access.can_write(request.user, submission.unit):
+            raise PermissionDenied
+        serializer = SubmissionActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            if data["action"] == "accept":
+                submission = submissions.submission_accept(submission=submission, actor=request.user)
+            else:
+                submission = submissions.submission_refuse(submission=submission, reason=data["reason"], actor=request.user)
+        except services.TransitionError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as error:
+            return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        return Response(SubmissionSerializer(Submission.objects.select_related("unit", "procedure", "dossier")
+                                             .get(pk=submission.pk)).data)

@@ -1,6 +1,6 @@
 """This app's sweep of the deadline engine (DESIGN.md "Deadline engine").
 
-Three rules, each ONE set-based statement (core/sweeps.py) driven by a partial index on
+Four rules, each ONE set-based statement (core/sweeps.py) driven by a partial index on
 open rows:
 
 1. ``overdue`` — open dossiers whose clock runs (not awaiting a supplement) and whose
@@ -9,7 +9,9 @@ open rows:
    are flagged once (``warned_at``), with an event and a notice to the assigned staff and
    every principal of the unit;
 3. ``promise_overdue`` — an apology's new return date is a promise of its own: when it
-   passes with the dossier still open, it is marked once, with an event and notices.
+   passes with the dossier still open, it is marked once, with an event and notices;
+4. ``submission_waiting`` — an online submission unchecked after one working day is
+   flagged once (``flagged_at``), with a notice to the unit's staff and principals.
 
 Idempotent with any number of workers: each UPDATE is conditional (``… IS NULL``), so a
 second worker blocked on the same rows re-checks the condition and skips them; the events
@@ -33,6 +35,7 @@ def _texts() -> dict:
             "warning": _("Dossier %(code)s is due on %(date)s: issue an apology letter if it will be late"),
             "warning_body": _("Applicant: %(name)s. If the result cannot be returned on time, the principal signs the apology letter (form 04) at least one working day before the due date."),
             "promise": _("Dossier %(code)s missed the new return date %(date)s of its apology letter"),
+            "submission": _("Online submission %(code)s from %(name)s has waited more than one working day"),
         }
 
 
@@ -89,13 +92,37 @@ def rules() -> list[sweeps.Rule]:
         sweeps.Rule(**overdue),
         sweeps.Rule(**_noticed(warning, "dossier_apology_warning", "warning", "warning_body")),
         sweeps.Rule(**_noticed(promise, "dossier_promise_overdue", "promise", None)),
+        _waiting_submissions(),
     ]
+
+
+def _waiting_submissions() -> sweeps.Rule:
+    """4. An online submission still unchecked past the end of the working day after it
+    arrived (``due_at``) is flagged once, with a notice to every staff member and principal
+    of the unit (nobody is assigned yet). Submissions keep no events: the flag is all."""
+    title, title_params = _sql_text(_texts()["submission"], name="title")
+    notices = f"""
+        INSERT INTO core_notification (user_id, unit_id, kind, subject_key, title, body, link, created_at)
+        SELECT u.id, d.unit_id, %(kind)s, 'submission:' || d.id, substr({title}, 1, 255), '',
+               '/dossiers/submissions/' || d.code || '/', %(stamp)s
+        FROM <rows> d JOIN core_user u
+          ON u.is_active AND u.unit_id = d.unit_id AND u.role IN ('staff', 'principal')
+        WHERE true  -- SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
+        ON CONFLICT DO NOTHING
+    """
+    return sweeps.Rule(
+        action="submission_waiting", table="dossiers_submission", flag="flagged_at",
+        condition="status = 'new' AND flagged_at IS NULL AND due_at < %(now)s",
+        returning="id, unit_id, reference AS code, applicant_name", notices=notices,
+        params={"kind": "submission_waiting", **title_params},
+    )
 
 
 def sweep(now: datetime.datetime) -> dict:
     params = sweeps.params_for(now)
     with transaction.atomic():
-        (overdue, _n), (warned, _w), (promises, _p) = (sweeps.apply(rule, params) for rule in rules())
-    if warned or promises:
+        (overdue, _n), (warned, _w), (promises, _p), (waiting, _s) = (sweeps.apply(rule, params) for rule in rules())
+    if warned or promises or waiting:
         transaction.on_commit(schedule_delivery)
-    return {"dossiers_overdue": overdue, "dossiers_warned": warned, "promises_overdue": promises}
+    return {"dossiers_overdue": overdue, "dossiers_warned": warned, "promises_overdue": promises,
+            "submissions_waiting": waiting}

@@ -53,6 +53,10 @@ CATALOGUE = [
      ["Đơn tố cáo", "Tài liệu, chứng cứ kèm theo (nếu có)"], "Không", "Luật Tố cáo 2018"),
 ]
 
+# Procedures open to online submission in the demo (docs/domain/online-services.md): the
+# certificates end to end, enrolment and tuition support partly online.
+ONLINE = {"MN-XN-01": "full", "MN-XN-02": "full", "MN-TS-01": "partial", "MN-HP-01": "partial", "MN-HP-02": "partial"}
+
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 MIDDLE = ["Thị", "Văn", "Minh", "Ngọc", "Thanh", "Hoài", "Quốc", "Thu", "Gia", "Bảo"]
 GIVEN = ["An", "Bình", "Châu", "Dung", "Hà", "Hạnh", "Hòa", "Hương", "Khánh", "Lan", "Linh", "Mai", "Nam", "Nga",
@@ -70,7 +74,7 @@ def seed_catalogue(unit) -> list[Procedure]:
     existing = set(Procedure.objects.filter(unit=unit).values_list("code", flat=True))
     Procedure.objects.bulk_create([
         Procedure(unit=unit, code=code, field=fields[key], name=name, processing_days=days, clock_on_supplement=clock,
-                  required_documents=docs, fee=fee, legal_basis=basis, is_published=True)
+                  required_documents=docs, fee=fee, legal_basis=basis, is_published=True, online=ONLINE.get(code, "none"))
         for code, key, name, days, clock, docs, fee, basis in CATALOGUE if code not in existing
     ])
     return list(Procedure.objects.filter(unit=unit))

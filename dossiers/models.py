@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import DailyCounter
+
 
 def new_secret() -> str:
     return secrets.token_urlsafe(16)
@@ -299,3 +301,74 @@ class DailySequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="daily_sequence_once")]
+
+
+class Submission(models.Model):
+    """A dossier sent online by an applicant (Nghị định 42/2022/NĐ-CP art. 11; see
+    docs/domain/online-services.md): waits in the unit's queue until staff accept it
+    (it becomes a dossier with ``channel = online``) or refuse it with a reason."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Waiting for the unit")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="submissions", verbose_name=_("unit"))
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("procedure"))
+    reference = models.CharField(_("submission reference"), max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    applicant_name = models.CharField(_("applicant"), max_length=255)
+    applicant_phone = models.CharField(_("phone"), max_length=20)
+    applicant_email = models.EmailField(_("e-mail"), blank=True, default="")
+    applicant_address = models.CharField(_("address"), max_length=500, blank=True, default="")
+    request_summary = models.TextField(_("request"), blank=True, default="")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    # End of the next working day: past it, the deadline engine flags the submission once.
+    due_at = models.DateTimeField(_("to be handled by"))
+    flagged_at = models.DateTimeField(_("flagged as waiting at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    refuse_reason = models.TextField(_("reason for refusing"), blank=True, default="")
+    # The private link's secret; the dossier made from the submission keeps it, so the
+    # one link follows the request from submission to result.
+    secret = models.CharField(max_length=32, default=new_secret)
+    dossier = models.OneToOneField(Dossier, null=True, blank=True, on_delete=models.SET_NULL, related_name="submission")
+
+    class Meta:
+        verbose_name = _("online submission")
+        verbose_name_plural = _("online submissions")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["unit", "status", "submitted_at"], name="submission_unit_status"),
+            # The deadline engine's rule touches waiting, unflagged rows only.
+            models.Index(fields=["due_at"], name="submission_waiting_due",
+                         condition=Q(status="new", flagged_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class SubmissionFile(models.Model):
+    """One uploaded document of a submission (``position`` = its 1-based place in the
+    procedure's required documents); private, served only to the unit's staff."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(_("document"), max_length=500)
+    file = models.FileField(upload_to="submissions/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["submission", "position"], name="submission_file_once")]
+
+
+class SubmissionSequence(DailyCounter):
+    """The last submission number a unit gave on a day (core.sequences)."""
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="submission_sequence_once")]

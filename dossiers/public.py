@@ -3,4 +3,6 @@ from dossiers.selectors import published_procedures
 
 
 def section(unit):
-    return {"template": "dossiers/_public_section.html", "procedures": list(published_procedures(unit=unit))}
+    procedures = list(published_procedures(unit=unit))
+    return {"template": "dossiers/_public_section.html", "procedures": procedures,
+            "has_online": any(p.online in ("partial", "full") for p in procedures)}

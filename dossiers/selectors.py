@@ -5,7 +5,7 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from core import access, workdays
-from dossiers.models import Apology, Dossier, DossierEvent, Procedure
+from dossiers.models import Apology, Document, Dossier, DossierEvent, Procedure
 
 OPEN = tuple(Dossier.OPEN_STATUSES)
 # Open with the clock running: a dossier awaiting a supplement is never overdue.
@@ -134,10 +134,57 @@ def published_procedures(*, unit) -> QuerySet:
     return Procedure.objects.filter(unit=unit, is_published=True, is_active=True).select_related("field")
 
 
+def online_procedures(*, unit) -> QuerySet:
+    """Procedures of ``unit`` open to online submission (partly or end to end)."""
+    return published_procedures(unit=unit).filter(
+        online__in=(Procedure.OnlineLevel.PARTIAL, Procedure.OnlineLevel.FULL)
+    ).order_by("field__position", "code")
+
+
+def submission_queue(*, unit, status: str | None = None) -> QuerySet:
+    from dossiers.models import Submission
+
+    qs = Submission.objects.filter(unit=unit).select_related("procedure", "dossier")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("submitted_at", "id") if status == Submission.Status.NEW else qs.order_by("-submitted_at", "-id")
+
+
+def submission_counts(*, unit) -> list[tuple[str, str, int]]:
+    """(status, label, how many) for the queue's tabs, in one query."""
+    from django.db.models import Count
+
+    from dossiers.models import Submission
+
+    counts = Submission.objects.filter(unit=unit).aggregate(
+        **{value: Count("id", filter=Q(status=value)) for value in Submission.Status.values})
+    return [(value, label, counts[value]) for value, label in Submission.Status.choices]
+
+
+def results_prefetch():
+    """A Prefetch for dossier lists: their results in one query (``dossier_results``)."""
+    from django.db.models import Prefetch
+
+    return Prefetch("issued_documents", to_attr="result_rows",
+                    queryset=Document.objects.filter(kind=Document.Kind.RESULT).order_by("issued_at", "version", "pk"))
+
+
+def dossier_results(*, dossier: Dossier) -> list[Document]:
+    """The dossier's electronic results, the newest version of each code, KQ1 first."""
+    rows = getattr(dossier, "result_rows", None)  # prefetched by lists (results_prefetch)
+    if rows is None:
+        rows = dossier.issued_documents.filter(kind=Document.Kind.RESULT).order_by("issued_at", "version", "pk")
+    latest: dict[str, Document] = {}
+    for document in rows:
+        latest[document.code] = document
+    return sorted(latest.values(), key=lambda d: (len(d.code), d.code))
+
+
 # What the public tracking page reads, in one query (the apology joined, if any).
 TRACKING_FIELDS = (
     "code", "status", "applicant_name", "applicant_phone", "tracking_secret", "received_at", "due_date",
     "completed_at", "returned_at", "unit__name", "unit__phone", "procedure__name", "apology__new_due_date",
+    "survey_token", "survey_answered_at",
 )
 
 

@@ -1,10 +1,14 @@
 """The dossier API's shapes (CONTRACT.md "REST API v1")."""
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import links
 from core.models import Field, Unit
-from dossiers.models import Apology, Dossier, DossierEvent, Procedure
+from dossiers.models import Apology, Dossier, DossierEvent, Procedure, Submission
 from dossiers.qr import survey_url, tracking_url
+from dossiers.selectors import dossier_results
 from dossiers.services import ACTIONS
 
 
@@ -16,7 +20,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Procedure
         fields = ["unit", "code", "name", "field", "processing_days", "clock_on_supplement", "required_documents",
-                  "fee", "legal_basis", "is_published"]
+                  "online", "fee", "legal_basis", "is_published"]
         validators = []  # the (unit, code) uniqueness is checked below, with a readable message
 
     def validate(self, data):
@@ -42,6 +46,17 @@ class ApologySerializer(serializers.ModelSerializer):
         fields = ["issued_at", "reason", "new_due_date", "timely"]
 
 
+class ResultSerializer(serializers.Serializer):
+    """An electronic result: ``url`` serves the PDF with the API's authentication."""
+
+    code = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    sha256 = serializers.CharField()
+
+    def get_url(self, document) -> str:
+        return links.absolute_url(reverse("api-dossier-result", args=[document.dossier.code, document.code]))
+
+
 class DossierSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     procedure = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -51,13 +66,18 @@ class DossierSerializer(serializers.ModelSerializer):
     events = EventSerializer(many=True, read_only=True)
     tracking_url = serializers.SerializerMethodField()
     survey_url = serializers.SerializerMethodField()
+    results = serializers.SerializerMethodField()
 
     class Meta:
         model = Dossier
         fields = ["code", "unit", "procedure", "field", "status", "applicant_name", "received_at", "due_date", "due_at",
-                  "completed_at", "returned_at", "timeliness", "is_overdue", "apology", "events", "tracking_url",
-                  "survey_url"]
+                  "completed_at", "returned_at", "timeliness", "is_overdue", "channel", "results", "apology", "events",
+                  "tracking_url", "survey_url"]
         read_only_fields = fields  # what the API shows; writes go through the actions (dossier_transition)
+
+    @extend_schema_field(ResultSerializer(many=True))
+    def get_results(self, dossier) -> list:
+        return ResultSerializer(dossier_results(dossier=dossier), many=True).data
 
     def get_apology(self, dossier) -> dict | None:
         try:
@@ -102,6 +122,24 @@ class ActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     new_due_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    """An online submission in the staff queue (``GET /api/v1/submissions/``)."""
+
+    unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    procedure = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    dossier = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = ["reference", "unit", "procedure", "applicant_name", "submitted_at", "status", "refuse_reason", "dossier"]
+        read_only_fields = fields  # changed by the actions endpoint only
+
+
+class SubmissionActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["accept", "refuse"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class DocumentSerializer(serializers.Serializer):

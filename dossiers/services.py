@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import action_time, workdays
 from core.sequences import next_daily_number
-from dossiers.models import Apology, DailySequence, Dossier, DossierEvent, Procedure
+from dossiers.models import Apology, DailySequence, Document, Dossier, DossierEvent, Procedure
 from dossiers.signals import dossier_event
 
 
@@ -258,11 +258,59 @@ ACTION_LABELS = {
     "overdue": _("Marked overdue"),
     "apology_warning": _("Apology warning sent"),
     "promise_overdue": _("New return date missed"),
+    "issue_result": _("Electronic result issued"),
 }
 
 
 def action_label(*, action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
+
+
+# --- Electronic results (Nghị định 45/2020/NĐ-CP art. 14; docs/domain/online-services.md) ---
+RESULT_STATUSES = (S.COMPLETED, S.RETURNED)
+
+
+@transaction.atomic
+def result_issue(*, dossier: Dossier, file_bytes: bytes | None, actor, text: str = "") -> Document:
+    """Issue the electronic result of a completed dossier: the PDF staff attach
+    (``file_bytes``) or one generated from the template (``text`` is its content).
+    Coded ``<dossier code>-KQ<n>``; a changed result is a new KQ<n+1> that supersedes
+    the last, never an overwrite."""
+    import hashlib
+
+    import filetype
+    from django.core.files.base import ContentFile
+
+    from dossiers.results import render_result_pdf
+
+    dossier = Dossier.objects.select_for_update().select_related("unit", "procedure").get(pk=dossier.pk)
+    if dossier.status not in RESULT_STATUSES:
+        raise TransitionError(_("A result is issued when the dossier is completed."))
+    previous = (Document.objects.filter(dossier=dossier, kind=Document.Kind.RESULT)
+                .order_by("-issued_at", "-version", "-pk").first())
+    number = Document.objects.filter(dossier=dossier, kind=Document.Kind.RESULT).values("code").distinct().count() + 1
+    code = f"{dossier.code}-KQ{number}"
+    if file_bytes is None:
+        file_bytes = render_result_pdf(dossier=dossier, code=code, text=text)
+    else:
+        kind = filetype.guess(file_bytes[:8192])
+        if kind is None or kind.mime != "application/pdf":
+            raise ValidationError({"result_file": [_("The result must be a PDF document.")]})
+    now = timezone.now()
+    document = Document(
+        dossier=dossier, unit=dossier.unit, kind=Document.Kind.RESULT, form="KQ", code=code, version=1,
+        title=str(_("Result of dossier %(code)s") % {"code": dossier.code}), sha256=hashlib.sha256(file_bytes).hexdigest(),
+        size=len(file_bytes), issued_at=now, issued_by=actor, supersedes=previous,
+    )
+    document.file.save(f"{code}.pdf", ContentFile(file_bytes), save=False)
+    document.save()
+    last = dossier.events.order_by("-at").values_list("at", flat=True).first()
+    event = DossierEvent.objects.create(
+        dossier=dossier, unit=dossier.unit, action="issue_result", from_status=dossier.status, to_status=dossier.status,
+        at=max(now, last) if last else now, recorded_at=now, actor=actor, note=code,
+    )
+    dossier_event.send(sender=Dossier, dossier=dossier, event=event, action="issue_result")
+    return document
 
 
 # --- Catalogue ---------------------------------------------------------------------------

@@ -87,10 +87,14 @@ def track_detail(request, code):
     if dossier is None:
         form = TrackForm(initial={"code": code})
         return render(request, "dossiers/track.html", {"form": form, "not_found": True}, status=404)
-    return _show(request, dossier)
+    return _show(request, dossier, secret=secret)
 
 
-def _show(request, dossier):
+def _show(request, dossier, secret=""):
+    # Electronic results are downloaded through the private link only, never by code
+    # and phone digits alone.
     return render(request, "dossiers/track_detail.html", {
-        "dossier": dossier, "apology": selectors.tracked_apology(dossier=dossier), "steps": selectors.public_steps(dossier=dossier),
+        "dossier": dossier, "apology": selectors.tracked_apology(dossier=dossier),
+        "steps": selectors.public_steps(dossier=dossier), "results": selectors.dossier_results(dossier=dossier),
+        "secret": secret,
     })

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers import printing, tracking, views
+from dossiers import online, printing, tracking, views
 
 app_name = "dossiers"
 urlpatterns = [
@@ -12,10 +12,20 @@ urlpatterns = [
     path("dossiers/procedures/", views.procedures, name="procedures"),
     path("dossiers/procedures/new/", views.procedure_edit, name="procedure-new"),
     path("dossiers/procedures/<int:pk>/", views.procedure_edit, name="procedure-edit"),
+    path("dossiers/submissions/", views.submission_queue, name="submissions"),
+    path("dossiers/submissions/<str:reference>/", views.submission_detail, name="submission"),
+    path("dossiers/submissions/<str:reference>/act/", views.submission_act, name="submission-act"),
+    path("dossiers/submissions/<str:reference>/files/<int:pk>/", views.submission_file, name="submission-file"),
     path("dossiers/<str:code>/", views.detail, name="detail"),
+    path("dossiers/<str:code>/result/", views.issue_result, name="result-issue"),
     path("dossiers/<str:code>/act/", views.act, name="act"),
     path("dossiers/<str:code>/print/<slug:form>/", printing.print_form, name="print"),
     path("dossiers/<str:code>/documents/<str:form>.pdf", printing.DocumentPdf.as_view(), name="document-pdf"),
     path("track/", tracking.track, name="track"),
     path("track/<str:code>/", tracking.track_detail, name="track-detail"),
+    path("track/<str:code>/results/<str:result>/", online.track_result, name="track-result"),
+    path("track/<str:code>/receipt/", online.track_receipt, name="track-receipt"),
+    path("track/online/<str:reference>/", online.follow, name="online-follow"),
+    path("u/<slug:slug>/nop-ho-so/", online.procedure_list, name="online-list"),
+    path("u/<slug:slug>/nop-ho-so/<str:code>/", online.submit, name="online-submit"),
 ]

@@ -4,15 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
-from dossiers import documents, selectors, services
+from core.uploads import private_upload_response
+from dossiers import documents, selectors, services, submissions
 from dossiers.filters import RegisterFilter
-from dossiers.forms import DOCUMENT_KINDS, ActionForm, IntakeForm, ProcedureForm
-from dossiers.models import Procedure
+from dossiers.forms import DOCUMENT_KINDS, DOCUMENT_SOURCES, ActionForm, IntakeForm, ProcedureForm, RefuseForm, ResultForm
+from dossiers.models import Procedure, Submission, SubmissionFile
 from dossiers.qr import qr_svg, survey_url, tracking_url
 
 PAGE_SIZE = 25
@@ -88,7 +92,7 @@ def intake(request):
             messages.success(request, _("Dossier %(code)s registered. Print the receipt for the applicant.") % {"code": dossier.code})
             return redirect("dossiers:detail", code=dossier.code)
     return render(request, "dossiers/intake.html", {
-        "form": form, "unit": unit, "kinds": DOCUMENT_KINDS,
+        "form": form, "unit": unit, "kinds": DOCUMENT_KINDS, "sources": DOCUMENT_SOURCES,
         "checklists": _checklists(selectors.procedures_for(unit=unit), request.POST, form.data.get("procedure")),
     })
 
@@ -100,7 +104,8 @@ def _checklists(procedures, data, selected):
             "procedure": p, "selected": str(p.pk) == str(selected),
             "documents": [
                 {"key": f"{p.pk}_{i}", "name": name, "ticked": bool(data.get(f"doc_{p.pk}_{i}")),
-                 "kind": data.get(f"kind_{p.pk}_{i}", "original"), "count": data.get(f"count_{p.pk}_{i}", "1")}
+                 "kind": data.get(f"kind_{p.pk}_{i}", "original"), "count": data.get(f"count_{p.pk}_{i}", "1"),
+                 "source": data.get(f"source_{p.pk}_{i}", "paper")}
                 for i, name in enumerate(p.required_documents)
             ],
         }
@@ -122,6 +127,9 @@ def detail(request, code):
         "forms": documents.forms_of(dossier=dossier, events=events, apology=apology),
         "actions": [(a, services.action_label(action=a)) for a in actions], "form": ActionForm(),
         "can_write": can_write, "tracking_url": tracking_url(dossier), "survey_url": survey_url(dossier),
+        "results": selectors.dossier_results(dossier=dossier), "result_form": ResultForm(),
+        "can_issue_result": can_write and dossier.status in services.RESULT_STATUSES,
+        "submission": Submission.objects.filter(dossier=dossier).first(),
     })
 
 
@@ -136,11 +144,22 @@ def act(request, code):
                 messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
         return redirect("dossiers:detail", code=code)
     data = form.cleaned_data
+    result = ResultForm(request.POST, request.FILES)
+    if data["action"] == "complete" and not result.is_valid():
+        for errors in result.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("dossiers:detail", code=code)
     try:
-        services.dossier_transition(
-            dossier=dossier, action=data["action"], actor=request.user, at=data["at"], note=data["note"],
-            reason=data["reason"], new_due_date=data["new_due_date"],
-        )
+        with transaction.atomic():
+            services.dossier_transition(
+                dossier=dossier, action=data["action"], actor=request.user, at=data["at"], note=data["note"],
+                reason=data["reason"], new_due_date=data["new_due_date"],
+            )
+            # Completing with an electronic result: both, or neither.
+            if data["action"] == "complete" and result.wanted():
+                services.result_issue(dossier=dossier, file_bytes=result.file_bytes(), actor=request.user,
+                                      text=result.cleaned_data["result_text"])
     except services.TransitionError as error:
         messages.error(request, str(error))
     except ValidationError as error:
@@ -185,3 +204,92 @@ def procedure_edit(request, pk=None):
 def qr_context(dossier):
     return {"tracking_qr": qr_svg(tracking_url(dossier)), "survey_qr": qr_svg(survey_url(dossier)),
             "tracking_url": tracking_url(dossier), "survey_url": survey_url(dossier)}
+
+
+@login_required
+@require_POST
+def issue_result(request, code):
+    """A (new) electronic result of a completed dossier: KQ<n+1>, never an overwrite."""
+    dossier = selectors.dossier_detail(user=request.user, code=code, write=True)
+    form = ResultForm(request.POST, request.FILES)
+    if form.is_valid() and form.wanted():
+        try:
+            document = services.result_issue(dossier=dossier, file_bytes=form.file_bytes(), actor=request.user,
+                                             text=form.cleaned_data["result_text"])
+        except (services.TransitionError, ValidationError) as error:
+            messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Result %(code)s issued.") % {"code": document.code})
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        if not form.errors:
+            messages.error(request, _("Attach the result as a PDF file or generate it from the template."))
+    return redirect("dossiers:detail", code=code)
+
+
+# --- Online submissions: the unit's queue ---------------------------------------------------
+@login_required
+def submission_queue(request):
+    unit = access.unit_of_request(request)
+    wanted = request.GET.get("status", Submission.Status.NEW)
+    if wanted not in Submission.Status.values and wanted != "all":
+        wanted = Submission.Status.NEW
+    items = selectors.submission_queue(unit=unit, status=None if wanted == "all" else wanted)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dossiers/submissions.html", {
+        "unit": unit, "page": page, "status": wanted, "now": timezone.now(),
+        "statuses": selectors.submission_counts(unit=unit), "can_write": access.can_write(request.user, unit),
+    })
+
+
+def _submission(request, reference, *, write=False):
+    return access.get_object_for_user(
+        Submission.objects.select_related("unit", "procedure", "dossier", "decided_by"), request.user,
+        write=write, reference=reference,
+    )
+
+
+@login_required
+def submission_detail(request, reference, *, refuse_form=None):
+    submission = _submission(request, reference)
+    can_write = access.can_write(request.user, submission.unit)
+    return render(request, "dossiers/submission_detail.html", {
+        "submission": submission, "unit": submission.unit, "files": submission.files.all(), "can_write": can_write,
+        "refuse_form": refuse_form or RefuseForm(), "now": timezone.now(),
+    })
+
+
+@login_required
+@require_POST
+def submission_act(request, reference):
+    submission = _submission(request, reference, write=True)
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            submission = submissions.submission_accept(submission=submission, actor=request.user)
+            messages.success(request, _("Submission accepted: dossier %(code)s registered. The receipt is ready.")
+                             % {"code": submission.dossier.code})
+            return redirect("dossiers:detail", code=submission.dossier.code)
+        if action != "refuse":
+            raise Http404
+        form = RefuseForm(request.POST)
+        if not form.is_valid():
+            return submission_detail(request, reference, refuse_form=form)
+        submissions.submission_refuse(submission=submission, reason=form.cleaned_data["reason"], actor=request.user)
+        messages.success(request, _("Submission refused; the applicant sees the reason on their link."))
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    return redirect("dossiers:submission", reference=reference)
+
+
+@login_required
+def submission_file(request, reference, pk):
+    """An uploaded document, to the unit's staff only: never a public URL, and the office
+    that reads the queue never opens a parent's papers (404, as for another unit)."""
+    item = get_object_or_404(SubmissionFile.objects.select_related("submission__unit"),
+                             pk=pk, submission__reference=reference)
+    if access.can_write(request.user, item.submission.unit):
+        return private_upload_response(item, stem=f"{reference}-{item.position}")
+    raise Http404

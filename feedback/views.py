@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core import access, links
 from core.models import Unit
+from core.uploads import private_upload_response
 from feedback import selectors, services
 from feedback.forms import AnswerForm, AssignForm, ComplaintForm, FeedbackForm, InboxFilterForm, NoteForm, PublishForm
 from feedback.models import Feedback, FeedbackAttachment
@@ -249,9 +250,4 @@ def attachment(request, code, pk):
     if not access.can_write(request.user, feedback.unit):
         raise Http404
     item = get_object_or_404(FeedbackAttachment, pk=pk, feedback=feedback)
-    extension = item.file.name.rsplit(".", 1)[-1]
-    # The type found in the content at upload, never the sender's claim; a neutral name.
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=f"{feedback.code}-{item.pk}.{extension}")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_upload_response(item, stem=f"{feedback.code}-{item.pk}")

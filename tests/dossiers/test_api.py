@@ -11,7 +11,8 @@ from tests.factories import OfficeUserFactory, PrincipalFactory, ProcedureFactor
 
 pytestmark = pytest.mark.django_db
 DOSSIER_KEYS = {"code", "unit", "procedure", "field", "status", "applicant_name", "received_at", "due_date", "due_at",
-                "completed_at", "returned_at", "timeliness", "is_overdue", "apology", "events", "tracking_url", "survey_url"}
+                "completed_at", "returned_at", "timeliness", "is_overdue", "channel", "results", "apology", "events", "tracking_url",
+                "survey_url"}
 EVENT_KEYS = {"action", "at", "recorded_at", "actor", "note", "from_status", "to_status"}
 
 

@@ -42,7 +42,8 @@ def test_intake_registers_the_dossier_with_its_checklist(client, staff, procedur
     response = client.post(reverse("dossiers:intake"), _intake_body(procedure))
     dossier = Dossier.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("dossiers:detail", args=[dossier.code])
-    assert dossier.documents == [{"name": "Đơn xin nhập học", "kind": "original", "count": 1}]
+    assert dossier.documents == [{"name": "Đơn xin nhập học", "kind": "original", "count": 1, "digitised": False,
+                                  "reused": False}]
     assert dossier.received_by == staff and dossier.assigned_to == staff
 
 
@@ -50,6 +51,17 @@ def test_intake_offers_the_handling_officer_by_full_name_not_login(client, staff
     html = client.get(reverse("dossiers:intake")).content.decode()
     assert re.search(rf'<option value="{staff.pk}"[^>]*>Nguyễn Thị Lan</option>', html)
     assert f">{staff.username}</option>" not in html
+
+
+def test_intake_flags_each_component_digitised_or_reused(client, staff, procedure):
+    client.post(reverse("dossiers:intake"), _intake_body(procedure, **{
+        f"source_{procedure.pk}_0": "digitised", f"doc_{procedure.pk}_1": "1", f"source_{procedure.pk}_1": "reused"}))
+    dossier = Dossier.objects.get()
+    assert [(d["name"], d["digitised"], d["reused"]) for d in dossier.documents] == [
+        ("Đơn xin nhập học", True, False), ("Giấy khai sinh", False, True)]
+    assert dossier.channel == "direct"
+    html = client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
+    assert "đã số hóa" in html and "tái sử dụng" in html
 
 
 def test_intake_with_errors_keeps_what_was_typed(client, staff, procedure):
@@ -186,10 +198,11 @@ def test_principal_manages_the_catalogue_staff_only_read_it(client, staff, proce
     response = client.post(reverse("dossiers:procedure-new"), {
         "code": "MN-XN-09", "name": "Xác nhận", "field": procedure.field.pk, "processing_days": 2,
         "clock_on_supplement": "restart", "required_documents_text": "Đơn\nGiấy khai sinh", "is_published": "on", "is_active": "on",
+        "online": "partial",
     })
     assert response.status_code == 302
     created = staff.unit.procedures.get(code="MN-XN-09")
-    assert created.required_documents == ["Đơn", "Giấy khai sinh"]
+    assert created.required_documents == ["Đơn", "Giấy khai sinh"] and created.online == "partial"
 
 
 def test_unit_public_page_lists_published_procedures(client, procedure):

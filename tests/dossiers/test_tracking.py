@@ -156,3 +156,14 @@ def test_a_code_typed_on_a_phone_in_lower_case_with_spaces_is_found(client, doss
 def test_tracking_page_works_on_a_phone_without_javascript(client):
     html = client.get(reverse("dossiers:track")).content.decode()
     assert '<form method="post"' in html and 'inputmode="numeric"' in html
+
+
+@pytest.mark.django_db
+def test_a_stopped_dossier_says_so_to_the_parent_not_withdrawn(client):
+    from dossiers.services import dossier_transition
+    from tests.factories import receive_dossier
+
+    dossier = receive_dossier()
+    dossier_transition(dossier=dossier, action="stop", reason="Hồ sơ trùng lặp")
+    text = client.get(f"/track/{dossier.code}/", {"s": dossier.tracking_secret}).content.decode()
+    assert "dừng giải quyết hồ sơ này" in text and "rút theo đề nghị" not in text

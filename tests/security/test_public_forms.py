@@ -138,3 +138,23 @@ class TestFreeTextWithHypothesis(HypothesisTestCase):
                                         {**FEEDBACK, "subject": subject, "content": content})
         assert response.status_code in (200, 302, 400), response.status_code
         assert not leaks(response)
+
+
+@pytest.mark.django_db
+def test_online_submission_with_hostile_input_never_fails_or_leaks(client, monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("dossiers.online.LIMITS", ((600, 10**9),))
+    procedure = ProcedureFactory(online="full", required_documents=["Đơn <b>đề nghị</b>"])
+    url = f"/u/{procedure.unit.slug}/nop-ho-so/{procedure.code}/"
+    base = {"applicant_name": "Phạm Thị Thu", "applicant_phone": "0908765432", "applicant_address": "25 Nguyễn Du",
+            "request_summary": "Miễn học phí", "consent": "on"}
+    problems = []
+    for name in (*base, "applicant_email", "website"):
+        for value in hostile_values():
+            upload = SimpleUploadedFile(value[:40] or "x", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+            response = client.post(url, {**base, name: value, "document_1": upload})
+            check(response, f"{name}={value[:30]!r}", problems)
+    for value in NASTY:  # hostile file names and contents
+        upload = SimpleUploadedFile((value or "x")[:60], value.encode(), "application/pdf")
+        check(client.post(url, {**base, "document_1": upload}), f"file {value[:30]!r}", problems)
+    assert not problems, "\n".join(problems)

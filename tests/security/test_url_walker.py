@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dossiers.models import Document, Submission, SubmissionFile
 from feedback.models import FeedbackAttachment
 from kpi.models import Evidence, ExportJob, MonthlyFigure
 from tests.factories import (AdminFactory, OfficeUserFactory, PrincipalFactory, ProcedureFactory, ResponseFactory,
@@ -84,6 +85,26 @@ EXPECTATIONS: dict[str, Expect] = {
     "dossiers:detail": Expect(UNIT_OBJECT, kwargs=lambda w: {"code": w.dossier.code}),
     "dossiers:act": Expect(POST_ONLY, kwargs=lambda w: {"code": w.dossier.code}),
     "dossiers:print": Expect(UNIT_OBJECT, kwargs=lambda w: {"code": w.dossier.code, "form": "receipt"}),
+    "dossiers:result-issue": Expect(POST_ONLY, kwargs=lambda w: {"code": w.dossier.code}),
+    "dossiers:track-result": Expect(PUBLIC, kwargs=lambda w: {"code": w.dossier.code, "result": w.result.code},
+                                    query="?s=walker-secret", why="the private tracking link (its secret) opens the result"),
+    "dossiers:track-receipt": Expect(PUBLIC, kwargs=lambda w: {"code": w.dossier.code}, query="?s=walker-secret",
+                                     why="form 01 for the applicant holding the private link"),
+    # dossiers: online submission (public, no account), then the unit's queue
+    "dossiers:online-list": Expect(PUBLIC),
+    "dossiers:online-submit": Expect(PUBLIC, kwargs=lambda w: {"slug": w.unit.slug, "code": w.online_procedure.code}),
+    "dossiers:online-follow": Expect(PUBLIC, kwargs=lambda w: {"reference": w.submission.reference}, query="?s=walker-secret",
+                                     why="the submission's private link"),
+    "dossiers:submissions": Expect(UNIT_OBJECT, query="?unit={slug}"),
+    "dossiers:submission": Expect(UNIT_OBJECT, kwargs=lambda w: {"reference": w.submission.reference}),
+    "dossiers:submission-act": Expect(POST_ONLY, kwargs=lambda w: {"reference": w.submission.reference}),
+    "dossiers:submission-file": Expect(by_role(LOGIN, 404, 200, 200, 404, 200),
+                                       kwargs=lambda w: {"reference": w.submission.reference, "pk": w.submission_file.pk},
+                                       why="a parent's documents are private to the unit's staff, not the office"),
+    "api-submissions": Expect(API),
+    "api-submission-actions": Expect(by_role(DENIED, 405, 405, 405, 405, 405),
+                                     kwargs=lambda w: {"reference": w.submission.reference}, why="POST only"),
+    "api-dossier-result": Expect(API_OBJECT, kwargs=lambda w: {"code": w.dossier.code, "result": w.result.code}),
     "dossiers:document-pdf": Expect(API_OBJECT, kwargs=lambda w: {"code": w.dossier.code, "form": "01"},
                                     why="a file URL: token or session, as the API"),
     "api-dossier-documents": Expect(API_OBJECT, kwargs=lambda w: {"code": w.dossier.code}),
@@ -150,7 +171,18 @@ class World:
         self.other_unit = UnitFactory()
         self.other_unit_staff = StaffFactory(username="staff-b", unit=self.other_unit)
         self.procedure = ProcedureFactory(unit=self.unit)
-        self.dossier = receive_dossier(procedure=self.procedure, actor=self.staff)
+        self.dossier = receive_dossier(procedure=self.procedure, actor=self.staff, tracking_secret="walker-secret")
+        self.result = Document.objects.create(
+            dossier=self.dossier, unit=self.unit, kind=Document.Kind.RESULT, form="KQ", code=f"{self.dossier.code}-KQ1",
+            title="Kết quả", file=SimpleUploadedFile("kq.pdf", b"%PDF-1.4 result"), sha256="0" * 64)
+        self.online_procedure = ProcedureFactory(unit=self.unit, online="full")
+        self.submission = Submission.objects.create(
+            unit=self.unit, procedure=self.online_procedure, reference="WALK-TT-261130-001", applicant_name="Phạm Thị Thu",
+            applicant_phone="0908765432", submitted_at=self.dossier.received_at, due_at=self.dossier.due_at,
+            secret="walker-secret")
+        self.submission_file = SubmissionFile.objects.create(
+            submission=self.submission, position=1, name="Đơn", file=SimpleUploadedFile("don.pdf", b"%PDF-1.4 don"),
+            original_name="don.pdf", content_type="application/pdf", size=12, sha256="0" * 64)
         self.feedback = published_feedback(unit=self.unit, actor=self.staff)
         self.attachment = FeedbackAttachment.objects.create(
             feedback=self.feedback, file=SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff proof"), original_name="anh.jpg",
