@@ -7,7 +7,15 @@ from django.utils import timezone
 from kpi.services import plan_create
 from tests.dossiers.conftest import reference_fields  # noqa: F401 - fixture
 from tests.e2e.test_kpi_journey import _activity
-from tests.factories import OfficeUserFactory, PrincipalFactory, ProcedureFactory, StaffFactory, UnitFactory, receive_dossier
+from tests.factories import (
+    OfficeUserFactory,
+    PrincipalFactory,
+    ProcedureFactory,
+    StaffFactory,
+    UnitFactory,
+    field,
+    receive_dossier,
+)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -15,8 +23,11 @@ def test_register_shows_every_column_on_a_desktop_without_sideways_scrolling(
     live_server, desktop, login, screenshot, reference_fields
 ):
     staff = StaffFactory(unit__name="Trường mầm non Tuổi Hồng", unit__abbreviation="MNTH")
-    procedure = ProcedureFactory(unit=staff.unit, name="Miễn, giảm học phí đối với trẻ mầm non")
-    receive_dossier(procedure=procedure, actor=staff, applicant_name="Nguyễn Hoài Hòa")
+    staff.unit.code = "000.00.01.H29.MNTH"
+    staff.unit.save()
+    procedure = ProcedureFactory(unit=staff.unit, name="Miễn, giảm học phí đối với trẻ mầm non", field=field("hoc-phi"))
+    for name in ("Nguyễn Hoài Hòa", "Trần Thị Ngọc Bảo Quyên"):
+        receive_dossier(procedure=procedure, actor=staff, applicant_name=name)
 
     login(desktop, staff)
     desktop.goto(f"{live_server.url}/dossiers/register/")
