@@ -246,6 +246,26 @@ RESULT_MAX_FILE_MB = env.int("RESULT_MAX_FILE_MB", default=20)
 # --- E-mail -------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CCHC Portal <no-reply@cchc.local>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds: a stuck mail server never holds a worker
+
+# --- Notices to applicants and feedback senders (core/notify.py, docs/notices.md) ---------
+# Each channel has a backend: "console" writes the message to the log (development),
+# "off" sends nothing (no outbox row is made for that channel).
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")  # generic JSON POST {to, text, sender, reference}
+SMS_GATEWAY_KEY = env.str("SMS_GATEWAY_KEY", default="")  # sent as "Authorization: Bearer <key>"
+SMS_SENDER = env.str("SMS_SENDER", default="")  # brand name registered with the gateway
+SMS_BACKEND = env.str("SMS_BACKEND", default="http" if SMS_GATEWAY_URL else ("console" if DEBUG else "off"))
+ZALO_ZNS_URL = env.str("ZALO_ZNS_URL", default="https://business.openapi.zalo.me/message/template")
+ZALO_OA_ACCESS_TOKEN = env.str("ZALO_OA_ACCESS_TOKEN", default="")
+ZALO_ZNS_TEMPLATE_ID = env.str("ZALO_ZNS_TEMPLATE_ID", default="")
+ZALO_BACKEND = env.str("ZALO_BACKEND", default="zns" if ZALO_OA_ACCESS_TOKEN and ZALO_ZNS_TEMPLATE_ID else "off")
+EMAIL_NOTICE_BACKEND = env.str("EMAIL_NOTICE_BACKEND", default="smtp")  # "smtp" = Django's EMAIL_BACKEND
+# Seconds any HTTP call to a gateway may take (connect and each read).
+NOTIFY_HTTP_TIMEOUT = env.float("NOTIFY_HTTP_TIMEOUT", default=10.0)
+# A message that fails for a passing reason (timeout, HTTP 5xx) is tried this many times,
+# waiting NOTIFY_RETRY_SECONDS, then twice as long each time, before it is marked failed.
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_RETRY_SECONDS = env.int("NOTIFY_RETRY_SECONDS", default=60)
 
 # --- Security -------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -302,7 +322,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Enum components named once for every serializer that uses them (docs/api.md).
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # The channels of a notice (email, sms, zalo), apart from a dossier's channel (direct, online, postal).
+        "NoticeChannelEnum": "core.models.OutboxMessage.Channel",
+        "NoticeStatusEnum": "core.models.OutboxMessage.Status",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -22,6 +22,9 @@ def run(now: datetime.datetime | None = None) -> EngineRun:
     from core.notify import deliver_pending
 
     summary["emails_sent"] = deliver_pending()
+    from core.notify import deliver_due_outbox
+
+    summary["outbox_sent"] = deliver_due_outbox()
     return EngineRun.objects.create(started_at=started, finished_at=timezone.now(), now=now, summary=summary)
 
 

@@ -4,6 +4,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -278,3 +279,43 @@ class DailyCounter(models.Model):
     class Meta:
         abstract = True
 
+
+class OutboxMessage(models.Model):
+    """One message to one person by one channel, kept as a row before it is sent (the
+    outbox): composed inside the transaction that caused it, sent after commit by
+    ``core.notify.deliver_outbox_row``. Apps subclass it with what the message is about
+    (a dossier event, a feedback answer) and a unique constraint that makes it once."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+        ZALO = "zalo", _("Zalo")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not delivered")
+
+    channel = models.CharField(_("sending channel"), max_length=8, choices=Channel.choices)
+    to = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255, blank=True, default="")
+    body = models.TextField(_("message"))
+    # Named values of a template message (Zalo ZNS template_data).
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("sending status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+    provider_ref = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A worker's lease, as on Notification: a claim older than the lease is taken again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.channel} → {self.to}"

@@ -12,6 +12,8 @@ Each app registers from its ``AppConfig.ready()``:
   idempotent, run by the deadline engine (core/engine.py) in its own transaction.
 * ``demo_step(seed, *, order)`` — ``seed(*, unit, users, today) -> str`` summary, run by
   ``manage.py seed_demo`` in its own transaction.
+* ``outbox(model)`` — a subclass of ``core.models.OutboxMessage`` (messages to people
+  without an account) whose due rows every engine run sends (``core.notify``).
 
 ``order`` places a contribution among the others (lowest first); registering the same
 callable twice keeps one entry, so a repeated ``ready()`` changes nothing."""
@@ -29,6 +31,7 @@ class Contribution:
 _sections: list[Contribution] = []
 _sweeps: list[Contribution] = []
 _demo_steps: list[Contribution] = []
+_outboxes: list = []
 
 
 def _add(entries: list[Contribution], entry: Contribution) -> None:
@@ -70,3 +73,12 @@ def demo_steps() -> list[Callable]:
 def public_cache_keys(slug: str) -> list[str]:
     """The apps' own cache entries that go with the unit's public page."""
     return [key for entry in _sections if entry.cache_keys for key in entry.cache_keys(slug)]
+
+
+def outbox(model) -> None:
+    if model not in _outboxes:
+        _outboxes.append(model)
+
+
+def outboxes() -> list:
+    return list(_outboxes)

@@ -29,3 +29,14 @@ def send_notifications():
     from core.notify import deliver_pending
 
     return deliver_pending()
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=None)
+def deliver_outbox_message(self, label: str, pk: int):
+    """Send one outbox row (an applicant's notice, a feedback answer); a passing failure
+    comes back after the delay the row asks for, until NOTIFY_MAX_ATTEMPTS."""
+    from core.notify import deliver_outbox_row
+
+    delay = deliver_outbox_row(label, pk)
+    if delay is not None:
+        raise self.retry(countdown=delay)

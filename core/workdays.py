@@ -161,6 +161,19 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def on_local_dates(field: str, *, start: datetime.date | None = None, end: datetime.date | None = None):
+    """Q: the time ``field`` falls on local dates ``start`` to ``end``, both included
+    (either may be open)."""
+    from django.db.models import Q
+
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": local_midnight(start)})
+    if end is not None:
+        q &= Q(**{f"{field}__lt": local_midnight(end + datetime.timedelta(days=1))})
+    return q
+
+
 def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     """The first instant of ``year`` and of the next one, in the portal's time zone."""
     return local_midnight(datetime.date(year, 1, 1)), local_midnight(datetime.date(year + 1, 1, 1))

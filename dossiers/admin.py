@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import services
-from dossiers.models import Apology, Dossier, DossierEvent, Procedure, Submission, SubmissionFile
+from dossiers.models import ApplicantNotice, Apology, Dossier, DossierEvent, Procedure, Submission, SubmissionFile
 
 
 @admin.register(Procedure)
@@ -25,6 +25,28 @@ class EventInline(admin.TabularInline):
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApplicantNotice)
+class ApplicantNoticeAdmin(admin.ModelAdmin):
+    """Every notice to applicants, to find the ones that failed (read only)."""
+
+    list_display = ["dossier", "action", "channel", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "channel", "action", "unit"]
+    search_fields = ["dossier__code"]
+    list_select_related = ["dossier"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ApplicantNotice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -18,10 +18,10 @@ from core.api_schema import documented
 from core.uploads import private_file_response
 from dossiers import documents, selectors, services, submissions
 from dossiers.filters import RegisterFilter
-from dossiers.models import Document, Dossier, DossierEvent, Procedure, Submission
+from dossiers.models import ApplicantNotice, Document, Dossier, DossierEvent, Procedure, Submission
 from dossiers.serializers import (
-    ActionSerializer, DocumentSerializer, DossierCreateSerializer, DossierSerializer, ProcedureSerializer,
-    SubmissionActionSerializer, SubmissionSerializer,
+    ActionSerializer, ApplicantNoticeSerializer, DocumentSerializer, DossierCreateSerializer, DossierSerializer,
+    ProcedureSerializer, SubmissionActionSerializer, SubmissionSerializer,
 )
 
 WRITE = [permissions.IsAuthenticated(), ReadOnlyForOffice()]
@@ -199,6 +199,33 @@ class DossierAction(APIView):
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from error
         return Response(DossierSerializer(_dossiers_for(request.user).get(pk=dossier.pk)).data)
+
+
+class DossierNotices(generics.ListAPIView):
+    """The notices sent to the applicant of one dossier, oldest first (paginated, as every
+    list of the API)."""
+
+    serializer_class = ApplicantNoticeSerializer
+
+    @documented(
+        summary="Thông báo cho người nộp / Notices to the applicant",
+        vi="Các thông báo đã gửi (hoặc không gửi được) cho người nộp hồ sơ qua e-mail, SMS, Zalo, cũ trước; "
+           "địa chỉ được che bớt. `status`: pending (chờ gửi), sent (đã gửi), failed (không gửi được).",
+        en="The notices sent (or failing) to the applicant by e-mail, SMS and Zalo, oldest first; the address "
+           "is masked. `status`: pending, sent or failed.",
+        # One item: drf-spectacular puts it in the "results" of the paginated answer.
+        response_example={"event": "receive", "channel": "sms", "to": "091****678", "status": "sent",
+                          "sent_at": "2026-03-02T09:00:04+07:00"},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no dossier
+            return ApplicantNotice.objects.none()
+        dossier = access.get_object_for_user(Dossier.objects.select_related("unit"), self.request.user,
+                                             code=self.kwargs["code"])
+        return selectors.notices_to_applicant(dossier=dossier)
 
 
 @extend_schema_view(get=documented(

@@ -10,5 +10,6 @@ urlpatterns = [
     path("dossiers/<str:code>/results/<str:result>/", api.DossierResult.as_view(), name="api-dossier-result"),
     path("submissions/", api.SubmissionList.as_view(), name="api-submissions"),
     path("submissions/<str:reference>/actions/", api.SubmissionAction.as_view(), name="api-submission-actions"),
+    path("dossiers/<str:code>/notices/", api.DossierNotices.as_view(), name="api-dossier-notices"),
     path("dossiers/<str:code>/documents/", api.DossierDocuments.as_view(), name="api-dossier-documents"),
 ]

@@ -9,8 +9,10 @@ class DossiersConfig(AppConfig):
     def ready(self):
         from core import registry
         from dossiers import deadlines, demo, public
-        from dossiers.models import Procedure
+        from dossiers import notices  # noqa: F401 - connects the applicant's notices to dossier_event
+        from dossiers.models import ApplicantNotice, Procedure
 
         registry.public_section(public.section, order=20, watch={Procedure: lambda row: row.unit_id})
         registry.deadline_sweep(deadlines.sweep, order=10)
         registry.demo_step(demo.seed, order=10)
+        registry.outbox(ApplicantNotice)

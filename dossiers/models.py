@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import DailyCounter
+from core.models import DailyCounter, OutboxMessage
 
 
 def new_secret() -> str:
@@ -372,3 +372,42 @@ class SubmissionSequence(DailyCounter):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="submission_sequence_once")]
+
+
+class ApplicantNotice(OutboxMessage):
+    """A notice to the applicant about one event of their dossier, by one channel
+    (dossiers/notices.py composes it; core.notify sends it). Once per (dossier, event,
+    channel), however often the event's signal or the sending task runs."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="applicant_notices")
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="applicant_notices")
+    # The event's action key ("receive", "request_supplement", ...), as the API shows it.
+    action = models.CharField(_("event"), max_length=32)
+
+    class Meta(OutboxMessage.Meta):
+        verbose_name = _("notice to the applicant")
+        verbose_name_plural = _("notices to the applicant")
+        constraints = [models.UniqueConstraint(fields=["dossier", "event", "channel"], name="applicant_notice_once")]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="applicant_notice_pending", condition=Q(status="pending")),
+        ]
+
+    @property
+    def label(self) -> str:
+        from dossiers.services import action_label
+
+        return action_label(action=self.action)
+
+    @classmethod
+    def delivery_failed(cls, pk: int) -> None:
+        """Called by core.notify when this notice failed for good."""
+        from dossiers.notices import tell_staff_of_failure
+
+        tell_staff_of_failure(notice_id=pk)
+
+    @property
+    def masked_to(self) -> str:
+        from core.notify import mask_address
+
+        return mask_address(self.to)

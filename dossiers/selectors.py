@@ -224,3 +224,39 @@ def tracked_dossier(*, code: str, secret: str = "", phone_last4: str = "") -> Do
     if len(typed) == 4 and len(digits) >= 4 and hmac.compare_digest(typed, digits[-4:]):
         return dossier
     return None
+
+
+def notices_to_applicant(*, dossier):
+    """The notices sent (or failing) to the dossier's applicant, oldest first."""
+    from dossiers.models import ApplicantNotice
+
+    return ApplicantNotice.objects.filter(dossier=dossier).order_by("created_at", "id")
+
+
+# --- the online-service scorecard (Quyết định 766/QĐ-TTg; docs/kpi/online-services.md) -------
+
+def received_between(*, start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
+    """Dossiers received on local dates ``start`` to ``end``, both included (the register's
+    ``received_from`` / ``received_to``)."""
+    return workdays.on_local_dates("received_at", start=start, end=end)
+
+
+SUBMITTED_ONLINE = Q(channel=Dossier.Channel.ONLINE)
+# "Toàn trình": submitted online for a procedure offered online end to end.
+END_TO_END = SUBMITTED_ONLINE & Q(procedure__online=Procedure.OnlineLevel.FULL)
+
+
+def with_digitised_components() -> Q:
+    """Dossiers with at least one component flagged digitised at intake: ``documents``
+    holds ``[{name, kind, count, digitised: true}, ...]`` (online submissions and the
+    desk's scans). PostgreSQL tests containment in the jsonb; other databases the text."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return Q(documents__contains=[{"digitised": True}])
+    return Q(documents__icontains='"digitised": true')
+
+
+def with_electronic_result() -> Q:
+    """Dossiers with an electronic result issued (a Document of kind "result")."""
+    return Q(Exists(Document.objects.filter(dossier=OuterRef("pk"), kind=Document.Kind.RESULT)))

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from core import links
 from core.models import Field, Unit
-from dossiers.models import Apology, Dossier, DossierEvent, Procedure, Submission
+from dossiers.models import ApplicantNotice, Apology, Dossier, DossierEvent, Procedure, Submission
 from dossiers.qr import survey_url, tracking_url
 from dossiers.selectors import dossier_results
 from dossiers.services import ACTIONS
@@ -140,6 +140,22 @@ class SubmissionSerializer(serializers.ModelSerializer):
 class SubmissionActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["accept", "refuse"])
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ApplicantNoticeSerializer(serializers.Serializer):
+    """A notice to the applicant (CONTRACT.md ``GET /dossiers/<code>/notices/``); the
+    address is masked: staff see that the parent was told, not their number."""
+
+    event = serializers.CharField(source="action", help_text="receive, request_supplement, stop, reject, apologize, complete")
+    channel = serializers.ChoiceField(choices=ApplicantNotice.Channel.choices)
+    to = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=ApplicantNotice.Status.choices)
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+    def get_to(self, notice) -> str:
+        from core.notify import mask_address
+
+        return mask_address(notice.to)
 
 
 class DocumentSerializer(serializers.Serializer):

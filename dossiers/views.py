@@ -122,6 +122,7 @@ def detail(request, code):
         actions.remove("apologize")
     events = list(selectors.events_of(dossier=dossier))
     apology = selectors.apology_of(dossier=dossier)
+    notices = list(selectors.notices_to_applicant(dossier=dossier))
     return render(request, "dossiers/detail.html", {
         "dossier": dossier, "events": events, "apology": apology,
         "forms": documents.forms_of(dossier=dossier, events=events, apology=apology),
@@ -130,6 +131,7 @@ def detail(request, code):
         "results": selectors.dossier_results(dossier=dossier), "result_form": ResultForm(),
         "can_issue_result": can_write and dossier.status in services.RESULT_STATUSES,
         "submission": Submission.objects.filter(dossier=dossier).first(),
+        "notices": notices, "notices_failed": sum(n.status == "failed" for n in notices),
     })
 
 

@@ -9,8 +9,9 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from core import registry
         from feedback import deadlines, demo, public
-        from feedback.models import Feedback
+        from feedback.models import Feedback, SenderNotice
 
         registry.public_section(public.section, order=40, watch={Feedback: lambda row: row.unit_id})
         registry.deadline_sweep(deadlines.sweep, order=20)
         registry.demo_step(demo.seed, order=30)
+        registry.outbox(SenderNotice)

@@ -36,6 +36,7 @@ def seed(*, unit, users, today):
         return "feedback: already seeded"
     # The same year of activity on every machine; each school its own.
     rng = random.Random("feedback-demo" if unit.slug == "mn-tuoi-hong" else f"feedback-{unit.slug}")
+    ratings = random.Random(f"feedback-ratings-{unit.slug}")  # apart, so the year above stays the same
     staff, principal = users.get("staff"), users.get("principal")
     now = timezone.now()
     created = 0
@@ -70,7 +71,10 @@ def seed(*, unit, users, today):
         if age < 8 or rng.random() < 0.04:
             continue  # in progress (a few left overdue)
         # most answered in time, some late
-        feedback = step("answer", rng.choice([20, 30, 50, 70, 100, 200]), answer=answer)
+        # A year of history: its senders are not sent the answers again.
+        feedback = step("answer", rng.choice([20, 30, 50, 70, 100, 200]), answer=answer, notify_sender=False)
+        if ratings.random() < 0.6:  # most senders rate the answer
+            services.feedback_rate(feedback=feedback, score=ratings.choices([5, 4, 3, 2], weights=[55, 30, 10, 5])[0])
         if age < 12 or not consent:
             if not consent and rng.random() < 0.5:
                 step("close", 240)

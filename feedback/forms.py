@@ -188,3 +188,17 @@ class InboxFilterForm(forms.Form):
     @property
     def is_active(self) -> bool:
         return bool(self.narrow())
+
+
+class RatingForm(forms.Form):
+    """The sender's rating of the answer: 1 (very dissatisfied) to 5 (very satisfied)."""
+
+    SCORES = [
+        (5, _("Very satisfied")), (4, _("Satisfied")), (3, _("Neither satisfied nor dissatisfied")),
+        (2, _("Dissatisfied")), (1, _("Very dissatisfied")),
+    ]
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with the answer?"), choices=SCORES, coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a rating from 1 to 5."), "invalid_choice": _("Choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(label=_("Your comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

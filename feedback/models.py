@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import OutboxMessage
+
 
 def new_secret() -> str:
     return secrets.token_urlsafe(16)
@@ -164,3 +166,35 @@ class FeedbackSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="feedback_sequence_once")]
+
+
+class SenderNotice(OutboxMessage):
+    """The answer sent to the feedback's sender by one channel (e-mail, SMS), with the
+    link to rate it; once per (feedback, action, channel). Sent by core.notify."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="sender_notices")
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=32, default="answer")
+
+    class Meta(OutboxMessage.Meta):
+        verbose_name = _("notice to the sender")
+        verbose_name_plural = _("notices to the sender")
+        constraints = [models.UniqueConstraint(fields=["feedback", "action", "channel"], name="sender_notice_once")]
+
+
+class AnswerRating(models.Model):
+    """The sender's rating of the answer (1–5 and a comment), once per feedback, through
+    the token link sent with the answer. Feeds ``feedback_satisfaction_rate``."""
+
+    feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="rating")
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(_("rating"))
+    comment = models.TextField(_("comment"), blank=True, default="")
+    rated_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating of the answer")
+        verbose_name_plural = _("ratings of answers")
+        constraints = [
+            models.CheckConstraint(name="answer_rating_1_to_5", condition=Q(score__gte=1, score__lte=5)),
+        ]

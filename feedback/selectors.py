@@ -21,12 +21,7 @@ PUBLISHED = PUBLISHABLE & Q(published_at__isnull=False)
 
 def received_between(*, start: datetime.date | None = None, end: datetime.date | None = None) -> Q:
     """Feedback received on local dates ``start`` to ``end``, both included (either may be open)."""
-    q = Q()
-    if start is not None:
-        q &= Q(received_at__gte=workdays.local_midnight(start))
-    if end is not None:
-        q &= Q(received_at__lt=workdays.local_midnight(end + datetime.timedelta(days=1)))
-    return q
+    return workdays.on_local_dates("received_at", start=start, end=end)
 
 
 def narrowed(*, queryset, received_from: datetime.date | None = None, received_to: datetime.date | None = None,
@@ -102,3 +97,15 @@ def year_figures(*, unit, year: int) -> dict:
         answered=Count("id", filter=answered),
         published=Count("id", filter=Q(published_at__isnull=False)),
     )
+
+
+def answer_rating(*, feedback):
+    """The sender's rating of the answer, or None."""
+    from feedback.models import AnswerRating
+
+    return AnswerRating.objects.filter(feedback=feedback).first()
+
+
+# The sender's rating of the answer (feedback_satisfaction_rate): rated, and rated 4 or 5.
+RATED = Q(rating__isnull=False)
+RATED_SATISFIED = Q(rating__score__gte=4)

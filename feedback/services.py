@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import action_time, workdays
 from core.sequences import next_daily_number
-from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent, FeedbackNote, FeedbackSequence
+from feedback.models import AnswerRating, Feedback, FeedbackAttachment, FeedbackEvent, FeedbackNote, FeedbackSequence
 from feedback.uploads import CheckedUpload
 
 S = Feedback.Status
@@ -114,8 +114,10 @@ def feedback_transition(
     public_subject: str | None = None,
     public_content: str | None = None,
     public_answer: str | None = None,
+    notify_sender: bool = True,
 ) -> Feedback:
-    """Move ``feedback`` one step: start, answer, publish or close.
+    """Move ``feedback`` one step: start, answer, publish or close. An answer is sent to
+    the sender with the rating link (``notify_sender=False``: demo history only).
 
     The row is locked and its state re-read, so two staff clicking at once cannot both
     move it; a step the state does not allow raises TransitionError."""
@@ -152,7 +154,29 @@ def feedback_transition(
         setattr(feedback, name, value)
     feedback.status = to_status
     feedback.save(update_fields=[*updates, "status", "updated_at"])
+    if action == "answer" and notify_sender:
+        from feedback.notices import queue_answer_notices
+
+        queue_answer_notices(feedback)  # the answer and the rating link, sent after commit
     return feedback
+
+
+class RatingError(Exception):
+    """A rating that cannot be taken (shown to the sender)."""
+
+
+@transaction.atomic
+def feedback_rate(*, feedback: Feedback, score: int, comment: str = "") -> AnswerRating:
+    """The sender rates the answer, once (the row is locked, so two taps count once)."""
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    if feedback.answered_at is None:
+        raise RatingError(_("This feedback has not been answered yet."))
+    if AnswerRating.objects.filter(feedback=feedback).exists():
+        raise RatingError(_("This answer has already been rated. Thank you: a rating is counted once."))
+    if not 1 <= int(score) <= 5:
+        raise RatingError(_("Choose a rating from 1 to 5."))
+    return AnswerRating.objects.create(feedback=feedback, unit_id=feedback.unit_id, score=int(score),
+                                       comment=(comment or "").strip()[:2000])
 
 
 def _refusal(action: str) -> str:

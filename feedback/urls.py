@@ -18,5 +18,6 @@ urlpatterns = [
     path("feedback/inbox/<str:code>/complaint/", views.to_dossier, name="to-dossier"),
     path("feedback/inbox/<str:code>/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("feedback/inbox/<str:code>/<str:action>/", views.act, name="act"),
+    path("feedback/<str:code>/rate/<str:token>/", views.rate_answer, name="rate"),
     path("feedback/<str:code>/", views.feedback_track, name="track"),
 ]

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 from core import access, links
 from core.models import Unit
 from core.uploads import private_upload_response
-from feedback import selectors, services
-from feedback.forms import AnswerForm, AssignForm, ComplaintForm, FeedbackForm, InboxFilterForm, NoteForm, PublishForm
+from feedback import notices, selectors, services
+from feedback.forms import (
+    AnswerForm, AssignForm, ComplaintForm, FeedbackForm, InboxFilterForm, NoteForm, PublishForm, RatingForm,
+)
 from feedback.models import Feedback, FeedbackAttachment
 from feedback.spam import allow_send
 
@@ -71,10 +73,35 @@ def feedback_track(request, code):
         "sent": owner and request.GET.get("sent") == "1",
         "private_url": private_url,
         "published": feedback.published_at is not None,
+        # The sender may rate the answer from their private link too (once).
+        "rate_url": notices.rating_url(feedback) if owner and feedback.answered_at and selectors.answer_rating(feedback=feedback) is None else None,
     }
     response = render(request, "feedback/track.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def rate_answer(request, code, token):
+    """The sender rates the answer once, through the token link sent with it. Accounts
+    (staff, principals, offices) cannot rate: the rate is the citizens' voice."""
+    feedback = get_object_or_404(Feedback.objects.select_related("unit"), code=code)
+    if not notices.rating_token_ok(feedback, token):
+        raise Http404
+    context = {"feedback": feedback, "unit": feedback.unit, "track_url": notices.private_url(feedback)}
+    if request.user.is_authenticated:
+        return render(request, "feedback/rate.html", {**context, "refused": "staff"}, status=403)
+    if selectors.answer_rating(feedback=feedback) is not None:
+        return render(request, "feedback/rate.html", {**context, "refused": "again"}, status=409 if request.method == "POST" else 200)
+    if feedback.answered_at is None:
+        return render(request, "feedback/rate.html", {**context, "refused": "unanswered"}, status=409)
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_rate(feedback=feedback, **form.cleaned_data)
+        except services.RatingError:
+            return render(request, "feedback/rate.html", {**context, "refused": "again"}, status=409)
+        return render(request, "feedback/rate.html", {**context, "thanks": True})
+    return render(request, "feedback/rate.html", {**context, "form": form}, status=400 if form.errors else 200)
 
 
 def public_list(request, slug):
@@ -136,6 +163,8 @@ def detail(request, code, *, answer_form=None, note_form=None):
         "unit": feedback.unit,
         "can_write": can_write,
         "events": feedback.events.select_related("actor"),
+        "rating": selectors.answer_rating(feedback=feedback),
+        "sender_notices": feedback.sender_notices.order_by("id"),
         "notes": feedback.notes.select_related("author"),
         "attachments": feedback.attachments.all(),
         "answer_form": answer_form or AnswerForm(initial={"answer": feedback.answer}),

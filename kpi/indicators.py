@@ -47,7 +47,20 @@ INDICATORS = (
               numerator_label=_("electronic"), denominator_label=_("documents")),
     Indicator("outreach_rate", _("Outreach products published against planned"), monthly=True, main=False,
               numerator_label=_("published"), denominator_label=_("planned")),
+    # The national scorecard of online public services (Quyết định 766/QĐ-TTg; docs/kpi/online-services.md)
+    Indicator("online_submission_rate", _("Dossiers submitted online"),
+              numerator_label=_("submitted online"), denominator_label=_("received")),
+    Indicator("end_to_end_rate", _("Dossiers handled online end to end"),
+              numerator_label=_("online, end to end"), denominator_label=_("received")),
+    Indicator("e_result_rate", _("Results issued electronically"),
+              numerator_label=_("with an electronic result"), denominator_label=_("completed")),
+    Indicator("digitised_rate", _("Dossiers with digitised components"),
+              numerator_label=_("digitised"), denominator_label=_("received")),
+    Indicator("feedback_satisfaction_rate", _("Satisfaction with answers to feedback"),
+              numerator_label=_("rated 4 or 5"), denominator_label=_("ratings")),
 )
+SCORECARD_KEYS = ("online_submission_rate", "end_to_end_rate", "e_result_rate", "digitised_rate",
+                  "feedback_satisfaction_rate")
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 MONTHLY_KEYS = tuple(i.key for i in INDICATORS if i.monthly)
 
@@ -63,6 +76,14 @@ DEFAULT_OVERALL = {
     "e_payment_rate": Decimal(100),
     "e_document_rate": Decimal(100),
     "outreach_rate": Decimal(100),
+    # Nghị quyết 76/NQ-CP and the scorecard of Quyết định 766/QĐ-TTg (docs/kpi/online-services.md):
+    # at least half of the dossiers online, every dossier and result digitised and issued
+    # electronically, at least 90% satisfied.
+    "online_submission_rate": Decimal(50),
+    "end_to_end_rate": Decimal(50),
+    "e_result_rate": Decimal(100),
+    "digitised_rate": Decimal(100),
+    "feedback_satisfaction_rate": Decimal(90),
 }
 # "…đạt từ 99% trở lên" in every service area, 99% for inclusive education too.
 DEFAULT_AREA_TARGET = Decimal(99)

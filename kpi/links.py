@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 
-from kpi.indicators import Period
+from kpi.indicators import SCORECARD_KEYS, Period
 
 REGISTER_PATH = "/dossiers/register/"
 
@@ -74,6 +74,12 @@ def links_for(row: dict, unit, period: Period) -> dict:
             params.append(("source", "dossier"))
         results = _url("surveys:results", "/surveys/")
         return {"numerator": _with(results, params + [("satisfied", "1")]), "denominator": _with(results, params)}
+    if key in SCORECARD_KEYS:
+        # The register lists the denominators (received, completed); its filters do not
+        # yet single out the numerators, which stay plain numbers.
+        received = register(unit, period, received_from=period.start.isoformat(), received_to=period.end.isoformat())
+        denominator = {"e_result_rate": completed(unit, period), "feedback_satisfaction_rate": None}.get(key, received)
+        return {"numerator": None, "denominator": denominator}
     if key.startswith("feedback_"):
         base = _base(unit) + [("received_from", period.start.isoformat()), ("received_to", period.end.isoformat())]
         inbox = _url("feedback:inbox", "/feedback/")

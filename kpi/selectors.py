@@ -17,7 +17,7 @@ Which period a record belongs to (DESIGN.md):
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DateField, F, Max, Q, Sum, When
+from django.db.models import BooleanField, Case, Count, DateField, ExpressionWrapper, F, Max, Q, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,7 +28,7 @@ from dossiers import selectors as dossier_sets
 from dossiers.models import Dossier
 from feedback import selectors as feedback_sets
 from feedback.models import Feedback
-from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS, Period
+from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS, SCORECARD_KEYS, Period
 from kpi.models import MonthlyFigure, Target
 from surveys.models import Response
 from surveys.selectors import SATISFIED, responses_in, satisfaction_by_area_and_source
@@ -46,11 +46,15 @@ def dossier_conditions(*, period: Period, now: datetime.datetime) -> dict[str, Q
     open_due = dossier_sets.open_due_between(start=period.start, end=period.end)
     late = completed & Q(timeliness=Dossier.Timeliness.LATE)
     overdue = open_due & dossier_sets.overdue_as_of(now=now)
-    return {"completed": completed, "open_due": open_due, "late": late, "overdue": overdue}
+    received = dossier_sets.received_between(start=period.start, end=period.end)
+    return {"completed": completed, "open_due": open_due, "late": late, "overdue": overdue, "received": received}
 
 
 def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
-    c = dossier_conditions(period=period, now=now)
+    # Over ``_dossiers``: a row counts by the period rule only where the unit's supervision
+    # window holds it that way (in_counted), by its receipt where it holds its receipt.
+    c = {key: q & Q(in_received=True) if key == "received" else q & Q(in_counted=True)
+         for key, q in dossier_conditions(period=period, now=now).items()}
     no_apology = dossier_sets.APOLOGY["none"]
     return {
         "completed": Count("id", filter=c["completed"]),
@@ -65,7 +69,32 @@ def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
         "overdue_timely_apology": Count("id", filter=c["overdue"] & dossier_sets.APOLOGY["timely"]),
         "late_late_apology": Count("id", filter=c["late"] & dossier_sets.APOLOGY["late"]),
         "overdue_late_apology": Count("id", filter=c["overdue"] & dossier_sets.APOLOGY["late"]),
+        **_scorecard_counts(c),
     }
+
+
+def _scorecard_counts(c: dict) -> dict:
+    """The online-service scorecard (docs/kpi/online-services.md): dossiers received in the
+    period (online, end to end, digitised) and completed in it (with an electronic result)."""
+    return {
+        "received": Count("id", filter=c["received"]),
+        "online": Count("id", filter=c["received"] & dossier_sets.SUBMITTED_ONLINE),
+        "end_to_end": Count("id", filter=c["received"] & dossier_sets.END_TO_END),
+        "digitised": Count("id", filter=c["received"] & dossier_sets.with_digitised_components()),
+        "e_result": Count("id", filter=c["completed"] & dossier_sets.with_electronic_result()),
+    }
+
+
+def _scorecard_fractions(d: dict, f: dict) -> dict:
+    return {
+        "online_submission_rate": (d.get("online", 0), d.get("received", 0)),
+        "end_to_end_rate": (d.get("end_to_end", 0), d.get("received", 0)),
+        "e_result_rate": (d.get("e_result", 0), d.get("completed", 0)),
+        "digitised_rate": (d.get("digitised", 0), d.get("received", 0)),
+        "feedback_satisfaction_rate": (f.get("fb_rated_satisfied", 0), f.get("fb_rated", 0)),
+    }
+
+
 
 
 def timely_apologies(*, counts: dict) -> int:
@@ -106,7 +135,12 @@ def _dated_months(*, start: datetime.date, end: datetime.date) -> Q:
 
 
 def _dossiers(units, period: Period, now):
-    return Dossier.objects.filter(in_scope(units=units, period=period, dated=dossier_sets.in_period))
+    counted = in_scope(units=units, period=period, dated=dossier_sets.in_period)
+    received = in_scope(units=units, period=period, dated=dossier_sets.received_between)
+    return Dossier.objects.filter(counted | received).annotate(
+        in_counted=ExpressionWrapper(counted, output_field=BooleanField()),
+        in_received=ExpressionWrapper(received, output_field=BooleanField()),
+    )
 
 
 def _feedback_counts() -> dict:
@@ -116,6 +150,8 @@ def _feedback_counts() -> dict:
         "fb_answered_on_time": Count("id", filter=feedback_sets.ANSWERED_ON_TIME),
         "fb_publishable": Count("id", filter=feedback_sets.PUBLISHABLE),
         "fb_published": Count("id", filter=feedback_sets.PUBLISHED),
+        "fb_rated": Count("id", filter=feedback_sets.RATED),
+        "fb_rated_satisfied": Count("id", filter=feedback_sets.RATED_SATISFIED),
     }
 
 
@@ -182,6 +218,7 @@ def fractions(*, dossiers: dict | None = None, responses: dict | None = None, fe
     }
     for key in MONTHLY_KEYS:
         out[key] = (m.get(key, {}).get("n") or 0, m.get(key, {}).get("d") or 0)
+    out.update(_scorecard_fractions(d, f))
     return out
 
 
@@ -254,7 +291,7 @@ def indicator_rows(*, units, period: Period, now: datetime.datetime | None = Non
         if field.is_survey_area or field.key in by_area:
             rows.append(row("satisfaction_rate", field, fractions(responses=by_area.get(field.key))))
     rows += [row(key) for key in ("dossier_satisfaction_rate", "feedback_answered_rate", "feedback_on_time_rate",
-                                  "feedback_published_rate", *MONTHLY_KEYS)]
+                                  "feedback_published_rate", *MONTHLY_KEYS, *SCORECARD_KEYS)]
     return rows
 
 

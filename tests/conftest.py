@@ -141,3 +141,9 @@ def celery_worker_process(transactional_db):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+# The recording SMS / Zalo gateway (tests/gateway.py) for every test that asks for it.
+from tests.gateway import (  # noqa: E402,F401
+    failing_sms_gateway, hanging_sms_gateway, outbox_tasks, recording_gateway, sms_gateway, zalo_gateway,
+)

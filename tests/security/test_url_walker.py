@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers.models import Document, Submission, SubmissionFile
 from feedback.models import FeedbackAttachment
+from feedback.notices import rating_token
 from kpi.models import Evidence, ExportJob, MonthlyFigure
 from tests.factories import (AdminFactory, OfficeUserFactory, PrincipalFactory, ProcedureFactory, ResponseFactory,
                              StaffFactory, UnitFactory, published_feedback, receive_dossier,
@@ -113,6 +114,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "api-dossier": Expect(API_OBJECT, kwargs=lambda w: {"code": w.dossier.code}),
     "api-dossier-actions": Expect(by_role(DENIED, 405, 405, 405, 405, 405), kwargs=lambda w: {"code": w.dossier.code},
                                   why="POST only; see the POST test"),
+    "api-dossier-notices": Expect(API_OBJECT, kwargs=lambda w: {"code": w.dossier.code}),
     "api-kpi": Expect(API_OBJECT, query="?unit={slug}&from=2026-01-01&to=2026-12-31"),
     # surveys: public pages printed as QR codes, then the unit's own pages
     "surveys:dossier": Expect(PUBLIC),
@@ -131,6 +133,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "feedback:public-list": Expect(PUBLIC),
     "feedback:public-item": Expect(PUBLIC),
     "feedback:track": Expect(PUBLIC),
+    "feedback:rate": Expect(by_role(200, 403, 403, 403, 403, 403), kwargs=lambda w: {"code": w.feedback.code, "token": rating_token(w.feedback)},
+                            why="only the sender rates the answer, through the token link; accounts cannot"),
     "feedback:inbox": Expect(SIGNED_IN),
     "feedback:detail": Expect(UNIT_OBJECT),
     "feedback:publish": Expect(by_role(LOGIN, 404, 200, 200, 403, 200)),
