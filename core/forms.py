@@ -4,6 +4,13 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of colleague shown by full name ("Nguyễn Thị Lan"), not by login name."""
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Wrong username or password. After 5 failed attempts the account is locked for 15 minutes."),

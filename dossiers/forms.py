@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VietnameseDateField, VietnameseDateTimeField
+from core.forms import PersonChoiceField, VietnameseDateField, VietnameseDateTimeField
 from core.models import Field, User
 from dossiers.models import Dossier, Procedure
 from dossiers.services import ACTIONS
@@ -63,7 +63,7 @@ class IntakeForm(BootstrapMixin, forms.Form):
         label=_("Received at"), required=False,
         help_text=_("Leave empty for now; fill in to log a dossier received on paper earlier."),
     )
-    assigned_to = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Handled by"), required=False)
+    assigned_to = PersonChoiceField(queryset=User.objects.none(), label=_("Handled by"), required=False)
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,12 +139,22 @@ class ProcedureForm(BootstrapMixin, forms.ModelForm):
 
 
 class TrackForm(BootstrapMixin, forms.Form):
-    code = forms.CharField(label=_("Dossier code"), max_length=64)
+    code = forms.CharField(
+        label=_("Dossier code"), max_length=64,
+        # A phone keyboard types capitals and must not autocorrect (a space after each dot).
+        widget=forms.TextInput(attrs={
+            "autocapitalize": "characters", "autocorrect": "off", "spellcheck": "false", "autocomplete": "off",
+        }),
+    )
     phone = forms.RegexField(
         label=_("Last 4 digits of the phone number"), regex=r"^\d{4}$", max_length=4,
         error_messages={"invalid": _("Enter exactly 4 digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+    def clean_code(self):
+        """As printed on the receipt (upper case, no spaces), whatever the keyboard typed."""
+        return "".join(self.cleaned_data["code"].split()).upper()
 
 
 class SubmissionForm(BootstrapMixin, forms.Form):

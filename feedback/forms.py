@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VietnameseDateField, VietnameseDateInput
+from core.forms import PersonChoiceField, VietnameseDateField, VietnameseDateInput
 from feedback.models import Feedback
 from feedback.spam import HONEYPOT_FIELD
 from feedback.uploads import MAX_FILES, check_upload
@@ -114,7 +114,7 @@ class NoteForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Handled by"), queryset=None, required=False, empty_label=_("Nobody"))
+    assignee = PersonChoiceField(label=_("Handled by"), queryset=None, required=False, empty_label=_("Nobody"))
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)

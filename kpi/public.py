@@ -18,7 +18,9 @@ def section(unit):
     }
     out = []
     for row in rows:
-        label = row["name"] if row["field"] else labels[row["key"]]
+        # A service area's row sits under its overall rate: its name alone ("Tuyển sinh"),
+        # not the overall label repeated eight times on a parent's phone.
+        label = row["name"].rsplit(" — ", 1)[-1] if row["field"] else labels[row["key"]]
         out.append({**row, "label": label})
     return {"template": "kpi/_public_section.html", "year": today.year, "rows": out}
 

@@ -2,6 +2,7 @@
 (form 06) with equal query counts at 10 and many rows, Excel, printed forms, catalogue."""
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -45,6 +46,12 @@ def test_intake_registers_the_dossier_with_its_checklist(client, staff, procedur
     assert dossier.documents == [{"name": "Đơn xin nhập học", "kind": "original", "count": 1, "digitised": False,
                                   "reused": False}]
     assert dossier.received_by == staff and dossier.assigned_to == staff
+
+
+def test_intake_offers_the_handling_officer_by_full_name_not_login(client, staff, procedure):
+    html = client.get(reverse("dossiers:intake")).content.decode()
+    assert re.search(rf'<option value="{staff.pk}"[^>]*>Nguyễn Thị Lan</option>', html)
+    assert f">{staff.username}</option>" not in html
 
 
 def test_intake_flags_each_component_digitised_or_reused(client, staff, procedure):

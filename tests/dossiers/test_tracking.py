@@ -145,6 +145,14 @@ def test_every_limit_fails_open_when_the_cache_is_down(client, dossier, settings
     assert 'id="track-status"' in _typed(client, dossier, "4567").content.decode()
 
 
+def test_a_code_typed_on_a_phone_in_lower_case_with_spaces_is_found(client, dossier):
+    typed = dossier.code.lower().replace(".", ". ")  # what autocorrect makes of "000.00.01.H29…"
+    html = client.post(reverse("dossiers:track"), {"code": f" {typed} ", "phone": "4567"}).content.decode()
+    assert 'id="track-status"' in html
+    form = client.get(reverse("dossiers:track")).content.decode()
+    assert 'autocorrect="off"' in form and 'autocapitalize="characters"' in form
+
+
 def test_tracking_page_works_on_a_phone_without_javascript(client):
     html = client.get(reverse("dossiers:track")).content.decode()
     assert '<form method="post"' in html and 'inputmode="numeric"' in html

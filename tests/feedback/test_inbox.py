@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -100,6 +101,16 @@ def test_assign_to_a_person_of_the_unit(client):
     assert Feedback.objects.get(pk=feedback.pk).assigned_to == staff
     client.post(reverse("feedback:assign", args=[feedback.code]), {"assignee": StaffFactory().pk})
     assert Feedback.objects.get(pk=feedback.pk).assigned_to == staff
+
+
+@pytest.mark.django_db
+def test_assign_list_names_people_by_full_name_not_login(client):
+    staff = StaffFactory(first_name="Bình", last_name="Lê Văn")
+    feedback = send_feedback(unit=staff.unit)
+    client.force_login(staff)
+    html = client.get(reverse("feedback:detail", args=[feedback.code])).content.decode()
+    assert re.search(rf'<option value="{staff.pk}"[^>]*>Lê Văn Bình</option>', html)
+    assert f">{staff.username}</option>" not in html
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Yearly plans (defaults, copy from last year, edited by the principal only), monthly
 figures with private evidence, the public section and the demo seed."""
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -137,6 +138,8 @@ def test_public_page_renders_the_rates(client):
     survey_response_for_test(unit=unit, overall=4, submitted_at=timezone.now() - datetime.timedelta(minutes=5))
     html = client.get(f"/u/{unit.slug}/").content.decode()
     assert 'data-testid="public-rates"' in html and "100,00%" in html
+    area = re.search(r'data-field="cham-soc-giao-duc">(.*?)</span>', html, re.S).group(1)
+    assert "Chăm sóc, giáo dục trẻ" in area and "Mức độ hài lòng" not in area  # under its overall rate, not repeated
 
 
 @pytest.mark.django_db

@@ -1,0 +1,100 @@
+"""What desk staff and parents see fits their screens: the register on a 1366-pixel
+desktop shows every column without scrolling sideways; on a parent's phone whole lines
+are tap targets, not 16-pixel boxes."""
+import pytest
+from django.utils import timezone
+
+from kpi.services import plan_create
+from tests.dossiers.conftest import reference_fields  # noqa: F401 - fixture
+from tests.e2e.test_kpi_journey import _activity
+from tests.factories import (
+    OfficeUserFactory,
+    PrincipalFactory,
+    ProcedureFactory,
+    StaffFactory,
+    UnitFactory,
+    field,
+    receive_dossier,
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_register_shows_every_column_on_a_desktop_without_sideways_scrolling(
+    live_server, desktop, login, screenshot, reference_fields
+):
+    staff = StaffFactory(unit__name="Trường mầm non Tuổi Hồng", unit__abbreviation="MNTH")
+    staff.unit.code = "000.00.01.H29.MNTH"
+    staff.unit.save()
+    procedure = ProcedureFactory(unit=staff.unit, name="Miễn, giảm học phí đối với trẻ mầm non", field=field("hoc-phi"))
+    for name in ("Nguyễn Hoài Hòa", "Trần Thị Ngọc Bảo Quyên"):
+        receive_dossier(procedure=procedure, actor=staff, applicant_name=name)
+
+    login(desktop, staff)
+    desktop.goto(f"{live_server.url}/dossiers/register/")
+    screenshot(desktop, "register-desktop")
+    wrapper, table = desktop.evaluate(
+        "[document.querySelector('.table-responsive').clientWidth, document.querySelector('.table-register').scrollWidth]"
+    )
+    assert table <= wrapper
+    assert desktop.locator(".table-register thead th", has_text="Tình trạng").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parent_phone_taps_whole_lines_on_the_feedback_form_and_procedure_list(
+    live_server, phone, screenshot, reference_fields
+):
+    staff = StaffFactory(unit__name="Trường mầm non Tuổi Hồng")
+    ProcedureFactory(unit=staff.unit, name="Tuyển sinh trẻ vào nhà trẻ, mẫu giáo")
+
+    phone.goto(f"{live_server.url}/feedback/new/?unit={staff.unit.slug}")
+    screenshot(phone, "feedback-new-phone")
+    for label in ("Phản ánh", "Kiến nghị", "Góp ý"):
+        line = phone.locator(".form-check", has=phone.get_by_label(label, exact=True))
+        assert line.bounding_box()["height"] >= 44
+    phone.get_by_text("Kiến nghị", exact=True).click()
+    assert phone.get_by_label("Kiến nghị", exact=True).is_checked()
+
+    phone.goto(f"{live_server.url}/u/{staff.unit.slug}/")
+    summary = phone.locator("summary", has_text="Giấy tờ cần mang theo").first
+    assert summary.bounding_box()["height"] >= 44
+    summary.click()
+    assert phone.get_by_text("Bản sao giấy khai sinh").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_office_comparison_on_a_phone_scrolls_the_table_not_the_page(
+    live_server, phone, login, screenshot, reference_fields
+):
+    unit = UnitFactory(name="Trường mầm non Tuổi Hồng")
+    plan_create(unit=unit, year=timezone.localdate().year)
+    _activity(unit)
+    office = OfficeUserFactory(office=unit.office)
+
+    login(phone, office)
+    phone.goto(f"{live_server.url}/kpi/")
+    screenshot(phone, "kpi-office-phone")
+    assert phone.locator("[data-testid=unit-row] .visually-hidden").count() > 0  # the met/not-met words
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    table = phone.locator(".table-responsive")
+    assert table.evaluate("e => e.scrollWidth > e.clientWidth")  # the wide table scrolls inside its box
+
+
+@pytest.mark.django_db(transaction=True)
+def test_principal_dashboard_on_a_phone_keeps_each_count_pair_on_one_line(
+    live_server, phone, login, screenshot, reference_fields
+):
+    unit = UnitFactory(name="Trường mầm non Tuổi Hồng")
+    plan_create(unit=unit, year=timezone.localdate().year)
+    _activity(unit)
+    principal = PrincipalFactory(unit=unit)
+
+    login(phone, principal)
+    phone.goto(f"{live_server.url}/kpi/")
+    screenshot(phone, "kpi-dashboard-phone")
+    cells = phone.locator("[data-testid=detail-counts]")
+    assert cells.count() > 0
+    for i in range(cells.count()):
+        # With a year of real data the squeezed column broke "92 / 110" into two lines.
+        assert cells.nth(i).evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+        numerator, denominator = cells.nth(i).locator("a").all()
+        assert numerator.bounding_box()["y"] == denominator.bounding_box()["y"]
