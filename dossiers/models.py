@@ -292,6 +292,18 @@ class Document(models.Model):
         return self.signed_at is not None
 
 
+class RegisterSequence(models.Model):
+    """The last line a unit wrote in its dossier register in a year (form 07 of Thông tư
+    03/2025, form 06 of Thông tư 01/2018): the number printed on the receipt."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="register_sequence_once")]
+
+
 class DailySequence(models.Model):
     """The last dossier number given by a unit on a day (gap-free, see services)."""
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import action_time, workdays
-from core.sequences import next_daily_number
-from dossiers.models import Apology, DailySequence, Document, Dossier, DossierEvent, Procedure
+from core.sequences import next_daily_number, next_yearly_number
+from dossiers.models import Apology, DailySequence, Document, Dossier, DossierEvent, Procedure, RegisterSequence
 from dossiers.signals import dossier_event
 
 
@@ -54,6 +54,10 @@ def dossier_receive(
     # A 0-day procedure received on a day off or after closing time is due on the next
     # working day (docs/domain/counting-and-words.md).
     due_date = workdays.intake_due_date(received_at, procedure.processing_days, unit.closing_time)
+    if not details.get("register_line"):
+        # The register's line is the number printed on the receipt: the next of the year
+        # unless the desk wrote the dossier in a paper book first and gives its line.
+        details["register_line"] = next_yearly_number(RegisterSequence, unit=unit, year=day.year)
     dossier = Dossier.objects.create(
         unit=unit,
         procedure=procedure,
