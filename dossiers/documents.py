@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -225,6 +226,20 @@ def render_form_pdf(*, dossier: Dossier, form: str) -> bytes:
 
 def latest_document(*, dossier: Dossier, code: str) -> Document | None:
     return Document.objects.filter(dossier=dossier, code=code).order_by("-version").first()
+
+
+def form_pdf_response(*, dossier: Dossier, item) -> HttpResponse:
+    """The form ``item`` of ``dossier`` as an inline PDF: the latest issued (perhaps
+    signed) version when there is one, else rendered now."""
+    stored = latest_document(dossier=dossier, code=item.code(dossier))
+    if stored is not None:
+        with stored.file.open("rb") as handle:
+            content = handle.read()
+    else:
+        content = render_form_pdf(dossier=dossier, form=item.number)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{item.code(dossier)}.pdf"'
+    return response
 
 
 @transaction.atomic

@@ -107,8 +107,6 @@ def track_result(request, code, result):
 def track_receipt(request, code):
     """The receipt (form 01) of a dossier as a PDF, for the applicant holding the private
     link: an online applicant never stood at the desk to be handed one."""
-    from django.http import HttpResponse
-
     from dossiers import documents
     from dossiers.models import Dossier
 
@@ -116,15 +114,7 @@ def track_receipt(request, code):
     dossier = Dossier.objects.select_related("unit", "unit__office", "procedure", "received_by").filter(code=code).first()
     if dossier is None or not secret or not hmac.compare_digest(secret, dossier.tracking_secret):
         raise Http404
-    item = documents.form_of(dossier=dossier, form="receipt")
-    stored = documents.latest_document(dossier=dossier, code=item.code(dossier))
-    if stored is not None:
-        with stored.file.open("rb") as handle:
-            content = handle.read()
-    else:
-        content = documents.render_form_pdf(dossier=dossier, form=item.number)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{item.code(dossier)}.pdf"'
+    response = documents.form_pdf_response(dossier=dossier, item=documents.form_of(dossier=dossier, form="receipt"))
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
     return response

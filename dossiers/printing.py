@@ -52,12 +52,4 @@ class DocumentPdf(APIView):
             raise Http404 from error
         if form != item.number:
             raise Http404
-        stored = documents.latest_document(dossier=dossier, code=item.code(dossier))
-        if stored is not None:
-            with stored.file.open("rb") as handle:
-                content = handle.read()
-        else:
-            content = documents.render_form_pdf(dossier=dossier, form=item.number)
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{item.code(dossier)}.pdf"'
-        return response
+        return documents.form_pdf_response(dossier=dossier, item=item)
