@@ -1,6 +1,7 @@
 """The citizen's half, end to end on a phone: a parent submits a dossier online with two
-uploads → staff accept it → start → complete with an electronic result → the parent
-follows the private link and downloads the same bytes (SHA-256) → answers the survey."""
+uploads → staff accept it → start → complete with an electronic result → the parent's SMS
+(recorded by a test gateway on 127.0.0.1) carries the private link, which downloads the same
+bytes (SHA-256) → the parent answers the survey."""
 import hashlib
 
 import pytest
@@ -9,6 +10,7 @@ from playwright.sync_api import expect
 from dossiers.models import Document, Dossier, Submission
 from tests.dossiers.conftest import reference_fields  # noqa: F401 - fixture
 from tests.factories import PrincipalFactory, ProcedureFactory, StaffFactory
+from tests.gateway import deliver_outbox
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -18,9 +20,10 @@ RESULT = b"%PDF-1.4\n% Ket qua: mien hoc phi 100%\n1 0 obj<</Type/Catalog>>endob
 
 @pytest.mark.django_db(transaction=True)
 def test_a_parent_submits_online_and_downloads_the_electronic_result_on_a_phone(
-    live_server, desktop, phone, login, screenshot, reference_fields, tmp_path, settings
+    sms_gateway, outbox_tasks, live_server, desktop, phone, login, screenshot, reference_fields, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = live_server.url  # the links in the SMS open the test server
     staff = StaffFactory(unit__name="Trường mầm non Tuổi Hồng", first_name="Lan", last_name="Nguyễn Thị")
     PrincipalFactory(unit=staff.unit, first_name="Hạnh", last_name="Trần Thị Mỹ")
     unit = staff.unit
@@ -84,8 +87,15 @@ def test_a_parent_submits_online_and_downloads_the_electronic_result_on_a_phone(
     expect(desktop.locator("#results")).to_contain_text(result.code)
     screenshot(desktop, "online-4-completed-desktop")
 
-    # 4. The parent opens the same private link: the dossier's tracking page, the result to download.
-    phone.goto(f"{live_server.url}/{follow_path}")
+    # 4. The parent's SMS says the result is ready, with the private link: the dossier's
+    #    tracking page, the result to download.
+    deliver_outbox("dossiers.ApplicantNotice")
+    texts = sms_gateway.texts_to("0908 765 432")
+    assert len(texts) == 2  # received, then the result is ready
+    assert "ông/bà" in texts[-1] and "bạn" not in texts[-1]
+    sms_link = sms_gateway.links_to("0908 765 432")[-1]
+    assert sms_link.startswith(live_server.url) and f"s={dossier.tracking_secret}" in sms_link
+    phone.goto(sms_link)
     expect(phone.locator("#track-status")).to_contain_text("Đã có kết quả")
     assert "Phạm Thị Thu" not in phone.content()
     screenshot(phone, "online-5-result-phone")
