@@ -154,7 +154,7 @@ def test_register_exports_to_excel(client, staff, procedure):
     assert rows[0][4] == "Lê Văn Cường"
     # the same writer as the KPI report: title block, the register form in force, the channel
     assert sheet["A1"].value == "Sổ theo dõi hồ sơ (mẫu số 07, Thông tư 03/2025/TT-VPCP)"
-    assert header[-1] == "Kênh tiếp nhận" and rows[0][-1] == "Trực tiếp tại bộ phận một cửa"
+    assert header[-1] == "Hình thức tiếp nhận" and rows[0][-1] == "Trực tiếp tại bộ phận một cửa"
     assert sheet.print_title_rows and sheet.page_setup.orientation == "landscape"
 
 

@@ -68,8 +68,10 @@ def test_scorecard_has_the_decisions_groups_and_scores_what_the_records_show(cli
     assert (c["e_results"]["numerator"], c["e_results"]["denominator"]) == (1, 2)
     assert (c["feedback_on_time"]["numerator"], c["feedback_on_time"]["denominator"]) == (1, 2)
     assert (c["procedures_complete"]["numerator"], c["procedures_complete"]["denominator"]) == (1, 2)
-    for unknown in ("procedures_published_on_time", "dossiers_synced", "procedures_paid_online", "dossiers_digitised",
-                    "data_reused"):
+    # digitisation at intake is known since dossiers record their digitised components
+    assert c["dossiers_digitised"]["known"]
+    assert c["dossiers_digitised"]["denominator"] == c["dossiers_online"]["denominator"]
+    for unknown in ("procedures_published_on_time", "dossiers_synced", "procedures_paid_online", "data_reused"):
         assert not c[unknown]["known"] and c[unknown]["rate"] is None and c[unknown]["score"] is None
     assert c["payments_online"]["rate"] is None and c["payments_online"]["score"] is None  # no figure entered
     assert card["score"] == round(sum(x["score"] or 0 for x in c.values()), 2)

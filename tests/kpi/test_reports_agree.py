@@ -92,7 +92,7 @@ def test_api_dashboard_and_excel_agree_for_the_principal(client, data):
         assert (None if x[2] is None else round(x[2] * 100, 2)) == api_row["target"]
     header, register = table(book["Sổ theo dõi hồ sơ"])
     assert header[:3] == ["Số thứ tự", "Mã hồ sơ", "Tên thủ tục hành chính"] and len(register) == 3
-    assert "Kênh tiếp nhận" in header and {r[header.index("Kênh tiếp nhận")] for r in register} == {"Trực tiếp tại bộ phận một cửa"}
+    assert "Hình thức tiếp nhận" in header and {r[header.index("Hình thức tiếp nhận")] for r in register} == {"Trực tiếp tại bộ phận một cửa"}
     sheet = book["Chỉ tiêu"]
     assert sheet["A1"].font.bold and unit.name in sheet["A2"].value and "01/03/2026 – 31/03/2026" in sheet["A3"].value
     assert sheet.freeze_panes == "A7" and sheet.auto_filter.ref.startswith("A6:H")

@@ -69,7 +69,7 @@ def test_the_kpi_workbook_prints_on_few_pages_with_whole_header_rows(client):
         assert label in first, label
     assert first.index("Tên chỉ tiêu") < first.index("Mã chỉ tiêu")
     register = next(i for i, text in enumerate(pages) if "Sổ theo dõi hồ sơ" in text and "Số thứ tự" in text)
-    for label in ("Số thứ tự", "Mã hồ sơ", "Nhận hồ sơ", "Hẹn trả kết quả", "Ghi chú", "Lĩnh vực", "Kênh tiếp nhận"):
+    for label in ("Số thứ tự", "Mã hồ sơ", "Nhận hồ sơ", "Hẹn trả kết quả", "Ghi chú", "Lĩnh vực", "Hình thức tiếp nhận"):
         assert label in pages[register], label
     # the header row repeats on the register's next page, with page numbers in the footer
     assert "Số thứ tự" in pages[register + 1] and "Nguyễn Văn An" in pages[register + 1]
