@@ -145,6 +145,13 @@ def _dossiers(units, period: Period, now):
     )
 
 
+def dossier_counts(*, units, period: Period, now: datetime.datetime | None = None) -> dict:
+    """Every dossier count of ``period`` for ``units`` taken together (the numbers behind the
+    dossier indicators), office-scoped units counted only for the days they were supervised."""
+    now = now or timezone.now()
+    return _dossiers(_units_queryset(units), period, now).aggregate(**_dossier_counts(period, now))
+
+
 def _feedback_counts() -> dict:
     return {
         "fb_received": Count("id"),

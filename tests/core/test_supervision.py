@@ -185,3 +185,16 @@ def test_a_dossier_handled_across_the_change_is_seen_by_both_offices(client):
     ward_kpi = _kpi(OfficeUserFactory(office=ward))
     assert ward_kpi[("dossier_on_time_rate", None)]["denominator"] == 1
     assert _kpi(OfficeUserFactory(office=district))[("dossier_on_time_rate", None)]["denominator"] == 0
+
+
+def test_the_scorecard_splits_a_period_crossing_the_change_like_the_indicators(moved):
+    """Progress on the national scorecard counts each dossier for the office that supervised
+    the unit then (it used to count every dossier of the unit for both offices)."""
+    api = APIClient()
+    cards = {}
+    for who in ("district", "ward"):
+        api.force_authenticate(moved[who])
+        body = api.get("/api/v1/kpi/scorecard/", {"from": "2025-01-01", "to": "2025-12-31"}).json()
+        cards[who] = {c["key"]: c for g in body["groups"] for c in g["criteria"]}
+    assert (cards["district"]["dossiers_on_time"]["numerator"], cards["district"]["dossiers_on_time"]["denominator"]) == (1, 1)
+    assert (cards["ward"]["dossiers_on_time"]["numerator"], cards["ward"]["dossiers_on_time"]["denominator"]) == (0, 1)
