@@ -1,15 +1,14 @@
 """``GET /api/v1/kpi/?unit=&from=&to=`` (docs/interfaces.md): thin, the numbers come from
 ``kpi.selectors``."""
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_schema import documented
 from core.replica import reads_from_replica
 from kpi import selectors
-from kpi.forms import PeriodForm
-from kpi.scope import units_for
+from kpi.scope import period_scope
 
 PERIOD_PARAMETERS = [
     OpenApiParameter("unit", str, required=False, description="Unit slug; omitted by an office account: every unit together."),
@@ -63,11 +62,8 @@ class KpiView(APIView):
     )
     @reads_from_replica
     def get(self, request):
-        form = PeriodForm(request.query_params)
-        if not form.is_valid():
-            return Response(form.api_errors(), status=status.HTTP_400_BAD_REQUEST)
-        units, unit = units_for(request.user, form.cleaned_data["unit"])
-        return Response(selectors.kpi_report(units=units, period=form.period, unit=unit))
+        period, units, unit = period_scope(request)
+        return Response(selectors.kpi_report(units=units, period=period, unit=unit))
 
 
 class ScorecardView(APIView):
@@ -104,11 +100,8 @@ class ScorecardView(APIView):
     def get(self, request):
         from kpi.scorecard import scorecard
 
-        form = PeriodForm(request.query_params)
-        if not form.is_valid():
-            return Response(form.api_errors(), status=status.HTTP_400_BAD_REQUEST)
-        units, unit = units_for(request.user, form.cleaned_data["unit"])
-        card = scorecard(units=units, period=form.period, unit=unit)
+        period, units, unit = period_scope(request)
+        card = scorecard(units=units, period=period, unit=unit)
         for group in card["groups"]:
             for criterion in group["criteria"]:
                 criterion["links"] = {k: request.build_absolute_uri(v) for k, v in criterion["links"].items() if v}

@@ -16,9 +16,8 @@ from rest_framework.views import APIView
 
 from core.replica import reads_from_replica
 from kpi import excel, services
-from kpi.forms import PeriodForm
 from kpi.models import ExportJob
-from kpi.scope import units_for
+from kpi.scope import period_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,11 +32,7 @@ class ExcelReport(APIView):
 
     @reads_from_replica
     def get(self, request):
-        form = PeriodForm(request.query_params)
-        if not form.is_valid():
-            return Response(form.api_errors(), status=status.HTTP_400_BAD_REQUEST)
-        units, unit = units_for(request.user, form.cleaned_data["unit"])
-        period = form.period
+        period, units, unit = period_scope(request)
         size = excel.register_size(units, period)
         if size > async_threshold():
             job = services.export_job_start(user=request.user, unit=unit, period=period, rows_total=size)

@@ -20,3 +20,17 @@ def units_for(user, slug: str | None):
     if unit is None:
         return Unit.objects.none(), None
     return Unit.objects.filter(pk=unit.pk), unit
+
+
+def period_scope(request):
+    """``(period, units, unit or None)`` from an API request's ``?unit=&from=&to=``, as
+    ``units_for`` scopes them; invalid input is a 400 with the form's messages per field."""
+    from rest_framework.exceptions import ValidationError
+
+    from kpi.forms import PeriodForm
+
+    form = PeriodForm(request.query_params)
+    if not form.is_valid():
+        raise ValidationError(form.api_errors())
+    units, unit = units_for(request.user, form.cleaned_data["unit"])
+    return form.period, units, unit
