@@ -61,7 +61,7 @@ def _p95(values):
 def _one_page_pdf() -> bytes:
     import weasyprint
 
-    html = ("<html lang='vi'><body><h1>Văn bản xin lỗi và hẹn lại ngày trả kết quả</h1>"
+    html = ("<html lang='vi'><body><h1>Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết</h1>"
             + "<p>Trường mầm non Tuổi Hồng xin lỗi ông/bà vì hồ sơ chưa được giải quyết đúng hẹn.</p>" * 12
             + "</body></html>")
     return weasyprint.HTML(string=html).write_pdf()

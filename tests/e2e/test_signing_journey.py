@@ -18,7 +18,7 @@ def test_principal_signs_and_a_parent_verifies_on_a_phone(
     write_p12(keys, authority, "user-hieutruong", "Trần Thị Mỹ Hạnh (DEMO)")
     dossier = receive_dossier(procedure=ProcedureFactory(unit=staff.unit), actor=staff,
                               applicant_name="Phạm Thị Thu", applicant_phone="0908765432")
-    issued = issue_test_document(dossier, form="04", title="Văn bản xin lỗi và hẹn lại ngày trả kết quả")
+    issued = issue_test_document(dossier, form="04", title="Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết")
 
     # 1. The principal signs from the dossier page.
     login(desktop, principal)

@@ -144,7 +144,7 @@ def timestamp_server(tmp_path_factory):
     server.shutdown()
 
 
-def issue_test_document(dossier, *, form="04", kind="form", title="Văn bản xin lỗi và hẹn lại ngày trả kết quả",
+def issue_test_document(dossier, *, form="04", kind="form", title="Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
                         legal_basis="tt03-2025", pdf=None):
     """An issued, unsigned document of ``dossier`` (as the printed-forms service stores one)."""
     from django.core.files.base import ContentFile
