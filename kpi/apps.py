@@ -8,7 +8,9 @@ class KpiConfig(AppConfig):
 
     def ready(self):
         from core import registry
-        from kpi import demo, public
+        from kpi import demo, public, receivers
+
+        receivers.connect()
 
         registry.public_section(public.section, order=10, watch=public.WATCHED)
         registry.demo_step(demo.seed, order=40)

@@ -236,3 +236,87 @@ class ReportDeadline(models.Model):
         verbose_name = _("report deadline")
         verbose_name_plural = _("report deadlines")
         constraints = [models.UniqueConstraint(fields=["office", "kind", "year", "quarter"], name="report_deadline_once")]
+
+
+# --- the daily rollup (docs/kpi/rollup.md) ---------------------------------------------------
+
+class Counts(models.Model):
+    """The counts the indicators need, for one unit and one field (``None``: feedback,
+    which has no field) over one stretch of time. Kept exact by ``kpi.rollup``: every
+    change of a counted record recounts its cells in the same transaction; ``manage.py
+    rebuild_kpi_rollup`` recounts everything. Column meanings: ``kpi.rollup.COLUMNS``."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    field = models.ForeignKey("core.Field", on_delete=models.CASCADE, related_name="+", null=True, db_index=False)
+    # Dossiers completed (or returned) on the day, by their completion time.
+    completed = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    late_no_apology = models.IntegerField(default=0)
+    late_timely_apology = models.IntegerField(default=0)
+    late_late_apology = models.IntegerField(default=0)
+    e_result = models.IntegerField(default=0)
+    # Dossiers open with the clock running, by their due date (overdue once the day is past).
+    running = models.IntegerField(default=0)
+    running_no_apology = models.IntegerField(default=0)
+    running_timely_apology = models.IntegerField(default=0)
+    running_late_apology = models.IntegerField(default=0)
+    # Dossiers received on the day.
+    received = models.IntegerField(default=0)
+    online = models.IntegerField(default=0)
+    end_to_end = models.IntegerField(default=0)
+    digitised = models.IntegerField(default=0)
+    # Survey responses submitted on the day (field = the service area), SIPAS factors.
+    responses = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    dossier_responses = models.IntegerField(default=0)
+    dossier_satisfied = models.IntegerField(default=0)
+    access_n = models.IntegerField(default=0)
+    access_s = models.IntegerField(default=0)
+    procedure_n = models.IntegerField(default=0)
+    procedure_s = models.IntegerField(default=0)
+    staff_n = models.IntegerField(default=0)
+    staff_s = models.IntegerField(default=0)
+    result_n = models.IntegerField(default=0)
+    result_s = models.IntegerField(default=0)
+    feedback_handling_n = models.IntegerField(default=0)
+    feedback_handling_s = models.IntegerField(default=0)
+    overall_n = models.IntegerField(default=0)
+    # Feedback received on the day.
+    fb_received = models.IntegerField(default=0)
+    fb_answered = models.IntegerField(default=0)
+    fb_answered_on_time = models.IntegerField(default=0)
+    fb_publishable = models.IntegerField(default=0)
+    fb_published = models.IntegerField(default=0)
+    fb_rated = models.IntegerField(default=0)
+    fb_rated_satisfied = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DayCount(Counts):
+    """One local day of one unit and field."""
+
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("daily count")
+        verbose_name_plural = _("daily counts")
+        constraints = [models.UniqueConstraint(fields=["unit", "field", "day"], nulls_distinct=False,
+                                               name="day_count_once")]
+        indexes = [models.Index(fields=["day", "unit"], name="day_count_day_unit")]
+
+
+class MonthCount(Counts):
+    """The sum of a month's ``DayCount`` rows of one unit and field (``month``: its first
+    day), recounted with them, so that a year reads twelve rows per unit and field."""
+
+    month = models.DateField()
+
+    class Meta:
+        verbose_name = _("monthly count")
+        verbose_name_plural = _("monthly counts")
+        constraints = [models.UniqueConstraint(fields=["unit", "field", "month"], nulls_distinct=False,
+                                               name="month_count_once")]
+        indexes = [models.Index(fields=["month", "unit"], name="month_count_month_unit")]

@@ -17,73 +17,25 @@ Which period a record belongs to (docs/domain/indicators.md):
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, Case, Count, DateField, ExpressionWrapper, F, Max, Q, Sum, When
-from django.db.models.functions import TruncMonth
+from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from core import access
 from core.models import Field, Unit
 from dossiers import selectors as dossier_sets
-from dossiers.models import Dossier
 from feedback import selectors as feedback_sets
 from feedback.models import Feedback
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS, SCORECARD_KEYS, Period
+from kpi import rollup
 from kpi.models import MonthlyFigure, PlanTask, Target
 from surveys.models import Response
-from surveys.selectors import SATISFIED, responses_in, satisfaction_by_area_and_source
 
 DONE_STATUSES = dossier_sets.DONE
 ON_TIME = dossier_sets.ON_TIME
 
 
 # --- the record sets of a period ---------------------------------------------------------
-
-def dossier_conditions(*, period: Period, now: datetime.datetime) -> dict[str, Q]:
-    """The Q objects that put a dossier in ``period``: built from ``dossiers.selectors``,
-    whose definitions the register's filters (the dashboard's links) use too."""
-    completed = dossier_sets.completed_between(start=period.start, end=period.end)
-    open_due = dossier_sets.open_due_between(start=period.start, end=period.end)
-    late = completed & Q(timeliness=Dossier.Timeliness.LATE)
-    overdue = open_due & dossier_sets.overdue_as_of(now=now)
-    received = dossier_sets.received_between(start=period.start, end=period.end)
-    return {"completed": completed, "open_due": open_due, "late": late, "overdue": overdue, "received": received}
-
-
-def _dossier_counts(period: Period, now: datetime.datetime) -> dict:
-    # Over ``_dossiers``: a row counts by the period rule only where the unit's supervision
-    # window holds it that way (in_counted), by its receipt where it holds its receipt.
-    c = {key: q & Q(in_received=True) if key == "received" else q & Q(in_counted=True)
-         for key, q in dossier_conditions(period=period, now=now).items()}
-    no_apology = dossier_sets.APOLOGY["none"]
-    return {
-        "completed": Count("id", filter=c["completed"]),
-        "on_time": Count("id", filter=c["completed"] & Q(timeliness__in=ON_TIME)),
-        "late": Count("id", filter=c["late"]),
-        "overdue": Count("id", filter=c["overdue"]),
-        "late_no_apology": Count("id", filter=c["late"] & no_apology),
-        "overdue_no_apology": Count("id", filter=c["overdue"] & no_apology),
-        # The plan's target is an apology in time (kịp thời): only those count; the late
-        # apologies are counted beside them for the drill-down.
-        "late_timely_apology": Count("id", filter=c["late"] & dossier_sets.APOLOGY["timely"]),
-        "overdue_timely_apology": Count("id", filter=c["overdue"] & dossier_sets.APOLOGY["timely"]),
-        "late_late_apology": Count("id", filter=c["late"] & dossier_sets.APOLOGY["late"]),
-        "overdue_late_apology": Count("id", filter=c["overdue"] & dossier_sets.APOLOGY["late"]),
-        **_scorecard_counts(c),
-    }
-
-
-def _scorecard_counts(c: dict) -> dict:
-    """The online-service scorecard (docs/kpi/online-services.md): dossiers received in the
-    period (online, end to end, digitised) and completed in it (with an electronic result)."""
-    return {
-        "received": Count("id", filter=c["received"]),
-        "online": Count("id", filter=c["received"] & dossier_sets.SUBMITTED_ONLINE),
-        "end_to_end": Count("id", filter=c["received"] & dossier_sets.END_TO_END),
-        "digitised": Count("id", filter=c["received"] & dossier_sets.with_digitised_components()),
-        "e_result": Count("id", filter=c["completed"] & dossier_sets.with_electronic_result()),
-    }
-
 
 def _scorecard_fractions(d: dict, f: dict) -> dict:
     return {
@@ -136,43 +88,35 @@ def _dated_months(*, start: datetime.date, end: datetime.date) -> Q:
     return Q(ym__gte=fy * 100 + fm, ym__lte=ly * 100 + lm)
 
 
-def _dossiers(units, period: Period, now):
-    counted = in_scope(units=units, period=period, dated=dossier_sets.in_period)
-    received = in_scope(units=units, period=period, dated=dossier_sets.received_between)
-    return Dossier.objects.filter(counted | received).annotate(
-        in_counted=ExpressionWrapper(counted, output_field=BooleanField()),
-        in_received=ExpressionWrapper(received, output_field=BooleanField()),
-    )
+# Where the counts come from: the daily rollup (docs/kpi/rollup.md). kpi.live.sums gives the
+# same answer from the records themselves; the property test compares the two.
+counts_source = rollup.sums
+
+
+def _counts(*, units, period: Period, now: datetime.datetime, by: str | None = None) -> dict:
+    """``{group: {count: n}}`` of ``period`` for ``units`` (see ``kpi.rollup.sums``)."""
+    return counts_source(units=_units_queryset(units), start=period.start, end=period.end, now=now, by=by)
+
+
+def _total(counts: dict) -> dict:
+    out = dict.fromkeys(rollup.OUT_KEYS, 0)
+    for group in counts.values():
+        for name, value in group.items():
+            out[name] += value
+    return out
+
+
+DOSSIER_KEYS = ("completed", "received", "overdue")
 
 
 def dossier_counts(*, units, period: Period, now: datetime.datetime | None = None) -> dict:
-    """Every dossier count of ``period`` for ``units`` taken together (the numbers behind the
+    """Every count of ``period`` for ``units`` taken together (the numbers behind the
     dossier indicators), office-scoped units counted only for the days they were supervised."""
-    now = now or timezone.now()
-    return _dossiers(_units_queryset(units), period, now).aggregate(**_dossier_counts(period, now))
-
-
-def _feedback_counts() -> dict:
-    return {
-        "fb_received": Count("id"),
-        "fb_answered": Count("id", filter=feedback_sets.ANSWERED),
-        "fb_answered_on_time": Count("id", filter=feedback_sets.ANSWERED_ON_TIME),
-        "fb_publishable": Count("id", filter=feedback_sets.PUBLISHABLE),
-        "fb_published": Count("id", filter=feedback_sets.PUBLISHED),
-        "fb_rated": Count("id", filter=feedback_sets.RATED),
-        "fb_rated_satisfied": Count("id", filter=feedback_sets.RATED_SATISFIED),
-    }
+    return _total(_counts(units=units, period=period, now=now or timezone.now()))
 
 
 def _feedback(units, period: Period):
     return Feedback.objects.filter(in_scope(units=units, period=period, dated=feedback_sets.received_between))
-
-
-def _responses_where(units, period: Period) -> Q | None:
-    """None for plain units; for units scoped to an office, the days it supervised them."""
-    if getattr(units, "office_scope", None) is None:
-        return None
-    return in_scope(units=units, period=period, dated=dated_at(field="submitted_at"))
 
 
 def _monthly(units, period: Period):
@@ -258,48 +202,37 @@ def _units_queryset(units):
     return units if hasattr(units, "query") else Unit.objects.filter(pk__in=[u.pk for u in units])
 
 
-def indicator_rows(*, units, period: Period, now: datetime.datetime | None = None) -> list[dict]:
+def indicator_rows(*, units, period: Period, now: datetime.datetime | None = None, counts: dict | None = None) -> list[dict]:
     """Every indicator, overall and per field / service area, for ``units`` taken together.
 
-    Six queries: dossiers by field, responses by area and source, feedback, monthly
-    figures, targets, fields."""
+    Four queries whatever the number of units and records: the rollup by field (two, plus
+    the dossiers due today), monthly figures, targets, fields. ``counts``: the rollup by
+    field, when the caller has it already."""
     now = now or timezone.now()
     units = _units_queryset(units)
-    by_field = {r["field_id"]: r for r in _dossiers(units, period, now).values("field_id").annotate(**_dossier_counts(period, now))}
-    by_area_source = satisfaction_by_area_and_source(units=units, start=period.start_at, end=period.end_before,
-                                                     where=_responses_where(units, period))
-    by_area: dict[str, dict] = {}
-    for r in by_area_source:
-        area = by_area.setdefault(r["area_key"], {"responses": 0, "satisfied": 0})
-        area["responses"] += r["responses"]
-        area["satisfied"] += r["satisfied"]
-    dossier_survey = [r for r in by_area_source if r["source"] == Response.Source.DOSSIER]
-    feedback = _feedback(units, period).aggregate(**_feedback_counts())
+    by_field = counts if counts is not None else _counts(units=units, period=period, now=now, by="field")
     monthly = {r["key"]: r for r in _monthly(units, period).values("key").annotate(n=Sum("numerator"), d=Sum("denominator"))}
     targets = {(t["key"], t["field_key"]): t["target"] for t in _targets(units, period.year)}
     fields = list(Field.objects.all())
+    total = _total(by_field)
+    overall = fractions(dossiers=total, responses=total, feedback=total, monthly=monthly)
 
-    def total(rows, *names):
-        return {name: sum(r.get(name, 0) for r in rows) for name in names}
-
-    d = total(by_field.values(), *_dossier_counts(period, now))
-    a = total(by_area.values(), "satisfied", "responses")
-    a.update({f"dossier_{k}": v for k, v in total(dossier_survey, "satisfied", "responses").items()})
-    overall = fractions(dossiers=d, responses=a, feedback=feedback, monthly=monthly)
-
-    def row(key, field=None, counts=None):
+    def row(key, field=None, figures=None):
         if field is None:
             return _row(key, "", *overall[key], targets.get((key, "")))
-        return _row(key, field.key, *counts[key], targets.get((key, field.key)), _field_name(field))
+        return _row(key, field.key, *figures[key], targets.get((key, field.key)), _field_name(field))
+
+    def has(field, *keys):
+        return any(by_field.get(field.pk, {}).get(k) for k in keys)
 
     rows = [row("dossier_on_time_rate")]
     for field in fields:
-        if field.has_procedures or field.pk in by_field:
+        if field.has_procedures or has(field, *DOSSIER_KEYS):
             rows.append(row("dossier_on_time_rate", field, fractions(dossiers=by_field.get(field.pk))))
     rows += [row("late_apology_rate"), row("satisfaction_rate")]
     for field in fields:
-        if field.is_survey_area or field.key in by_area:
-            rows.append(row("satisfaction_rate", field, fractions(responses=by_area.get(field.key))))
+        if field.is_survey_area or has(field, "responses"):
+            rows.append(row("satisfaction_rate", field, fractions(responses=by_field.get(field.pk))))
     rows += [row(key) for key in ("dossier_satisfaction_rate", "feedback_answered_rate", "feedback_on_time_rate",
                                   "feedback_published_rate", *MONTHLY_KEYS, *SCORECARD_KEYS)]
     return rows
@@ -307,42 +240,33 @@ def indicator_rows(*, units, period: Period, now: datetime.datetime | None = Non
 
 def kpi_report(*, units, period: Period, unit: Unit | None = None, now=None) -> dict:
     """The body of ``GET /api/v1/kpi/`` (docs/interfaces.md)."""
+    now = now or timezone.now()
+    counts = _counts(units=units, period=period, now=now, by="field")
     return {
         "unit": unit.slug if unit else None,
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),
-        "indicators": indicator_rows(units=units, period=period, now=now),
-        "sipas": sipas_indices(units=units, period=period),
+        "indicators": indicator_rows(units=units, period=period, now=now, counts=counts),
+        "sipas": sipas_indices(units=units, period=period, counts=_total(counts)),
     }
 
 
 def dossier_breakdown(*, units, period: Period, now=None) -> dict:
-    """The counts behind the dossier cards (late, overdue, without apology...), one query."""
-    now = now or timezone.now()
-    return _dossiers(_units_queryset(units), period, now).aggregate(**_dossier_counts(period, now))
+    """The counts behind the dossier cards (late, overdue, without apology...)."""
+    return dossier_counts(units=units, period=period, now=now)
 
 
 def unit_comparison(*, units, period: Period, now=None) -> list[dict]:
     """One entry per unit with its overall indicator rows, for the office's side-by-side
     view: ``[{unit, has_targets, missing_targets: [keys], rows: {key: row}}]``.
 
-    Six queries whatever the number of units and records."""
+    Five queries whatever the number of units and records: units, the rollup by unit (two,
+    plus the dossiers due today), monthly figures, targets."""
     now = now or timezone.now()
     scope = _units_queryset(units)
     units = list(scope.order_by("name"))
     ids = [u.pk for u in units]
-    dossiers = {r["unit_id"]: r for r in _dossiers(scope, period, now).values("unit_id").annotate(**_dossier_counts(period, now))}
-    responses = {
-        r["unit_id"]: r
-        for r in responses_in(units=ids, start=period.start_at, end=period.end_before, where=_responses_where(scope, period))
-        .values("unit_id")
-        .annotate(
-            responses=Count("id"), satisfied=Count("id", filter=SATISFIED),
-            dossier_responses=Count("id", filter=Q(source=Response.Source.DOSSIER)),
-            dossier_satisfied=Count("id", filter=SATISFIED & Q(source=Response.Source.DOSSIER)),
-        )
-    }
-    feedback = {r["unit_id"]: r for r in _feedback(scope, period).values("unit_id").annotate(**_feedback_counts())}
+    counts = _counts(units=scope, period=period, now=now, by="unit")
     monthly = {}
     for r in _monthly(scope, period).values("unit_id", "key").annotate(n=Sum("numerator"), d=Sum("denominator")):
         monthly[(r["unit_id"], r["key"])] = r
@@ -352,10 +276,8 @@ def unit_comparison(*, units, period: Period, now=None) -> list[dict]:
 
     out = []
     for unit in units:
-        d = dossiers.get(unit.pk, {})
-        r = responses.get(unit.pk, {})
-        f = feedback.get(unit.pk, {})
-        figures = fractions(dossiers=d, responses=r, feedback=f, monthly={
+        c = counts.get(unit.pk, {})
+        figures = fractions(dossiers=c, responses=c, feedback=c, monthly={
             key: monthly.get((unit.pk, key), {}) for key in MONTHLY_KEYS})
         rows = {i.key: _row(i.key, "", *figures[i.key], targets.get((unit.pk, i.key))) for i in INDICATORS}
         missing = [i.key for i in INDICATORS if (unit.pk, i.key) not in targets]
@@ -366,33 +288,10 @@ def unit_comparison(*, units, period: Period, now=None) -> list[dict]:
 def monthly_series(*, units, period: Period, now=None) -> dict:
     """Month by month, for the dashboard's charts: ``{"labels": ["01/2026", ...],
     "series": {key: [value or None per month]}}`` for the main measured indicators
-    and the monthly figures. Four queries."""
+    and the monthly figures."""
     now = now or timezone.now()
     units = _units_queryset(units)
-    c = dossier_conditions(period=period, now=now)
-    month_of_dossier = Case(
-        When(c["completed"], then=TruncMonth("completed_at", output_field=DateField())),
-        default=TruncMonth("due_date"),
-        output_field=DateField(),
-    )
-    dossiers = {
-        (r["month"].year, r["month"].month): r
-        for r in _dossiers(units, period, now).annotate(month=month_of_dossier).values("month").annotate(**_dossier_counts(period, now))
-    }
-    responses = {
-        (r["month"].year, r["month"].month): r
-        for r in responses_in(units=units, start=period.start_at, end=period.end_before, where=_responses_where(units, period))
-        .annotate(month=TruncMonth("submitted_at", output_field=DateField()))
-        .values("month")
-        .annotate(responses=Count("id"), satisfied=Count("id", filter=SATISFIED))
-    }
-    feedback = {
-        (r["month"].year, r["month"].month): r
-        for r in _feedback(units, period)
-        .annotate(month=TruncMonth("received_at", output_field=DateField()))
-        .values("month")
-        .annotate(**_feedback_counts())
-    }
+    counts = {(m.year, m.month): c for m, c in _counts(units=units, period=period, now=now, by="month").items()}
     monthly = {
         (r["year"], r["month"], r["key"]): r
         for r in _monthly(units, period).values("year", "month", "key").annotate(n=Sum("numerator"), d=Sum("denominator"))
@@ -400,8 +299,8 @@ def monthly_series(*, units, period: Period, now=None) -> dict:
     months = period.months()
     series = {key: [] for key in ("dossier_on_time_rate", "late_apology_rate", "satisfaction_rate", "feedback_answered_rate", *MONTHLY_KEYS)}
     for ym in months:
-        d, r, f = dossiers.get(ym, {}), responses.get(ym, {}), feedback.get(ym, {})
-        figures = fractions(dossiers=d, responses=r, feedback=f, monthly={
+        c = counts.get(ym, {})
+        figures = fractions(dossiers=c, responses=c, feedback=c, monthly={
             key: monthly.get((*ym, key), {}) for key in MONTHLY_KEYS})
         for key, values in series.items():
             values.append(percent(*figures[key]))
@@ -446,28 +345,23 @@ def overdue_tasks(*, unit, today: datetime.date):
 
 # --- SIPAS: satisfaction index per factor (docs/domain/counting-and-words.md) -------------
 
-def sipas_indices(*, units, period: Period) -> dict:
+def sipas_indices(*, units, period: Period, counts: dict | None = None) -> dict:
     """The SIPAS satisfaction index beside "overall": for each of the five factors
     (access, procedure, staff, result, feedback handling) the share of its answers rated
-    4 or 5, and the mean of the five indices (factors nobody answered left out). One query.
+    4 or 5, and the mean of the five indices (factors nobody answered left out).
+    ``counts``: the period's totals, when the caller has them already.
 
     ``{"overall": row, "factors": [row], "mean": value}``, each row
     ``{key, name, value, numerator, denominator}``; the API, the dashboard and the Excel
     report all read this."""
     from surveys.models import FACTORS
 
-    units = _units_queryset(units)
-    keys = (*FACTORS, "overall")
-    aggregates = {}
-    for key in keys:
-        aggregates[f"{key}_n"] = Count(key)
-        aggregates[f"{key}_s"] = Count("id", filter=Q(**{f"{key}__gte": 4}))
-    counts = responses_in(units=units, start=period.start_at, end=period.end_before,
-                          where=_responses_where(units, period)).aggregate(**aggregates)
+    if counts is None:
+        counts = _total(_counts(units=units, period=period, now=timezone.now()))
     labels = {f.name: str(f.verbose_name) for f in Response._meta.fields}
 
     def row(key):
-        n, s = counts[f"{key}_n"], counts[f"{key}_s"]
+        n, s = (counts["overall_n"], counts["satisfied"]) if key == "overall" else (counts[f"{key}_n"], counts[f"{key}_s"])
         return {"key": key, "name": labels[key], "value": percent(s, n), "numerator": s, "denominator": n}
 
     factors = [row(key) for key in FACTORS]

@@ -210,19 +210,18 @@ def dossier_in(status: str, *, procedure=None, unit=None, received_at=None, acto
 
 def finish_dossier_for_test(dossier, *, completed_at, timeliness, status="completed"):
     """TEST ONLY: mark ``dossier`` completed at ``completed_at`` with ``timeliness``."""
-    from dossiers.models import Dossier
-
-    Dossier.objects.filter(pk=dossier.pk).update(status=status, completed_at=completed_at, timeliness=timeliness)
+    # save(update_fields=...), not update(): the KPI rollup recounts on save (kpi.receivers).
     dossier.refresh_from_db()
+    dossier.status, dossier.completed_at, dossier.timeliness = status, completed_at, timeliness
+    dossier.save(update_fields=["status", "completed_at", "timeliness"])
     return dossier
 
 
 def set_dossier_status_for_test(dossier, status):
     """TEST ONLY: put ``dossier`` in ``status`` (e.g. withdrawn, processing)."""
-    from dossiers.models import Dossier
-
-    Dossier.objects.filter(pk=dossier.pk).update(status=status)
     dossier.refresh_from_db()
+    dossier.status = status
+    dossier.save(update_fields=["status"])
     return dossier
 
 

@@ -38,7 +38,9 @@ def unit(settings, tmp_path):
     online = ProcedureFactory(unit=unit, field=field("tuyen-sinh"), online="full")
     early = finish_dossier_for_test(receive_dossier(procedure=desk, received_at=at(2)), completed_at=at(3), timeliness="early")
     finish_dossier_for_test(receive_dossier(procedure=online, received_at=at(2)), completed_at=at(20), timeliness="late")
-    Dossier.objects.filter(unit=unit, procedure=online).update(channel=Dossier.Channel.ONLINE)
+    for dossier in Dossier.objects.filter(unit=unit, procedure=online):  # save(): the KPI rollup recounts
+        dossier.channel = Dossier.Channel.ONLINE
+        dossier.save(update_fields=["channel"])
     receive_dossier(procedure=desk, received_at=at(3))  # open, due in March: overdue by now
     Document.objects.create(dossier=early, unit=unit, kind=Document.Kind.RESULT, form="KQ", code=f"{early.code}-KQ1",
                             title="Giấy xác nhận", file=SimpleUploadedFile("kq.pdf", b"%PDF-1.4"), sha256="0" * 64)

@@ -1,0 +1,436 @@
+"""The daily rollup of the indicators' counts (docs/kpi/rollup.md).
+
+``DayCount`` holds, per (unit, field, local day), the counts every indicator needs;
+``MonthCount`` the sum of a month's day rows. The dashboards, the office's comparison,
+the KPI API and the Excel report read them (``sums``) instead of aggregating the records,
+so an office of a thousand schools reads twelve rows per school and field for a year.
+
+Kept exact, in the transaction of the change:
+
+- a *cell* is (unit, field, day) of one *source*: a dossier's completion day, due day
+  (while its clock runs) and receipt day, a survey response's submission day, a
+  feedback item's receipt day;
+- every save or delete of a counted record (dossier, apology, electronic result,
+  procedure's online level, response, feedback, rating of an answer) recounts the cells
+  the record occupied before and occupies after (``kpi.receivers``), from the records
+  themselves with the same conditions as the live selectors (``SOURCES``), under a
+  per-unit advisory lock taken before the recount, so that of two concurrent changes of
+  one unit the later recount sees the earlier one's commit;
+- the deadline and feedback sweeps write only marking columns (``overdue_at``,
+  ``warned_at``…), which no count reads, so they leave the rollup as it is;
+- ``manage.py rebuild_kpi_rollup`` recounts everything (after a bulk load or a restore).
+
+The one count that depends on the clock, "overdue" (open, clock running, past its due
+time), is the ``running`` count of the days before today, plus the few dossiers due
+from today on whose due time has passed, counted live.
+"""
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, IntegerField, Q, Sum, Value
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from core import access, workdays
+from dossiers import selectors as dossier_sets
+from dossiers.models import Dossier
+from feedback import selectors as feedback_sets
+from feedback.models import Feedback
+from kpi.models import Counts, DayCount, MonthCount
+from surveys.models import FACTORS, Response
+from surveys.selectors import SATISFIED
+
+LOCK_CLASS = 7201  # pg_advisory_xact_lock(LOCK_CLASS, unit_id): one unit's rollup at a time
+
+
+def _tz():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+# --- the sources: which records fill which columns, by which day ---------------------------
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    model: type
+    field: str  # the column giving the rollup's field (None: no field)
+    day: object  # expression: the record's local day in this source
+    day_q: object  # (start, end) -> Q of records whose day falls in start..end
+    where: Q  # records that belong to the source at all
+    columns: dict  # rollup column -> Count(...)
+
+    def queryset(self):
+        field = F(self.field) if self.field else Value(None, output_field=IntegerField())
+        return (
+            self.model.objects.filter(self.where)
+            .annotate(r_field=field, r_day=self.day)
+            .values("unit_id", "r_field", "r_day")
+            .annotate(**self.columns)
+            .order_by()
+        )
+
+
+def _sources() -> dict[str, Source]:
+    done = Q(status__in=dossier_sets.DONE)
+    late = Q(timeliness=Dossier.Timeliness.LATE)
+    apology = dossier_sets.APOLOGY
+    sources = [
+        Source(
+            "completed", Dossier, "field_id", TruncDate("completed_at", tzinfo=_tz()),
+            lambda start, end: dossier_sets.completed_between(start=start, end=end), done,
+            {
+                "completed": Count("id"),
+                "on_time": Count("id", filter=Q(timeliness__in=dossier_sets.ON_TIME)),
+                "late": Count("id", filter=late),
+                "late_no_apology": Count("id", filter=late & apology["none"]),
+                "late_timely_apology": Count("id", filter=late & apology["timely"]),
+                "late_late_apology": Count("id", filter=late & apology["late"]),
+                "e_result": Count("id", filter=dossier_sets.with_electronic_result()),
+            },
+        ),
+        Source(
+            "running", Dossier, "field_id", F("due_date"),
+            lambda start, end: access.date_range_q("due_date", start, end, is_datetime=False),
+            Q(status__in=dossier_sets.RUNNING),
+            {
+                "running": Count("id"),
+                "running_no_apology": Count("id", filter=apology["none"]),
+                "running_timely_apology": Count("id", filter=apology["timely"]),
+                "running_late_apology": Count("id", filter=apology["late"]),
+            },
+        ),
+        Source(
+            "received", Dossier, "field_id", TruncDate("received_at", tzinfo=_tz()),
+            lambda start, end: dossier_sets.received_between(start=start, end=end), Q(),
+            {
+                "received": Count("id"),
+                "online": Count("id", filter=dossier_sets.SUBMITTED_ONLINE),
+                "end_to_end": Count("id", filter=dossier_sets.END_TO_END),
+                "digitised": Count("id", filter=dossier_sets.with_digitised_components()),
+            },
+        ),
+        Source(
+            "responses", Response, "area_id", TruncDate("submitted_at", tzinfo=_tz()),
+            lambda start, end: workdays.on_local_dates("submitted_at", start=start, end=end), Q(),
+            {
+                "responses": Count("id"),
+                "satisfied": Count("id", filter=SATISFIED),
+                "dossier_responses": Count("id", filter=Q(source=Response.Source.DOSSIER)),
+                "dossier_satisfied": Count("id", filter=SATISFIED & Q(source=Response.Source.DOSSIER)),
+                "overall_n": Count("overall"),
+                **{f"{f}_n": Count(f) for f in FACTORS},
+                **{f"{f}_s": Count("id", filter=Q(**{f"{f}__gte": 4})) for f in FACTORS},
+            },
+        ),
+        Source(
+            "feedback", Feedback, None, TruncDate("received_at", tzinfo=_tz()),
+            lambda start, end: feedback_sets.received_between(start=start, end=end), Q(),
+            {
+                "fb_received": Count("id"),
+                "fb_answered": Count("id", filter=feedback_sets.ANSWERED),
+                "fb_answered_on_time": Count("id", filter=feedback_sets.ANSWERED_ON_TIME),
+                "fb_publishable": Count("id", filter=feedback_sets.PUBLISHABLE),
+                "fb_published": Count("id", filter=feedback_sets.PUBLISHED),
+                "fb_rated": Count("id", filter=feedback_sets.RATED),
+                "fb_rated_satisfied": Count("id", filter=feedback_sets.RATED_SATISFIED),
+            },
+        ),
+    ]
+    return {s.name: s for s in sources}
+
+
+COLUMNS = [f.name for f in Counts._meta.get_fields() if f.name not in ("unit", "field")]
+RUNNING_COLUMNS = ("running", "running_no_apology", "running_timely_apology", "running_late_apology")
+DOSSIER_SOURCES = ("completed", "running", "received")
+
+
+# --- the cells of a record ---------------------------------------------------------------
+
+def local_day(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(moment, _tz()).date() if moment else None
+
+
+def dossier_cells(*, unit_id, field_id, status, due_date, completed_at, received_at) -> set[tuple]:
+    """The (source, unit, field, day) cells a dossier in this state occupies."""
+    cells = set()
+    if received_at is not None:
+        cells.add(("received", unit_id, field_id, local_day(received_at)))
+    if status in dossier_sets.DONE and completed_at is not None:
+        cells.add(("completed", unit_id, field_id, local_day(completed_at)))
+    if status in dossier_sets.RUNNING and due_date is not None:
+        cells.add(("running", unit_id, field_id, due_date))
+    return cells
+
+
+DOSSIER_STATE = ("unit_id", "field_id", "status", "due_date", "completed_at", "received_at")
+
+
+def cells_of_dossiers(*, dossier_ids) -> set[tuple]:
+    """The cells the dossiers ``dossier_ids`` occupy now (one query)."""
+    cells = set()
+    for state in Dossier.objects.filter(pk__in=dossier_ids).values(*DOSSIER_STATE):
+        cells |= dossier_cells(**state)
+    return cells
+
+
+# --- recounting cells -----------------------------------------------------------------------
+
+def _lock(unit_ids) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for unit_id in sorted(unit_ids):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, unit_id])
+
+
+def recount(cells) -> None:
+    """Recount the cells ``{(source, unit_id, field_id, day)}`` from the records and their
+    months from the day rows, in the current transaction (docs/kpi/rollup.md)."""
+    cells = {c for c in cells if c[3] is not None}
+    if not cells:
+        return
+    sources = _sources()
+    with transaction.atomic():
+        _lock({c[1] for c in cells})
+        by_source = defaultdict(set)
+        for name, unit_id, field_id, day in cells:
+            by_source[name].add((unit_id, field_id, day))
+        for name, wanted in by_source.items():
+            _recount_source(sources[name], wanted)
+        months = {(unit_id, field_id, day.replace(day=1)) for _, unit_id, field_id, day in cells}
+        _recount_months(months)
+
+
+def _cells_q(source: Source, cells) -> Q:
+    q = Q(pk__in=[])
+    by_unit_field = defaultdict(set)
+    for unit_id, field_id, day in cells:
+        by_unit_field[(unit_id, field_id)].add(day)
+    for (unit_id, field_id), days in by_unit_field.items():
+        same = Q(unit_id=unit_id)
+        if source.field:
+            same &= Q(**{source.field: field_id})
+        elif field_id is not None:
+            continue
+        for first, last in _runs(sorted(days)):
+            q |= same & source.day_q(first, last)
+    return q
+
+
+def _runs(days):
+    """Consecutive days as (first, last) runs."""
+    runs = []
+    for day in days:
+        if runs and runs[-1][1] + datetime.timedelta(days=1) == day:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [tuple(r) for r in runs]
+
+
+def _recount_source(source: Source, cells) -> None:
+    found = {
+        (r["unit_id"], r["r_field"], r["r_day"]): r
+        for r in source.queryset().filter(_cells_q(source, cells))
+    }
+    names = list(source.columns)
+    rows = []
+    for unit_id, field_id, day in cells:
+        values = found.get((unit_id, field_id, day), {})
+        rows.append(DayCount(unit_id=unit_id, field_id=field_id, day=day, **{n: values.get(n, 0) for n in names}))
+    _upsert(DayCount, "day", rows, names)
+
+
+def _recount_months(months) -> None:
+    q = Q(pk__in=[])
+    for unit_id, field_id, first in months:
+        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        q |= Q(unit_id=unit_id, field_id=field_id, day__gte=first, day__lte=last)
+    sums = (
+        DayCount.objects.filter(q).annotate(m=TruncMonth("day")).values("unit_id", "field_id", "m")
+        .annotate(**{f"s_{c}": Sum(c) for c in COLUMNS}).order_by()
+    )
+    rows = [MonthCount(unit_id=r["unit_id"], field_id=r["field_id"], month=r["m"],
+                       **{c: r[f"s_{c}"] or 0 for c in COLUMNS}) for r in sums]
+    _upsert(MonthCount, "month", rows, COLUMNS)
+
+
+def _upsert(model, when: str, rows, names) -> None:
+    """Insert the rows or update ``names`` of the existing ones (PostgreSQL: one INSERT …
+    ON CONFLICT on the NULLS NOT DISTINCT key; elsewhere, e.g. SQLite in development,
+    row by row, as those have no such key)."""
+    if connection.vendor == "postgresql":
+        model.objects.bulk_create(rows, update_conflicts=True, unique_fields=["unit", "field", when],
+                                  update_fields=names)
+        return
+    for row in rows:
+        values = {n: getattr(row, n) for n in names}
+        key = {"unit_id": row.unit_id, "field_id": row.field_id, when: getattr(row, when)}
+        if not model.objects.filter(**key).update(**values):
+            model.objects.create(**key, **values)
+
+
+# --- rebuilding -----------------------------------------------------------------------------
+
+def rebuild(*, say=lambda *a: None) -> dict:
+    """Recount every cell from the records: one INSERT … SELECT per source, built from the
+    same querysets as the incremental recount, then the months. Returns the row counts."""
+    sources = _sources()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE kpi_daycount, kpi_monthcount IN EXCLUSIVE MODE")
+        MonthCount.objects.all().delete()
+        DayCount.objects.all().delete()
+        for source in sources.values():
+            _insert_select(source)
+            say(f"  {source.name}: done")
+        _months_from_days()
+    return {"days": DayCount.objects.count(), "months": MonthCount.objects.count()}
+
+
+def _insert_select(source: Source) -> None:
+    names = list(source.columns)
+    sql, params = source.queryset().query.sql_with_params()
+    table = DayCount._meta.db_table
+    cols = ", ".join(names)
+    select = ", ".join(f"s.{n}" for n in names)
+    update = ", ".join(f"{n} = EXCLUDED.{n}" for n in names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, field_id, day, {cols}, {', '.join(_others(names))}) "  # noqa: S608 - our columns
+            f"SELECT s.unit_id, s.r_field, s.r_day, {select}, {', '.join('0' for _ in _others(names))} "
+            f"FROM ({sql}) s WHERE s.r_day IS NOT NULL "
+            f"ON CONFLICT (unit_id, field_id, day) DO UPDATE SET {update}",
+            params,
+        )
+
+
+def _others(names) -> list[str]:
+    return [c for c in COLUMNS if c not in names]
+
+
+def _months_from_days() -> None:
+    cols = ", ".join(COLUMNS)
+    sums = ", ".join(f"SUM({c})" for c in COLUMNS)
+    with connection.cursor() as cursor:
+        month = "date_trunc('month', day)::date" if connection.vendor == "postgresql" else "date(day, 'start of month')"
+        cursor.execute(
+            f"INSERT INTO {MonthCount._meta.db_table} (unit_id, field_id, month, {cols}) "  # noqa: S608
+            f"SELECT unit_id, field_id, {month}, {sums} FROM {DayCount._meta.db_table} "
+            f"GROUP BY unit_id, field_id, {month}"
+        )
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def _windows(units, start: datetime.date, end: datetime.date) -> list[tuple[Q, datetime.date, datetime.date]]:
+    """(which units, first day, last day): the whole period for plain units; for units
+    scoped to an office the days it supervised each (docs/domain/supervision.md), units
+    with the same days grouped so that a province of one office reads one range."""
+    office = getattr(units, "office_scope", None)
+    if office is None:
+        return [(Q(unit_id__in=units.values("pk")), start, end)]
+    wanted = set(units.values_list("pk", flat=True))
+    groups = defaultdict(list)
+    for unit_id, first, last in access.supervision_windows(office, start, end):
+        if unit_id in wanted:
+            groups[(first, last or end)].append(unit_id)
+    return [(Q(unit_id__in=ids), first, last) for (first, last), ids in groups.items()]
+
+
+def _month_after(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _split(first: datetime.date, last: datetime.date):
+    """``first``..``last`` as (day ranges, month ranges): the whole months read from
+    ``MonthCount`` (by their first day), the partial months at either end from ``DayCount``."""
+    if first > last:
+        return [], []
+    whole_from = first if first.day == 1 else _month_after(first)
+    after_last = last + datetime.timedelta(days=1)
+    whole_until = after_last if after_last.day == 1 else last.replace(day=1)  # exclusive
+    if whole_from >= whole_until:
+        return [(first, last)], []
+    days = []
+    if first < whole_from:
+        days.append((first, whole_from - datetime.timedelta(days=1)))
+    if whole_until <= last:
+        days.append((whole_until, last))
+    return days, [(whole_from, whole_until - datetime.timedelta(days=1))]
+
+
+def _ranges_q(windows, *, day_field: str, monthly: bool, cap: datetime.date | None = None) -> Q:
+    q = Q(pk__in=[])
+    for units_q, first, last in windows:
+        if cap is not None:
+            last = min(last, cap)
+        days, months = _split(first, last)
+        for a, b in (months if monthly else days):
+            q |= units_q & Q(**{f"{day_field}__gte": a, f"{day_field}__lte": b})
+    return q
+
+
+GROUPS = {None: (), "unit": ("unit_id",), "field": ("field_id",), "month": ("m",)}
+
+
+def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datetime, by: str | None = None) -> dict:
+    """Every count of ``start``..``end`` for ``units`` (office-scoped units for the days
+    they were supervised), from the rollup: ``{group: {count: n}}`` with ``group`` None,
+    a unit id, a field id or a month's first day (``by``). The keys are those of the live
+    counts (``kpi.live.sums``): ``overdue`` and its apology splits instead of ``running``."""
+    today = timezone.localdate(now)
+    windows = _windows(units, start, end)
+    main_cols = [c for c in COLUMNS if c not in RUNNING_COLUMNS]
+    out: dict = defaultdict(lambda: dict.fromkeys(OUT_KEYS, 0))
+    for model, day_field, monthly in ((DayCount, "day", False), (MonthCount, "month", True)):
+        main = _ranges_q(windows, day_field=day_field, monthly=monthly)
+        running = _ranges_q(windows, day_field=day_field, monthly=monthly, cap=today - datetime.timedelta(days=1))
+        qs = model.objects.filter(main | running)
+        if by == "month":
+            qs = qs.annotate(m=TruncMonth(day_field) if not monthly else F("month"))
+        rows = qs.values(*GROUPS[by]).annotate(
+            **{f"s_{c}": Sum(c, filter=main) for c in main_cols},
+            **{f"s_{c}": Sum(c, filter=running) for c in RUNNING_COLUMNS},
+        ).order_by()
+        for r in rows:
+            key = r[GROUPS[by][0]] if by else None
+            target = out[key]
+            for c in main_cols:
+                target[c] += r[f"s_{c}"] or 0
+            for c, out_key in zip(RUNNING_COLUMNS, OVERDUE_KEYS):
+                target[out_key] += r[f"s_{c}"] or 0
+    for key, counts in _due_from_today(windows, today, now, by).items():
+        for name, value in counts.items():
+            out[key][name] += value
+    return {key: counts for key, counts in out.items() if any(counts.values())}
+
+
+OVERDUE_KEYS = ("overdue", "overdue_no_apology", "overdue_timely_apology", "overdue_late_apology")
+OUT_KEYS = tuple(c for c in COLUMNS if c not in RUNNING_COLUMNS) + OVERDUE_KEYS
+
+
+def _due_from_today(windows, today, now, by) -> dict:
+    """Open dossiers due from ``today`` on whose due time has passed (live, a handful)."""
+    q = Q(pk__in=[])
+    for units_q, first, last in windows:
+        first = max(first, today)
+        if first <= last:
+            q |= units_q & Q(due_date__gte=first, due_date__lte=last)
+    apology = dossier_sets.APOLOGY
+    group = {"unit": ("unit_id",), "field": ("field_id",), "month": ("m",), None: ()}[by]
+    qs = Dossier.objects.filter(q & dossier_sets.overdue_as_of(now=now) & Q(status__in=dossier_sets.OPEN))
+    if by == "month":
+        qs = qs.annotate(m=TruncMonth("due_date"))
+    rows = qs.values(*group).annotate(
+        overdue=Count("id"),
+        overdue_no_apology=Count("id", filter=apology["none"]),
+        overdue_timely_apology=Count("id", filter=apology["timely"]),
+        overdue_late_apology=Count("id", filter=apology["late"]),
+    ).order_by()
+    return {(r[group[0]] if by else None): {k: r[k] for k in OVERDUE_KEYS} for r in rows}
