@@ -194,6 +194,42 @@ FROM (
 ]
 
 
+# Added to a city built before them (idempotent): the province office and the KPI rollup.
+PROVINCE = "bench-province"
+EXTRAS = [
+    # Since 1/7/2025 one body supervises every school of the province (docs/domain/supervision.md):
+    # the twenty ward offices' supervisions end on 30/6/2025, the province's start on 1/7/2025.
+    ("province office", """
+INSERT INTO core_office (name, code) SELECT 'Sở Giáo dục và Đào tạo', %(province)s
+WHERE NOT EXISTS (SELECT 1 FROM core_office WHERE code = %(province)s);
+UPDATE core_supervision s SET valid_to = DATE '2025-06-30'
+FROM core_office o WHERE o.id = s.office_id AND o.code LIKE 'bench-office-%%' AND s.valid_to IS NULL;
+INSERT INTO core_supervision (office_id, unit_id, valid_from, valid_to)
+SELECT p.id, u.id, DATE '2025-07-01', NULL FROM core_unit u JOIN core_office p ON p.code = %(province)s
+WHERE u.slug LIKE 'bench-%%' AND NOT EXISTS (SELECT 1 FROM core_supervision s WHERE s.unit_id = u.id AND s.valid_to IS NULL);
+UPDATE core_unit u SET office_id = p.id FROM core_office p WHERE p.code = %(province)s AND u.slug LIKE 'bench-%%';
+INSERT INTO core_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active,
+                       date_joined, role, unit_id, office_id)
+SELECT %(password)s, false, 'office-' || o.code, 'Minh', 'Lê Văn', 'office-' || o.code || '@example.vn',
+       false, true, now(), 'office', NULL, o.id
+FROM core_office o WHERE o.code = %(province)s AND NOT EXISTS (SELECT 1 FROM core_user WHERE username = 'office-' || o.code)"""),
+]
+
+
+def add_extras(url: str, cur, params: dict, say) -> None:
+    for name, sql in EXTRAS:
+        started = time.monotonic()
+        cur.execute(sql, params)
+        say(f"{name:>18}: {time.monotonic() - started:6.1f} s")
+    cur.execute("SELECT count(*) FROM kpi_daycount")
+    if not cur.fetchone()[0]:
+        started = time.monotonic()
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        subprocess.run([sys.executable, "manage.py", "rebuild_kpi_rollup"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        say(f"{'kpi rollup':>18}: {time.monotonic() - started:6.1f} s")
+
+
 def existing(cur) -> int:
     cur.execute("SELECT count(*) FROM core_unit WHERE slug LIKE 'bench-%%'")
     return cur.fetchone()[0]
@@ -209,10 +245,12 @@ def generate(url: str, *, fresh: bool = False, scale: float = 1.0, quiet: bool =
     conn = psycopg2.connect(libpq(url))
     conn.autocommit = True
     with conn.cursor() as cur:
+        params["password"] = password_hash()
+        params["province"] = PROVINCE
         if existing(cur):
             say("the city is already there (use --fresh to rebuild)")
+            add_extras(url, cur, params, say)
             return counts(cur)
-        params["password"] = password_hash()
         cur.execute("SET synchronous_commit = off")
         for name, sql in STEPS:
             started = time.monotonic()
@@ -223,6 +261,7 @@ def generate(url: str, *, fresh: bool = False, scale: float = 1.0, quiet: bool =
             else:
                 cur.execute(sql, params)
             say(f"{name:>18}: {time.monotonic() - started:6.1f} s")
+        add_extras(url, cur, params, say)
         result = counts(cur)
     conn.close()
     return result
@@ -230,7 +269,8 @@ def generate(url: str, *, fresh: bool = False, scale: float = 1.0, quiet: bool =
 
 def counts(cur) -> dict:
     out = {}
-    for table in ("core_unit", "dossiers_dossier", "dossiers_apology", "surveys_response", "feedback_feedback"):
+    for table in ("core_unit", "dossiers_dossier", "dossiers_apology", "surveys_response", "feedback_feedback",
+                  "kpi_daycount", "kpi_monthcount"):
         cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - our own table names
         out[table] = cur.fetchone()[0]
     return out

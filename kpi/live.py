@@ -36,10 +36,12 @@ def in_scope(*, units, start: datetime.date, end: datetime.date, dated) -> Q:
     return q
 
 
-def _group(qs, by, *, month_of):
+def _grouped(qs, by, *, month_of, **aggregates) -> list[dict]:
+    if by is None:
+        return [qs.aggregate(**aggregates)]
     if by == "month":
-        return qs.annotate(m=month_of).values("m")
-    return qs.values(*{None: (), "unit": ("unit_id",), "field": ("field_id",)}[by])
+        qs = qs.annotate(m=month_of)
+    return list(qs.values({"unit": "unit_id", "field": "field_id", "month": "m"}[by]).annotate(**aggregates).order_by())
 
 
 def _key(row, by):
@@ -70,7 +72,7 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
         When(completed, then=TruncMonth("completed_at", output_field=DateField())),
         default=TruncMonth("due_date"), output_field=DateField(),
     )
-    add(_group(Dossier.objects.filter(counted), by, month_of=month_of_dossier).annotate(
+    add(_grouped(Dossier.objects.filter(counted), by, month_of=month_of_dossier,
         completed=Count("id", filter=completed),
         on_time=Count("id", filter=completed & Q(timeliness__in=dossier_sets.ON_TIME)),
         late=Count("id", filter=completed & late),
@@ -82,16 +84,16 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
         overdue_no_apology=Count("id", filter=overdue & apology["none"]),
         overdue_timely_apology=Count("id", filter=overdue & apology["timely"]),
         overdue_late_apology=Count("id", filter=overdue & apology["late"]),
-    ).order_by())
+    ))
 
     # Dossiers by their receipt.
     received = in_scope(units=units, start=start, end=end, dated=dossier_sets.received_between)
-    add(_group(Dossier.objects.filter(received), by, month_of=TruncMonth("received_at", output_field=DateField())).annotate(
+    add(_grouped(Dossier.objects.filter(received), by, month_of=TruncMonth("received_at", output_field=DateField()),
         received=Count("id"),
         online=Count("id", filter=dossier_sets.SUBMITTED_ONLINE),
         end_to_end=Count("id", filter=dossier_sets.END_TO_END),
         digitised=Count("id", filter=dossier_sets.with_digitised_components()),
-    ).order_by())
+    ))
 
     # Survey responses by their submission, in their service area.
     responses = Response.objects.filter(in_scope(
@@ -99,7 +101,7 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
         dated=lambda *, start, end: workdays.on_local_dates("submitted_at", start=start, end=end)))
     if by == "field":
         responses = responses.annotate(field_id=F("area_id"))
-    add(_group(responses, by, month_of=TruncMonth("submitted_at", output_field=DateField())).annotate(
+    add(_grouped(responses, by, month_of=TruncMonth("submitted_at", output_field=DateField()),
         responses=Count("id"),
         satisfied=Count("id", filter=SATISFIED),
         dossier_responses=Count("id", filter=Q(source=Response.Source.DOSSIER)),
@@ -107,7 +109,7 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
         overall_n=Count("overall"),
         **{f"{f}_n": Count(f) for f in FACTORS},
         **{f"{f}_s": Count("id", filter=Q(**{f"{f}__gte": 4})) for f in FACTORS},
-    ).order_by())
+    ))
 
     # Feedback by its receipt (no field).
     feedback = Feedback.objects.filter(in_scope(units=units, start=start, end=end,
@@ -125,7 +127,7 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
         rows = [{"field_id": None, **feedback.aggregate(**counts)}]
     else:
         month_of = TruncMonth("received_at", output_field=DateField())
-        rows = _group(feedback, by, month_of=month_of).annotate(**counts).order_by()
+        rows = _grouped(feedback, by, month_of=month_of, **counts)
     add(rows)
     # Groups where every count is zero are left out, as the rollup leaves them out.
     return {key: counts for key, counts in out.items() if any(counts.values())}

@@ -31,8 +31,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, Q, Sum, Value
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import BigIntegerField, Count, F, Q, Sum, Value
+from django.db.models.functions import Cast, TruncDate, TruncMonth
 from django.utils import timezone
 
 from core import access, workdays
@@ -64,7 +64,7 @@ class Source:
     columns: dict  # rollup column -> Count(...)
 
     def queryset(self):
-        field = F(self.field) if self.field else Value(None, output_field=IntegerField())
+        field = F(self.field) if self.field else Cast(Value(None), BigIntegerField())
         return (
             self.model.objects.filter(self.where)
             .annotate(r_field=field, r_day=self.day)
@@ -277,41 +277,40 @@ def _upsert(model, when: str, rows, names) -> None:
 # --- rebuilding -----------------------------------------------------------------------------
 
 def rebuild(*, say=lambda *a: None) -> dict:
-    """Recount every cell from the records: one INSERT … SELECT per source, built from the
-    same querysets as the incremental recount, then the months. Returns the row counts."""
-    sources = _sources()
+    """Recount every cell from the records: one INSERT … SELECT of all the sources (the
+    same querysets as the incremental recount), written in day order so that a period
+    reads neighbouring pages, then the months. Returns the row counts."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":  # no dead rows left behind; readers wait for the commit
             with connection.cursor() as cursor:
-                cursor.execute("LOCK TABLE kpi_daycount, kpi_monthcount IN EXCLUSIVE MODE")
-        MonthCount.objects.all().delete()
-        DayCount.objects.all().delete()
-        for source in sources.values():
-            _insert_select(source)
-            say(f"  {source.name}: done")
+                # Deferred foreign-key checks of this transaction first: TRUNCATE refuses pending ones.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("TRUNCATE kpi_daycount, kpi_monthcount")
+        else:
+            MonthCount.objects.all().delete()
+            DayCount.objects.all().delete()
+        parts, params = [], []
+        for source in _sources().values():
+            sql, source_params = source.queryset().query.sql_with_params()
+            values = ", ".join(f"s.{c}" if c in source.columns else f"0 AS {c}" for c in COLUMNS)
+            parts.append(f"SELECT s.unit_id, s.r_field, s.r_day, {values} FROM ({sql}) s WHERE s.r_day IS NOT NULL")
+            params += list(source_params)
+        cols = ", ".join(COLUMNS)
+        sums = ", ".join(f"SUM({c})" for c in COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {DayCount._meta.db_table} (unit_id, field_id, day, {cols}) "  # noqa: S608 - our columns
+                f"SELECT unit_id, r_field, r_day, {sums} FROM ({' UNION ALL '.join(parts)}) a "
+                f"GROUP BY unit_id, r_field, r_day ORDER BY r_day, unit_id",
+                params,
+            )
+        say("  days: done")
         _months_from_days()
+        say("  months: done")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE kpi_daycount; ANALYZE kpi_monthcount")
     return {"days": DayCount.objects.count(), "months": MonthCount.objects.count()}
-
-
-def _insert_select(source: Source) -> None:
-    names = list(source.columns)
-    sql, params = source.queryset().query.sql_with_params()
-    table = DayCount._meta.db_table
-    cols = ", ".join(names)
-    select = ", ".join(f"s.{n}" for n in names)
-    update = ", ".join(f"{n} = EXCLUDED.{n}" for n in names)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (unit_id, field_id, day, {cols}, {', '.join(_others(names))}) "  # noqa: S608 - our columns
-            f"SELECT s.unit_id, s.r_field, s.r_day, {select}, {', '.join('0' for _ in _others(names))} "
-            f"FROM ({sql}) s WHERE s.r_day IS NOT NULL "
-            f"ON CONFLICT (unit_id, field_id, day) DO UPDATE SET {update}",
-            params,
-        )
-
-
-def _others(names) -> list[str]:
-    return [c for c in COLUMNS if c not in names]
 
 
 def _months_from_days() -> None:
@@ -322,7 +321,7 @@ def _months_from_days() -> None:
         cursor.execute(
             f"INSERT INTO {MonthCount._meta.db_table} (unit_id, field_id, month, {cols}) "  # noqa: S608
             f"SELECT unit_id, field_id, {month}, {sums} FROM {DayCount._meta.db_table} "
-            f"GROUP BY unit_id, field_id, {month}"
+            f"GROUP BY unit_id, field_id, {month} ORDER BY 3, 1"
         )
 
 
@@ -334,7 +333,7 @@ def _windows(units, start: datetime.date, end: datetime.date) -> list[tuple[Q, d
     with the same days grouped so that a province of one office reads one range."""
     office = getattr(units, "office_scope", None)
     if office is None:
-        return [(Q(unit_id__in=units.values("pk")), start, end)]
+        return [(Q(unit_id__in=list(units.values_list("pk", flat=True))), start, end)]
     wanted = set(units.values_list("pk", flat=True))
     groups = defaultdict(list)
     for unit_id, first, last in access.supervision_windows(office, start, end):
@@ -365,47 +364,59 @@ def _split(first: datetime.date, last: datetime.date):
     return days, [(whole_from, whole_until - datetime.timedelta(days=1))]
 
 
-def _ranges_q(windows, *, day_field: str, monthly: bool, cap: datetime.date | None = None) -> Q:
+def _ranges_q(windows, *, cap: datetime.date, day_field: str, monthly: bool) -> Q:
+    """The rows of the windows: each window cut at ``cap`` (the last day whose open
+    dossiers count as overdue) and each part split into day and month ranges, so that a
+    row lies wholly on one side of ``cap`` and "running before cap" is a plain filter.
+    Adjacent ranges are joined again, so that each window reads one range of an index."""
     q = Q(pk__in=[])
     for units_q, first, last in windows:
-        if cap is not None:
-            last = min(last, cap)
-        days, months = _split(first, last)
-        for a, b in (months if monthly else days):
+        ranges = []
+        for a0, b0 in ((first, min(last, cap)), (max(first, cap + datetime.timedelta(days=1)), last)):
+            days, months = _split(a0, b0)
+            for a, b in (months if monthly else days):
+                if ranges and ranges[-1][1] + datetime.timedelta(days=1) == a:
+                    ranges[-1] = (ranges[-1][0], b)
+                else:
+                    ranges.append((a, b))
+        for a, b in ranges:
             q |= units_q & Q(**{f"{day_field}__gte": a, f"{day_field}__lte": b})
     return q
 
 
 GROUPS = {None: (), "unit": ("unit_id",), "field": ("field_id",), "month": ("m",)}
+MAIN_COLUMNS = [c for c in COLUMNS if c not in RUNNING_COLUMNS]
 
 
 def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datetime, by: str | None = None) -> dict:
     """Every count of ``start``..``end`` for ``units`` (office-scoped units for the days
     they were supervised), from the rollup: ``{group: {count: n}}`` with ``group`` None,
-    a unit id, a field id or a month's first day (``by``). The keys are those of the live
-    counts (``kpi.live.sums``): ``overdue`` and its apology splits instead of ``running``."""
+    a unit id, a field id or a month's first day (``by``); groups with no count left out.
+    The keys are those of the live counts (``kpi.live.sums``): ``overdue`` and its
+    apology splits instead of ``running``. Three queries at most: day rows, month rows,
+    the dossiers due today."""
     today = timezone.localdate(now)
+    cap = today - datetime.timedelta(days=1)
     windows = _windows(units, start, end)
-    main_cols = [c for c in COLUMNS if c not in RUNNING_COLUMNS]
     out: dict = defaultdict(lambda: dict.fromkeys(OUT_KEYS, 0))
     for model, day_field, monthly in ((DayCount, "day", False), (MonthCount, "month", True)):
-        main = _ranges_q(windows, day_field=day_field, monthly=monthly)
-        running = _ranges_q(windows, day_field=day_field, monthly=monthly, cap=today - datetime.timedelta(days=1))
-        qs = model.objects.filter(main | running)
-        if by == "month":
-            qs = qs.annotate(m=TruncMonth(day_field) if not monthly else F("month"))
-        rows = qs.values(*GROUPS[by]).annotate(
-            **{f"s_{c}": Sum(c, filter=main) for c in main_cols},
-            **{f"s_{c}": Sum(c, filter=running) for c in RUNNING_COLUMNS},
-        ).order_by()
+        qs = model.objects.filter(_ranges_q(windows, cap=cap, day_field=day_field, monthly=monthly))
+        before_cap = Q(**{f"{day_field}__lte": cap})
+        aggregates = {**{f"s_{c}": Sum(c) for c in MAIN_COLUMNS},
+                      **{f"s_{c}": Sum(c, filter=before_cap) for c in RUNNING_COLUMNS}}
+        if by is None:
+            rows = [qs.aggregate(**aggregates)]
+        else:
+            if by == "month":
+                qs = qs.annotate(m=F("month") if monthly else TruncMonth(day_field))
+            rows = qs.values(*GROUPS[by]).annotate(**aggregates).order_by()
         for r in rows:
-            key = r[GROUPS[by][0]] if by else None
-            target = out[key]
-            for c in main_cols:
+            target = out[r[GROUPS[by][0]] if by else None]
+            for c in MAIN_COLUMNS:
                 target[c] += r[f"s_{c}"] or 0
             for c, out_key in zip(RUNNING_COLUMNS, OVERDUE_KEYS):
                 target[out_key] += r[f"s_{c}"] or 0
-    for key, counts in _due_from_today(windows, today, now, by).items():
+    for key, counts in _due_today(windows, today, now, by).items():
         for name, value in counts.items():
             out[key][name] += value
     return {key: counts for key, counts in out.items() if any(counts.values())}
@@ -415,22 +426,25 @@ OVERDUE_KEYS = ("overdue", "overdue_no_apology", "overdue_timely_apology", "over
 OUT_KEYS = tuple(c for c in COLUMNS if c not in RUNNING_COLUMNS) + OVERDUE_KEYS
 
 
-def _due_from_today(windows, today, now, by) -> dict:
-    """Open dossiers due from ``today`` on whose due time has passed (live, a handful)."""
+def _due_today(windows, today, now, by) -> dict:
+    """Open dossiers due today whose due time has passed (live, a handful). A dossier's
+    due time lies on its due date (``workdays.due_at``), so those due earlier are all
+    overdue (the rollup's running days before today) and those due later none."""
     q = Q(pk__in=[])
     for units_q, first, last in windows:
-        first = max(first, today)
-        if first <= last:
-            q |= units_q & Q(due_date__gte=first, due_date__lte=last)
+        if first <= today <= last:
+            q |= units_q
     apology = dossier_sets.APOLOGY
-    group = {"unit": ("unit_id",), "field": ("field_id",), "month": ("m",), None: ()}[by]
-    qs = Dossier.objects.filter(q & dossier_sets.overdue_as_of(now=now) & Q(status__in=dossier_sets.OPEN))
-    if by == "month":
-        qs = qs.annotate(m=TruncMonth("due_date"))
-    rows = qs.values(*group).annotate(
+    qs = Dossier.objects.filter(q, due_date=today).filter(dossier_sets.overdue_as_of(now=now))
+    aggregates = dict(
         overdue=Count("id"),
         overdue_no_apology=Count("id", filter=apology["none"]),
         overdue_timely_apology=Count("id", filter=apology["timely"]),
         overdue_late_apology=Count("id", filter=apology["late"]),
-    ).order_by()
-    return {(r[group[0]] if by else None): {k: r[k] for k in OVERDUE_KEYS} for r in rows}
+    )
+    if by is None:
+        return {None: qs.aggregate(**aggregates)}
+    if by == "month":
+        qs = qs.annotate(m=TruncMonth("due_date"))
+    rows = qs.values(*GROUPS[by]).annotate(**aggregates).order_by()
+    return {r[GROUPS[by][0]]: {k: r[k] for k in OVERDUE_KEYS} for r in rows}
