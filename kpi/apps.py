@@ -13,4 +13,5 @@ class KpiConfig(AppConfig):
         receivers.connect()
 
         registry.public_section(public.section, order=10, watch=public.WATCHED)
+        registry.demo_step(demo.recount_rollup, order=35)
         registry.demo_step(demo.seed, order=40)

@@ -293,7 +293,8 @@ def rebuild(*, say=lambda *a: None) -> dict:
         for source in _sources().values():
             sql, source_params = source.queryset().query.sql_with_params()
             values = ", ".join(f"s.{c}" if c in source.columns else f"0 AS {c}" for c in COLUMNS)
-            parts.append(f"SELECT s.unit_id, s.r_field, s.r_day, {values} FROM ({sql}) s WHERE s.r_day IS NOT NULL")
+            parts.append(f"SELECT s.unit_id, s.r_field, s.r_day, {values} FROM ({sql}) s "  # noqa: S608 - ORM SQL
+                         "WHERE s.r_day IS NOT NULL")
             params += list(source_params)
         cols = ", ".join(COLUMNS)
         sums = ", ".join(f"SUM({c})" for c in COLUMNS)
@@ -327,7 +328,7 @@ def _months_from_days() -> None:
 
 # --- reading --------------------------------------------------------------------------------
 
-def _windows(units, start: datetime.date, end: datetime.date) -> list[tuple[Q, datetime.date, datetime.date]]:
+def windows(*, units, start: datetime.date, end: datetime.date) -> list[tuple[Q, datetime.date, datetime.date]]:
     """(which units, first day, last day): the whole period for plain units; for units
     scoped to an office the days it supervised each (docs/domain/supervision.md), units
     with the same days grouped so that a province of one office reads one range."""
@@ -397,10 +398,10 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
     the dossiers due today."""
     today = timezone.localdate(now)
     cap = today - datetime.timedelta(days=1)
-    windows = _windows(units, start, end)
+    scope = windows(units=units, start=start, end=end)
     out: dict = defaultdict(lambda: dict.fromkeys(OUT_KEYS, 0))
     for model, day_field, monthly in ((DayCount, "day", False), (MonthCount, "month", True)):
-        qs = model.objects.filter(_ranges_q(windows, cap=cap, day_field=day_field, monthly=monthly))
+        qs = model.objects.filter(_ranges_q(scope, cap=cap, day_field=day_field, monthly=monthly))
         before_cap = Q(**{f"{day_field}__lte": cap})
         aggregates = {**{f"s_{c}": Sum(c) for c in MAIN_COLUMNS},
                       **{f"s_{c}": Sum(c, filter=before_cap) for c in RUNNING_COLUMNS}}
@@ -416,7 +417,7 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
                 target[c] += r[f"s_{c}"] or 0
             for c, out_key in zip(RUNNING_COLUMNS, OVERDUE_KEYS):
                 target[out_key] += r[f"s_{c}"] or 0
-    for key, counts in _due_today(windows, today, now, by).items():
+    for key, counts in _due_today(scope, today, now, by).items():
         for name, value in counts.items():
             out[key][name] += value
     return {key: counts for key, counts in out.items() if any(counts.values())}

@@ -65,15 +65,11 @@ def in_scope(*, units, period: Period, dated) -> Q:
     """The rows of ``units`` that belong to ``period``: ``dated(start=, end=)`` is the Q of the
     record's own period rule. Units scoped to an office (``Unit.objects.supervised_by``)
     count only for the days that office supervised each of them, so a period crossing a
-    change of office is split between the two offices."""
-    office = getattr(units, "office_scope", None)
-    if office is None:
-        return Q(unit__in=units) & dated(start=period.start, end=period.end)
-    wanted = set(units.values_list("pk", flat=True))
+    change of office is split between the two offices; units with the same days share one
+    condition (``kpi.rollup.windows``), so a province office builds one, not a thousand."""
     q = Q(pk__in=[])
-    for unit_id, first, last in access.supervision_windows(office, period.start, period.end):
-        if unit_id in wanted:
-            q |= Q(unit_id=unit_id) & dated(start=first, end=last)
+    for units_q, first, last in rollup.windows(units=units, start=period.start, end=period.end):
+        q |= units_q & dated(start=first, end=last)
     return q
 
 
@@ -96,6 +92,18 @@ counts_source = rollup.sums
 def _counts(*, units, period: Period, now: datetime.datetime, by: str | None = None) -> dict:
     """``{group: {count: n}}`` of ``period`` for ``units`` (see ``kpi.rollup.sums``)."""
     return counts_source(units=_units_queryset(units), start=period.start, end=period.end, now=now, by=by)
+
+
+def period_counts(*, units, period: Period, now: datetime.datetime, by: str | None = None) -> dict:
+    """The counts of ``period`` grouped ``by`` (None, "unit", "field", "month"), for a page
+    that shows them several ways: pass them on as ``counts=`` (rows by field or unit) and
+    ``totals(counts=...)`` (cards, SIPAS)."""
+    return _counts(units=units, period=period, now=now, by=by)
+
+
+def totals(*, counts: dict) -> dict:
+    """Every count of ``period_counts`` added up over its groups."""
+    return _total(counts)
 
 
 def _total(counts: dict) -> dict:
@@ -176,10 +184,11 @@ def fractions(*, dossiers: dict | None = None, responses: dict | None = None, fe
     return out
 
 
-def _row(key: str, field_key: str, numerator: int, denominator: int, target, field_name: str = "") -> dict:
+def _row(key: str, field_key: str, numerator: int, denominator: int, target, field_name: str = "",
+         name: str | None = None) -> dict:
     value = percent(numerator, denominator)
     target = float(target) if target is not None else None
-    name = str(BY_KEY[key].name)
+    name = name or str(BY_KEY[key].name)
     return {
         "key": key,
         "field": field_key or None,
@@ -202,18 +211,20 @@ def _units_queryset(units):
     return units if hasattr(units, "query") else Unit.objects.filter(pk__in=[u.pk for u in units])
 
 
-def indicator_rows(*, units, period: Period, now: datetime.datetime | None = None, counts: dict | None = None) -> list[dict]:
+def indicator_rows(*, units, period: Period, now: datetime.datetime | None = None, counts: dict | None = None,
+                   overall_only: bool = False) -> list[dict]:
     """Every indicator, overall and per field / service area, for ``units`` taken together.
 
     Four queries whatever the number of units and records: the rollup by field (two, plus
     the dossiers due today), monthly figures, targets, fields. ``counts``: the rollup by
-    field, when the caller has it already."""
+    field, when the caller has it already; with ``overall_only`` (no rows per field) any
+    grouping of the period's counts will do."""
     now = now or timezone.now()
     units = _units_queryset(units)
     by_field = counts if counts is not None else _counts(units=units, period=period, now=now, by="field")
     monthly = {r["key"]: r for r in _monthly(units, period).values("key").annotate(n=Sum("numerator"), d=Sum("denominator"))}
     targets = {(t["key"], t["field_key"]): t["target"] for t in _targets(units, period.year)}
-    fields = list(Field.objects.all())
+    fields = [] if overall_only else list(Field.objects.all())
     total = _total(by_field)
     overall = fractions(dossiers=total, responses=total, feedback=total, monthly=monthly)
 
@@ -226,11 +237,11 @@ def indicator_rows(*, units, period: Period, now: datetime.datetime | None = Non
         return any(by_field.get(field.pk, {}).get(k) for k in keys)
 
     rows = [row("dossier_on_time_rate")]
-    for field in fields:
+    for field in [] if overall_only else fields:
         if field.has_procedures or has(field, *DOSSIER_KEYS):
             rows.append(row("dossier_on_time_rate", field, fractions(dossiers=by_field.get(field.pk))))
     rows += [row("late_apology_rate"), row("satisfaction_rate")]
-    for field in fields:
+    for field in [] if overall_only else fields:
         if field.is_survey_area or has(field, "responses"):
             rows.append(row("satisfaction_rate", field, fractions(responses=by_field.get(field.pk))))
     rows += [row(key) for key in ("dossier_satisfaction_rate", "feedback_answered_rate", "feedback_on_time_rate",
@@ -256,17 +267,19 @@ def dossier_breakdown(*, units, period: Period, now=None) -> dict:
     return dossier_counts(units=units, period=period, now=now)
 
 
-def unit_comparison(*, units, period: Period, now=None) -> list[dict]:
+def unit_comparison(*, units, period: Period, now=None, keys=None, counts: dict | None = None) -> list[dict]:
     """One entry per unit with its overall indicator rows, for the office's side-by-side
     view: ``[{unit, has_targets, missing_targets: [keys], rows: {key: row}}]``.
 
     Five queries whatever the number of units and records: units, the rollup by unit (two,
-    plus the dossiers due today), monthly figures, targets."""
+    plus the dossiers due today), monthly figures, targets. ``keys``: the indicators wanted
+    in ``rows`` (default every one)."""
     now = now or timezone.now()
     scope = _units_queryset(units)
     units = list(scope.order_by("name"))
     ids = [u.pk for u in units]
-    counts = _counts(units=scope, period=period, now=now, by="unit")
+    if counts is None:
+        counts = _counts(units=scope, period=period, now=now, by="unit")
     monthly = {}
     for r in _monthly(scope, period).values("unit_id", "key").annotate(n=Sum("numerator"), d=Sum("denominator")):
         monthly[(r["unit_id"], r["key"])] = r
@@ -274,12 +287,14 @@ def unit_comparison(*, units, period: Period, now=None) -> list[dict]:
     for t in Target.objects.filter(plan__unit__in=ids, plan__year=period.year, field_key="").values("plan__unit_id", "key", "value"):
         targets[(t["plan__unit_id"], t["key"])] = t["value"]
 
+    wanted = keys or [i.key for i in INDICATORS]
+    names = {key: str(BY_KEY[key].name) for key in wanted}
     out = []
     for unit in units:
         c = counts.get(unit.pk, {})
         figures = fractions(dossiers=c, responses=c, feedback=c, monthly={
             key: monthly.get((unit.pk, key), {}) for key in MONTHLY_KEYS})
-        rows = {i.key: _row(i.key, "", *figures[i.key], targets.get((unit.pk, i.key))) for i in INDICATORS}
+        rows = {key: _row(key, "", *figures[key], targets.get((unit.pk, key)), name=names[key]) for key in wanted}
         missing = [i.key for i in INDICATORS if (unit.pk, i.key) not in targets]
         out.append({"unit": unit, "has_targets": not missing, "missing_targets": missing, "rows": rows})
     return out

@@ -4,6 +4,7 @@ plan, the monthly figures with evidence, and the Excel report. Thin: numbers com
 import mimetypes
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
@@ -68,13 +69,15 @@ def dashboard(request):
 
 def _unit_dashboard(request, units, unit, period, context):
     now = timezone.now()
-    rows = selectors.indicator_rows(units=units, period=period, now=now)
+    counts = selectors.period_counts(units=units, period=period, now=now, by="field")
+    totals = selectors.totals(counts=counts)
+    rows = selectors.indicator_rows(units=units, period=period, now=now, counts=counts)
     link_unit = unit if (request.user.is_office or request.user.is_administrator) else None
     for row in rows:
         row["status"] = _status(row)
         row["links"] = links.links_for(row, link_unit, period)
         row["indicator"] = BY_KEY[row["key"]]
-    breakdown = selectors.dossier_breakdown(units=units, period=period, now=now)
+    breakdown = totals
     series = selectors.monthly_series(units=units, period=period, now=now)
     plan = YearPlan.objects.filter(unit=unit, year=period.year).first()
     cards = [r for r in rows if r["field"] is None]
@@ -91,7 +94,7 @@ def _unit_dashboard(request, units, unit, period, context):
         "breakdown": breakdown,
         "late_links": links.late_without_apology(link_unit, period),
         "late_apologies": selectors.late_apologies(counts=breakdown),
-        "sipas": selectors.sipas_indices(units=units, period=period),
+        "sipas": selectors.sipas_indices(units=units, period=period, counts=totals),
         "series": series,
         "series_rows": list(zip(series["labels"], *[series["series"][k] for k in series["series"]])),
         "plan": plan,
@@ -102,9 +105,15 @@ def _unit_dashboard(request, units, unit, period, context):
     return render(request, "kpi/dashboard.html", context)
 
 
+OFFICE_PAGE_SIZE = 50
+
+
 def _office(request, units, period, context):
-    comparison = selectors.unit_comparison(units=units, period=period)
     keys = [i for i in INDICATORS if i.main]
+    now = timezone.now()
+    counts = selectors.period_counts(units=units, period=period, now=now, by="unit")
+    comparison = selectors.unit_comparison(units=units, period=period, now=now, keys=[i.key for i in keys],
+                                           counts=counts)
     sort, direction = request.GET.get("sort", "name"), request.GET.get("dir", "asc")
     if sort != "name" and sort not in BY_KEY:
         sort = "name"
@@ -118,11 +127,14 @@ def _office(request, units, period, context):
     comparison.sort(key=sort_key, reverse=direction == "desc")
     if direction == "desc" and sort != "name":  # units without data stay at the bottom
         comparison.sort(key=lambda e: e["rows"][sort]["value"] is None)
-    for entry in comparison:
+    # A province office has a thousand schools: sorted as a whole, shown a page at a time.
+    page = Paginator(comparison, OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
         entry["cells"] = [dict(entry["rows"][i.key], status=_status(entry["rows"][i.key])) for i in keys]
-    total = [r for r in selectors.indicator_rows(units=units, period=period) if r["field"] is None]
+    total = selectors.indicator_rows(units=units, period=period, now=now, counts=counts, overall_only=True)
     context.update({
-        "comparison": comparison,
+        "comparison": page,
+        "page": page,
         "columns": keys,
         "total_cells": [dict(r, status=_status(r)) for i in keys for r in total if r["key"] == i.key],
         "sort": sort, "dir": direction,

@@ -1,0 +1,79 @@
+"""The daily rollup is written in the transaction of the change (docs/kpi/rollup.md), can be
+rebuilt and checked from the command line, and the office's side-by-side page of a large
+office shows its units a page at a time."""
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Unit
+from dossiers.services import dossier_transition
+from kpi import rollup
+from kpi.models import DayCount, MonthCount
+from tests.factories import OfficeFactory, OfficeUserFactory, ProcedureFactory, UnitFactory, receive_dossier
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+pytestmark = pytest.mark.django_db
+
+
+def _received_on(day):
+    return DayCount.objects.filter(day=day).values_list("received", flat=True)
+
+
+def test_a_service_change_and_its_rollup_commit_or_roll_back_together():
+    procedure = ProcedureFactory(processing_days=5)
+    received_at = timezone.now() - datetime.timedelta(days=2)
+    day = timezone.localtime(received_at, VN).date()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        receive_dossier(procedure=procedure, received_at=received_at)
+        assert list(_received_on(day)) == [1]  # written with the dossier, inside its transaction
+        raise RuntimeError("the request fails after the intake")
+    assert list(_received_on(day)) == []
+
+    dossier = receive_dossier(procedure=procedure, received_at=received_at)
+    dossier_transition(dossier=dossier, action="start")
+    dossier_transition(dossier=dossier, action="complete")
+    row = DayCount.objects.get(unit=dossier.unit, field=dossier.field, day=timezone.localdate())
+    assert (row.completed, row.on_time) == (1, 1)
+    assert MonthCount.objects.get(unit=dossier.unit, field=dossier.field, month=timezone.localdate().replace(day=1)).completed == 1
+
+
+def test_rebuild_and_check_from_the_command_line(capsys):
+    procedure = ProcedureFactory(processing_days=5)
+    for hours in (30, 60, 90):
+        receive_dossier(procedure=procedure, received_at=timezone.now() - datetime.timedelta(hours=hours))
+    call_command("rebuild_kpi_rollup", "--check")
+    out = capsys.readouterr().out
+    assert "khớp" in out or "agrees" in out
+
+    DayCount.objects.update(received=0)  # as after a bulk load that sent no signals
+    with pytest.raises(CommandError, match="rebuild_kpi_rollup"):
+        call_command("rebuild_kpi_rollup", "--check")
+    call_command("rebuild_kpi_rollup")
+    assert sum(DayCount.objects.values_list("received", flat=True)) == 3
+    call_command("rebuild_kpi_rollup", "--check")
+
+
+def test_split_reads_whole_months_from_month_rows_and_the_edges_from_day_rows():
+    d = datetime.date
+    assert rollup._split(d(2026, 1, 10), d(2026, 4, 14)) == (
+        [(d(2026, 1, 10), d(2026, 1, 31)), (d(2026, 4, 1), d(2026, 4, 14))], [(d(2026, 2, 1), d(2026, 3, 31))])
+    assert rollup._split(d(2026, 1, 1), d(2026, 12, 31)) == ([], [(d(2026, 1, 1), d(2026, 12, 31))])
+    assert rollup._split(d(2026, 3, 5), d(2026, 3, 20)) == ([(d(2026, 3, 5), d(2026, 3, 20))], [])
+
+
+def test_a_large_office_sees_its_units_a_page_at_a_time(client):
+    office = OfficeFactory(name="Sở Giáo dục và Đào tạo")
+    for i in range(60):
+        UnitFactory(office=office, name=f"Trường mầm non số {i + 1:02d}")
+    client.force_login(OfficeUserFactory(office=office))
+    first = client.get("/kpi/").content.decode()
+    assert first.count('data-testid="unit-row"') == 50
+    assert "Trường mầm non số 01" in first and "Trường mầm non số 51" not in first
+    assert "Đơn vị 1–50 trên tổng số 60" in first
+    second = client.get("/kpi/", {"page": 2}).content.decode()
+    assert second.count('data-testid="unit-row"') == 10 and "Trường mầm non số 60" in second
+    assert Unit.objects.supervised_by(office.pk).count() == 60
