@@ -67,8 +67,8 @@ SELECT 'Phường ' || g, 'bench-office-' || g FROM generate_series(1, %(offices
     ("units", """
 INSERT INTO core_unit (office_id, slug, code, name, address, phone, email, closing_time, feedback_days,
                        head_name, head_title)
-SELECT o.id, 'bench-' || lpad(g::text, 4, '0'), '000.00.' || lpad(g::text, 4, '0') || '.B29',
-       'Trường mầm non số ' || g, g || ' Lê Lợi, TP. Hồ Chí Minh', '028 3822 ' || lpad(g::text, 4, '0'),
+SELECT o.id, 'bench-' || lpad(g::text, greatest(4, length(g::text)), '0'), '000.00.' || lpad(g::text, greatest(4, length(g::text)), '0') || '.B29',
+       'Trường mầm non số ' || g, g || ' Lê Lợi, TP. Hồ Chí Minh', '028 3822 ' || lpad(g::text, greatest(4, length(g::text)), '0'),
        'mn' || g || '@example.vn', '17:00', 5, 'Nguyễn Thị Hiệu ' || g, 'Hiệu trưởng'
 FROM generate_series(1, %(units)s) g
 JOIN core_office o ON o.code = 'bench-office-' || (1 + (g - 1) %% %(offices)s)"""),
