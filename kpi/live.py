@@ -36,20 +36,21 @@ def in_scope(*, units, start: datetime.date, end: datetime.date, dated) -> Q:
     return q
 
 
+NAMES = {None: (), "unit": ("unit_id",), "field": ("field_id",), "month": ("m",), "field_month": ("field_id", "m")}
+
+
 def _grouped(qs, by, *, month_of, **aggregates) -> list[dict]:
     if by is None:
         return [qs.aggregate(**aggregates)]
-    if by == "month":
+    if "m" in NAMES[by]:
         qs = qs.annotate(m=month_of)
-    return list(qs.values({"unit": "unit_id", "field": "field_id", "month": "m"}[by]).annotate(**aggregates).order_by())
+    return list(qs.values(*NAMES[by]).annotate(**aggregates).order_by())
 
 
 def _key(row, by):
-    if by is None:
-        return None
-    value = row[{"unit": "unit_id", "field": "field_id", "month": "m"}[by]]
     # date_trunc of a date comes back as a timestamp from the CASE of month_of_dossier.
-    return value.date() if isinstance(value, datetime.datetime) else value
+    values = [v.date() if isinstance(v, datetime.datetime) else v for v in (row[n] for n in NAMES[by])]
+    return tuple(values) if len(values) > 1 else values[0] if values else None
 
 
 def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datetime, by: str | None = None) -> dict:
@@ -99,7 +100,7 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
     responses = Response.objects.filter(in_scope(
         units=units, start=start, end=end,
         dated=lambda *, start, end: workdays.on_local_dates("submitted_at", start=start, end=end)))
-    if by == "field":
+    if by in ("field", "field_month"):
         responses = responses.annotate(field_id=F("area_id"))
     add(_grouped(responses, by, month_of=TruncMonth("submitted_at", output_field=DateField()),
         responses=Count("id"),
@@ -123,10 +124,12 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
         fb_rated=Count("id", filter=feedback_sets.RATED),
         fb_rated_satisfied=Count("id", filter=feedback_sets.RATED_SATISFIED),
     )
+    month_of = TruncMonth("received_at", output_field=DateField())
     if by == "field":  # feedback has no field: its counts go to the group None
         rows = [{"field_id": None, **feedback.aggregate(**counts)}]
+    elif by == "field_month":
+        rows = [{"field_id": None, **r} for r in _grouped(feedback, "month", month_of=month_of, **counts)]
     else:
-        month_of = TruncMonth("received_at", output_field=DateField())
         rows = _grouped(feedback, by, month_of=month_of, **counts)
     add(rows)
     # Groups where every count is zero are left out, as the rollup leaves them out.

@@ -385,14 +385,21 @@ def _ranges_q(windows, *, cap: datetime.date, day_field: str, monthly: bool) -> 
     return q
 
 
-GROUPS = {None: (), "unit": ("unit_id",), "field": ("field_id",), "month": ("m",)}
+GROUPS = {None: (), "unit": ("unit_id",), "field": ("field_id",), "month": ("m",), "field_month": ("field_id", "m")}
+
+
+def group_key(row: dict, by: str | None):
+    """The group of a row: None, one value, or (field, month) for ``field_month``."""
+    names = GROUPS[by]
+    return tuple(row[n] for n in names) if len(names) > 1 else row[names[0]] if names else None
 MAIN_COLUMNS = [c for c in COLUMNS if c not in RUNNING_COLUMNS]
 
 
 def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datetime, by: str | None = None) -> dict:
     """Every count of ``start``..``end`` for ``units`` (office-scoped units for the days
     they were supervised), from the rollup: ``{group: {count: n}}`` with ``group`` None,
-    a unit id, a field id or a month's first day (``by``); groups with no count left out.
+    a unit id, a field id, a month's first day or (field id, month) (``by`` None, "unit",
+    "field", "month", "field_month"); groups with no count left out.
     The keys are those of the live counts (``kpi.live.sums``): ``overdue`` and its
     apology splits instead of ``running``. Three queries at most: day rows, month rows,
     the dossiers due today."""
@@ -408,11 +415,11 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
         if by is None:
             rows = [qs.aggregate(**aggregates)]
         else:
-            if by == "month":
+            if "m" in GROUPS[by]:
                 qs = qs.annotate(m=F("month") if monthly else TruncMonth(day_field))
             rows = qs.values(*GROUPS[by]).annotate(**aggregates).order_by()
         for r in rows:
-            target = out[r[GROUPS[by][0]] if by else None]
+            target = out[group_key(r, by)]
             for c in MAIN_COLUMNS:
                 target[c] += r[f"s_{c}"] or 0
             for c, out_key in zip(RUNNING_COLUMNS, OVERDUE_KEYS):
@@ -445,7 +452,7 @@ def _due_today(windows, today, now, by) -> dict:
     )
     if by is None:
         return {None: qs.aggregate(**aggregates)}
-    if by == "month":
+    if "m" in GROUPS[by]:
         qs = qs.annotate(m=TruncMonth("due_date"))
     rows = qs.values(*GROUPS[by]).annotate(**aggregates).order_by()
-    return {r[GROUPS[by][0]]: {k: r[k] for k in OVERDUE_KEYS} for r in rows}
+    return {group_key(r, by): {k: r[k] for k in OVERDUE_KEYS} for r in rows}

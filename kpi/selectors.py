@@ -101,6 +101,16 @@ def period_counts(*, units, period: Period, now: datetime.datetime, by: str | No
     return _counts(units=units, period=period, now=now, by=by)
 
 
+def regroup(*, counts: dict, part: int) -> dict:
+    """Counts by (field, month) added up by field (``part=0``) or by month (``part=1``)."""
+    out: dict = {}
+    for key, group in counts.items():
+        target = out.setdefault(key[part], dict.fromkeys(rollup.OUT_KEYS, 0))
+        for name, value in group.items():
+            target[name] += value
+    return out
+
+
 def totals(*, counts: dict) -> dict:
     """Every count of ``period_counts`` added up over its groups."""
     return _total(counts)
@@ -300,13 +310,16 @@ def unit_comparison(*, units, period: Period, now=None, keys=None, counts: dict 
     return out
 
 
-def monthly_series(*, units, period: Period, now=None) -> dict:
+def monthly_series(*, units, period: Period, now=None, counts: dict | None = None) -> dict:
     """Month by month, for the dashboard's charts: ``{"labels": ["01/2026", ...],
     "series": {key: [value or None per month]}}`` for the main measured indicators
-    and the monthly figures."""
+    and the monthly figures. ``counts``: the period's counts by month, when the caller
+    has them already."""
     now = now or timezone.now()
     units = _units_queryset(units)
-    counts = {(m.year, m.month): c for m, c in _counts(units=units, period=period, now=now, by="month").items()}
+    if counts is None:
+        counts = _counts(units=units, period=period, now=now, by="month")
+    counts = {(m.year, m.month): c for m, c in counts.items()}
     monthly = {
         (r["year"], r["month"], r["key"]): r
         for r in _monthly(units, period).values("year", "month", "key").annotate(n=Sum("numerator"), d=Sum("denominator"))

@@ -69,7 +69,9 @@ def dashboard(request):
 
 def _unit_dashboard(request, units, unit, period, context):
     now = timezone.now()
-    counts = selectors.period_counts(units=units, period=period, now=now, by="field")
+    # The period's counts read once, by field and month, for the cards, charts and SIPAS.
+    by_field_month = selectors.period_counts(units=units, period=period, now=now, by="field_month")
+    counts = selectors.regroup(counts=by_field_month, part=0)
     totals = selectors.totals(counts=counts)
     rows = selectors.indicator_rows(units=units, period=period, now=now, counts=counts)
     link_unit = unit if (request.user.is_office or request.user.is_administrator) else None
@@ -78,7 +80,8 @@ def _unit_dashboard(request, units, unit, period, context):
         row["links"] = links.links_for(row, link_unit, period)
         row["indicator"] = BY_KEY[row["key"]]
     breakdown = totals
-    series = selectors.monthly_series(units=units, period=period, now=now)
+    series = selectors.monthly_series(units=units, period=period, now=now,
+                                      counts=selectors.regroup(counts=by_field_month, part=1))
     plan = YearPlan.objects.filter(unit=unit, year=period.year).first()
     cards = [r for r in rows if r["field"] is None]
     details = {}

@@ -147,7 +147,7 @@ def test_the_rollup_answers_what_the_records_answer(tmp_path_factory, settings, 
     now = moment(now_day, now_hour)
     scopes = [Unit.objects.filter(pk__in=[a.pk, b.pk]), Unit.objects.supervised_by(x.pk), Unit.objects.supervised_by(y.pk)]
     for units in scopes:
-        for by in (None, "unit", "field", "month"):
+        for by in (None, "unit", "field", "month", "field_month"):
             want = live.sums(units=units, start=start, end=end, now=now, by=by)
             got = rollup.sums(units=units, start=start, end=end, now=now, by=by)
             assert got == want, (by, getattr(units, "office_scope", None), history, period, now, {k: {n: v for n, v in c.items() if v} for k, c in got.items()}, {k: {n: v for n, v in c.items() if v} for k, c in want.items()})
