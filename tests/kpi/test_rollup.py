@@ -13,7 +13,14 @@ from core.models import Unit
 from dossiers.services import dossier_transition
 from kpi import rollup
 from kpi.models import DayCount, MonthCount
-from tests.factories import OfficeFactory, OfficeUserFactory, ProcedureFactory, UnitFactory, receive_dossier
+from tests.factories import (
+    OfficeFactory,
+    OfficeUserFactory,
+    ProcedureFactory,
+    UnitFactory,
+    receive_dossier,
+    survey_response_for_test,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.django_db
@@ -77,3 +84,57 @@ def test_a_large_office_sees_its_units_a_page_at_a_time(client):
     second = client.get("/kpi/", {"page": 2}).content.decode()
     assert second.count('data-testid="unit-row"') == 10 and "Trường mầm non số 60" in second
     assert Unit.objects.supervised_by(office.pk).count() == 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_waiting_on_another_of_the_same_unit_counts_both():
+    """The interleaving that would lose a count without the per-unit lock: A records a survey
+    answer and recounts but has not committed; B records another of the same unit, area and
+    day meanwhile. B must wait for A's commit before counting, so the day shows both.
+    (Survey answers share no row that would serialise them otherwise; intakes do, the
+    register sequence.)"""
+    import threading
+    import time
+
+    from django.db import connection
+
+    unit = UnitFactory()
+    submitted_at = timezone.now() - datetime.timedelta(days=1)
+    day = timezone.localtime(submitted_at, VN).date()
+    a_counted, errors = threading.Event(), []
+
+    def a():
+        try:
+            with transaction.atomic():
+                survey_response_for_test(unit=unit, submitted_at=submitted_at)
+                a_counted.set()
+                with connection.cursor() as cursor:  # commit only once B is blocked behind us
+                    for _ in range(200):
+                        cursor.execute("SELECT pg_stat_clear_snapshot()")
+                        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                       "AND datname = current_database() AND pid <> pg_backend_pid()")
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.05)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def b():
+        try:
+            a_counted.wait(timeout=30)
+            with transaction.atomic():
+                survey_response_for_test(unit=unit, submitted_at=submitted_at)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert list(DayCount.objects.filter(unit=unit, day=day).values_list("responses", flat=True)) == [2]
