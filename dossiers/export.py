@@ -6,6 +6,7 @@ Thông tư 03/2025/TT-VPCP from the day it applies (``dossiers.legal``; see
 docs/legal/forms.md) — with the field and the channel (at the desk, online, by post)
 beside them. The first column is the line of the register, the number printed on the
 receipt. Rows stream from the database in chunks into openpyxl's write-only sheet."""
+import time
 from collections.abc import Callable
 
 from django.http import HttpResponse
@@ -14,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from core.xlsx import DATE, XLSX, PrintableSheet, local, title_block
+from core.xlsx import DATE, XLSX, PrintableSheet, title_block
 
 REGISTER_SHEET = "Sổ theo dõi hồ sơ"
 CHUNK = 2000
+PROGRESS_SECONDS = 1.0
 
 # (label, width): the columns of the register form, then the portal's own two.
 COLUMNS = [
@@ -51,16 +53,34 @@ def register_form(day) -> str:
 
 
 def register_rows(queryset, *, now=None, unit_column: bool = False):
-    """One list per dossier, in the columns above (plus the unit's name when asked)."""
+    """One list per dossier, in the columns above (plus the unit's name when asked), read
+    lazily: one query of the needed columns through a server-side cursor, ``CHUNK`` rows at
+    a time, so a million-row register never sits in memory. Times stay aware (the sheet
+    writes them in local time)."""
     from dossiers.models import Dossier
 
     now = now or timezone.now()
-    # Labels translated once, not once a row.
+    # Labels translated once, not once a row; the note of each combination built once.
     statuses = {k: str(v) for k, v in Dossier.Status.choices}
     timeliness = {k: str(v) for k, v in Dossier.Timeliness.choices}
     delivery = {k: str(v) for k, v in Dossier.Delivery.choices}
     channels = {k: str(v) for k, v in Dossier.Channel.choices}
     overdue = _("overdue")
+    running = frozenset(Dossier.CLOCK_RUNNING_STATUSES)
+    notes = {}
+
+    def note_for(key):
+        status, timely, late, how = key
+        note = statuses.get(status, status)
+        if timely:
+            note = f"{note} – {timeliness[timely]}"
+        elif late:
+            note = f"{note} – {overdue}"
+        if how is not None:
+            note = f"{note}; {delivery.get(how, how)}"
+        notes[key] = note
+        return note
+
     columns = (
         "register_line", "code", "procedure__name", "sets_count", "applicant_name", "applicant_address",
         "applicant_phone", "unit__name", "received_at", "due_at", "completed_at", "returned_at", "status",
@@ -69,19 +89,17 @@ def register_rows(queryset, *, now=None, unit_column: bool = False):
     for row in queryset.values_list(*columns).iterator(chunk_size=CHUNK):
         (line, code, procedure, sets, name, address, phone, unit_name, received, due, completed, returned, status,
          timely, how, field, channel) = row
-        note = statuses.get(status, status)
-        if timely:
-            note = f"{note} – {timeliness[timely]}"
-        elif status in Dossier.CLOCK_RUNNING_STATUSES and due and due < now:  # never while awaiting a supplement
-            note = f"{note} – {overdue}"
-        if returned:
-            note = f"{note}; {delivery.get(how, how)}"
+        # Overdue only while the clock runs (never while awaiting a supplement).
+        key = (status, timely, not timely and status in running and due is not None and due < now,
+               how if returned else None)
+        note = notes.get(key) or note_for(key)
         values = [
-            line, code, procedure, sets, name, ", ".join(p for p in (address, phone) if p), unit_name,
-            local(received), local(due), None, local(completed), local(returned), None, note, field,
-            channels.get(channel, channel),
+            line, code, procedure, sets, name, f"{address}, {phone}" if address and phone else address or phone,
+            unit_name, received, due, None, completed, returned, None, note, field, channels.get(channel, channel),
         ]
-        yield values + [unit_name] if unit_column else values
+        if unit_column:
+            values.append(unit_name)
+        yield values
 
 
 def write_register(
@@ -89,18 +107,24 @@ def write_register(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """The register sheet of ``queryset`` (ordered by the caller) in ``workbook``; returns
-    the number of rows. ``progress(rows_done)`` every ``CHUNK`` rows."""
+    the number of rows. ``progress(rows_done)`` at the end of a chunk of ``CHUNK`` rows, at
+    most once every ``PROGRESS_SECONDS`` (the export job's page polls it every second; a
+    million rows must not mean five hundred writes), and once with the total at the end."""
     columns = [(str(label), width) for label, width in COLUMNS]
     if unit_column:
         columns.append((_("Unit"), 18))
     sheet = PrintableSheet(workbook, REGISTER_SHEET, columns, title_block=heading)
     sheet.formats(**{str(i): DATE for i in DATE_COLUMNS})
-    done = 0
-    for values in register_rows(queryset, now=now, unit_column=unit_column):
-        sheet.append(values)
-        done += 1
-        if progress and done % CHUNK == 0:
+    append = sheet.append
+    done = reported = 0
+    reported_at = None
+    for done, values in enumerate(register_rows(queryset, now=now, unit_column=unit_column), start=1):
+        append(values)
+        if progress and done % CHUNK == 0 and (reported_at is None or time.monotonic() - reported_at >= PROGRESS_SECONDS):
             progress(done)
+            reported, reported_at = done, time.monotonic()
+    if progress and done != reported:
+        progress(done)
     sheet.close()
     return done
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from core.xlsx import DATETIME, PERCENT, PrintableSheet, local, title_block
+from core.xlsx import DATETIME, PERCENT, PrintableSheet, title_block
 from dossiers.export import register_heading, write_register
 from dossiers.models import Dossier
 from feedback.models import Feedback
@@ -78,7 +78,8 @@ def write_report(
 ) -> int:
     """Write the report of ``units`` for ``period`` to ``destination`` (a path or a
     binary file); returns the number of register rows. ``progress(rows_done)`` is
-    called every ``CHUNK`` register rows (the Celery task records it)."""
+    called as the register is written (``dossiers.export.write_register``: at most once a
+    second, and at its end); the Celery task records it."""
     now = now or timezone.now()
     if not unit_name:
         names = list(units.values_list("name", flat=True)[:2]) if hasattr(units, "values_list") else [u.name for u in units]
@@ -152,8 +153,8 @@ def write_report(
         items.iterator(chunk_size=CHUNK), start=1
     ):
         on_time = "" if answered_at is None else ("Có" if answered_at <= due_at else "Không")
-        values = [index, code, FEEDBACK_KIND_VI.get(kind, kind), subject, local(received_at), local(due_at),
-                  local(answered_at), on_time, local(published_at), FEEDBACK_STATUS_VI.get(status, status)]
+        values = [index, code, FEEDBACK_KIND_VI.get(kind, kind), subject, received_at, due_at, answered_at, on_time,
+                  published_at, FEEDBACK_STATUS_VI.get(status, status)]
         if office:
             values.append(item_unit)
         sheet.append(values)
@@ -171,8 +172,6 @@ def write_report(
         sheet.close()
 
     workbook.save(destination)
-    if progress:
-        progress(done)
     return done
 
 

@@ -189,3 +189,39 @@ def test_large_register_goes_to_an_export_job(client, data, django_capture_on_co
     assert rows[("dossier_on_time_rate", None)][5] == next(r["denominator"] for r in api["indicators"] if r["key"] == "dossier_on_time_rate")
     client.force_login(StaffFactory(unit=data[0]))
     assert client.get(f"/reports/jobs/{job.pk}/download/").status_code == 404
+
+
+@pytest.mark.django_db
+@override_settings(KPI_EXPORT_ASYNC_ROWS=2)
+def test_the_export_job_records_its_progress_while_writing(client, data, django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr("core.tasks.enqueue", lambda task, *args: None)
+    monkeypatch.setattr("dossiers.export.CHUNK", 1)
+    monkeypatch.setattr("dossiers.export.PROGRESS_SECONDS", 0)
+    client.force_login(PrincipalFactory(unit=data[0]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get("/reports/kpi.xlsx", QUERY, HTTP_ACCEPT="text/html")
+    job = ExportJob.objects.get()
+    status_url = f"/reports/jobs/{job.pk}/status/"
+    pages = []
+
+    from kpi import excel
+    from kpi.services import export_job_run
+
+    write_report = excel.write_report
+
+    def watched(destination, *, progress, **kwargs):
+        pages.append(client.get(status_url).content.decode())  # before the register
+
+        def recorded(done):
+            progress(done)
+            pages.append(client.get(status_url).content.decode())
+
+        return write_report(destination, progress=recorded, **kwargs)
+
+    monkeypatch.setattr("kpi.excel.write_report", watched)
+    export_job_run(job_id=job.pk)
+    # what the page polled: the indicators first, each dossier as it was written, then the rest of the file
+    assert "Đang tính các chỉ tiêu" in pages[0]
+    assert ['value="1"' in pages[1], 'value="2"' in pages[2], 'value="3"' in pages[3]] == [True] * 3
+    assert "Đã ghi 1/3 hồ sơ" in pages[1] and "Đã ghi đủ 3 hồ sơ; đang hoàn tất" in pages[3]
+    assert len(pages) == 4 and "export-ready" in client.get(status_url).content.decode()
