@@ -243,8 +243,8 @@ class ReportDeadline(models.Model):
 class Counts(models.Model):
     """The counts the indicators need, for one unit and one field (``None``: feedback,
     which has no field) over one stretch of time. Kept exact by ``kpi.rollup``: every
-    change of a counted record recounts its cells in the same transaction; ``manage.py
-    rebuild_kpi_rollup`` recounts everything. Column meanings: ``kpi.rollup.COLUMNS``."""
+    change of a counted record takes its counts away and adds them again in the same
+    transaction; ``manage.py rebuild_kpi_rollup`` recounts everything. Column meanings: ``kpi.rollup.COLUMNS``."""
 
     unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
     field = models.ForeignKey("core.Field", on_delete=models.CASCADE, related_name="+", null=True, db_index=False)
@@ -310,7 +310,7 @@ class DayCount(Counts):
 
 class MonthCount(Counts):
     """The sum of a month's ``DayCount`` rows of one unit and field (``month``: its first
-    day), recounted with them, so that a year reads twelve rows per unit and field."""
+    day), kept with them, so that a year reads twelve rows per unit and field."""
 
     month = models.DateField()
 

@@ -7,15 +7,15 @@ so an office of a thousand schools reads twelve rows per school and field for a 
 
 Kept exact, in the transaction of the change:
 
-- a *cell* is (unit, field, day) of one *source*: a dossier's completion day, due day
-  (while its clock runs) and receipt day, a survey response's submission day, a
-  feedback item's receipt day;
+- a record's *counts* are what it adds to the day rows and month rows of its sources (a
+  dossier's completion day, due day while its clock runs and receipt day; a survey answer's
+  submission day; a feedback item's receipt day), computed in the database with the same
+  conditions as the live selectors (``_sources``);
 - every save or delete of a counted record (dossier, apology, electronic result,
-  procedure's online level, response, feedback, rating of an answer) recounts the cells
-  the record occupied before and occupies after (``kpi.receivers``), from the records
-  themselves with the same conditions as the live selectors (``SOURCES``), under a
-  per-unit advisory lock taken before the recount, so that of two concurrent changes of
-  one unit the later recount sees the earlier one's commit;
+  procedure's online level, response, feedback, rating of an answer) takes the record's
+  counts away before the change and adds them again after (``kpi.receivers``, ``apply``):
+  one statement each, compiled once; additions commute, so concurrent changes of one unit
+  need no lock beyond the rows' own;
 - the deadline and feedback sweeps write only marking columns (``overdue_at``,
   ``warned_at``…), which no count reads, so they leave the rollup as it is;
 - ``manage.py rebuild_kpi_rollup`` recounts everything (after a bulk load or a restore).
@@ -43,9 +43,6 @@ from feedback.models import Feedback
 from kpi.models import Counts, DayCount, MonthCount
 from surveys.models import FACTORS, Response
 from surveys.selectors import SATISFIED
-
-LOCK_CLASS = 7201  # pg_advisory_xact_lock(LOCK_CLASS, unit_id): one unit's rollup at a time
-
 
 def _tz():
     return ZoneInfo(settings.TIME_ZONE)
@@ -148,130 +145,90 @@ RUNNING_COLUMNS = ("running", "running_no_apology", "running_timely_apology", "r
 DOSSIER_SOURCES = ("completed", "running", "received")
 
 
-# --- the cells of a record ---------------------------------------------------------------
-
 def local_day(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(moment, _tz()).date() if moment else None
 
 
-def dossier_cells(*, unit_id, field_id, status, due_date, completed_at, received_at) -> set[tuple]:
-    """The (source, unit, field, day) cells a dossier in this state occupies."""
-    cells = set()
-    if received_at is not None:
-        cells.add(("received", unit_id, field_id, local_day(received_at)))
-    if status in dossier_sets.DONE and completed_at is not None:
-        cells.add(("completed", unit_id, field_id, local_day(completed_at)))
-    if status in dossier_sets.RUNNING and due_date is not None:
-        cells.add(("running", unit_id, field_id, due_date))
-    return cells
+# --- adding and taking away a record's counts (the write path) ---------------------------
+
+MARKER = "__kpi_rollup_ids__"  # the place of the ids in a compiled statement
+_compiled: dict = {}
 
 
-DOSSIER_STATE = ("unit_id", "field_id", "status", "due_date", "completed_at", "received_at")
+def _contribution_sql(names: tuple[str, ...], key: str) -> tuple[str, dict, list[str]]:
+    """One statement that adds ``sign`` × the counts of the records whose ``key`` is in the
+    ids to their day rows and month rows, compiled once from the sources' querysets (the
+    same conditions as the live counts) with a marker where the ids go."""
+    if (names, key) in _compiled:
+        return _compiled[(names, key)]
+    from django.db.models.expressions import RawSQL
 
-
-def cells_of_dossiers(*, dossier_ids) -> set[tuple]:
-    """The cells the dossiers ``dossier_ids`` occupy now (one query)."""
-    cells = set()
-    for state in Dossier.objects.filter(pk__in=dossier_ids).values(*DOSSIER_STATE):
-        cells |= dossier_cells(**state)
-    return cells
-
-
-# --- recounting cells -----------------------------------------------------------------------
-
-def _lock(unit_ids) -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for unit_id in sorted(unit_ids):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, unit_id])
-
-
-def recount(cells) -> None:
-    """Recount the cells ``{(source, unit_id, field_id, day)}`` from the records and their
-    months from the day rows, in the current transaction (docs/kpi/rollup.md)."""
-    cells = {c for c in cells if c[3] is not None}
-    if not cells:
-        return
     sources = _sources()
-    with transaction.atomic():
-        _lock({c[1] for c in cells})
-        by_source = defaultdict(set)
-        for name, unit_id, field_id, day in cells:
-            by_source[name].add((unit_id, field_id, day))
-        for name, wanted in by_source.items():
-            _recount_source(sources[name], wanted)
-        months = {(unit_id, field_id, day.replace(day=1)) for _, unit_id, field_id, day in cells}
-        _recount_months(months)
-
-
-def _cells_q(source: Source, cells) -> Q:
-    q = Q(pk__in=[])
-    by_unit_field = defaultdict(set)
-    for unit_id, field_id, day in cells:
-        by_unit_field[(unit_id, field_id)].add(day)
-    for (unit_id, field_id), days in by_unit_field.items():
-        same = Q(unit_id=unit_id)
-        if source.field:
-            same &= Q(**{source.field: field_id})
-        elif field_id is not None:
-            continue
-        for first, last in _runs(sorted(days)):
-            q |= same & source.day_q(first, last)
-    return q
-
-
-def _runs(days):
-    """Consecutive days as (first, last) runs."""
-    runs = []
-    for day in days:
-        if runs and runs[-1][1] + datetime.timedelta(days=1) == day:
-            runs[-1][1] = day
-        else:
-            runs.append([day, day])
-    return [tuple(r) for r in runs]
-
-
-def _recount_source(source: Source, cells) -> None:
-    found = {
-        (r["unit_id"], r["r_field"], r["r_day"]): r
-        for r in source.queryset().filter(_cells_q(source, cells))
-    }
-    names = list(source.columns)
-    rows = []
-    for unit_id, field_id, day in cells:
-        values = found.get((unit_id, field_id, day), {})
-        rows.append(DayCount(unit_id=unit_id, field_id=field_id, day=day, **{n: values.get(n, 0) for n in names}))
-    _upsert(DayCount, "day", rows, names)
-
-
-def _recount_months(months) -> None:
-    q = Q(pk__in=[])
-    for unit_id, field_id, first in months:
-        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-        q |= Q(unit_id=unit_id, field_id=field_id, day__gte=first, day__lte=last)
-    sums = (
-        DayCount.objects.filter(q).annotate(m=TruncMonth("day")).values("unit_id", "field_id", "m")
-        .annotate(**{f"s_{c}": Sum(c) for c in COLUMNS}).order_by()
+    parts, params = [], []
+    for name in names:
+        source = sources[name]
+        ids = RawSQL("SELECT unnest(%s::bigint[])", [MARKER])
+        sql, source_params = source.queryset().filter(**{f"{key}__in": ids}).query.sql_with_params()
+        values = ", ".join(f"s.{c}" if c in source.columns else f"0 AS {c}" for c in COLUMNS)
+        parts.append(f"SELECT s.unit_id, s.r_field, s.r_day, {values} FROM ({sql}) s "  # noqa: S608 - ORM SQL
+                     "WHERE s.r_day IS NOT NULL")
+        params += list(source_params)
+    cols = ", ".join(COLUMNS)
+    signed = ", ".join(f"%(sign)s * SUM({c})" for c in COLUMNS)
+    add = {table: ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COLUMNS)
+           for table in (DayCount._meta.db_table, MonthCount._meta.db_table)}
+    sql = (
+        f"WITH c AS (SELECT unit_id, r_field, r_day, {', '.join(f'SUM({c}) AS {c}' for c in COLUMNS)} "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(parts)}) a GROUP BY 1, 2, 3), "
+        f"d AS (INSERT INTO {DayCount._meta.db_table} (unit_id, field_id, day, {cols}) "
+        f"SELECT unit_id, r_field, r_day, {signed} FROM c GROUP BY 1, 2, 3 "
+        f"ON CONFLICT (unit_id, field_id, day) DO UPDATE SET {add[DayCount._meta.db_table]}) "
+        f"INSERT INTO {MonthCount._meta.db_table} (unit_id, field_id, month, {cols}) "
+        f"SELECT unit_id, r_field, date_trunc('month', r_day)::date, {signed} FROM c GROUP BY 1, 2, 3 "
+        f"ON CONFLICT (unit_id, field_id, month) DO UPDATE SET {add[MonthCount._meta.db_table]}"
     )
-    rows = [MonthCount(unit_id=r["unit_id"], field_id=r["field_id"], month=r["m"],
-                       **{c: r[f"s_{c}"] or 0 for c in COLUMNS}) for r in sums]
-    _upsert(MonthCount, "month", rows, COLUMNS)
+    # psycopg2 takes one style of placeholder: the positional ones become named.
+    named = {}
+    for n, value in enumerate(params):
+        named[f"p{n}"] = value
+    for n in range(len(params)):
+        sql = sql.replace("%s", f"%(p{n})s", 1)
+    markers = [k for k, v in named.items() if v == MARKER]
+    _compiled[(names, key)] = (sql, named, markers)
+    return _compiled[(names, key)]
 
 
-def _upsert(model, when: str, rows, names) -> None:
-    """Insert the rows or update ``names`` of the existing ones (PostgreSQL: one INSERT …
-    ON CONFLICT on the NULLS NOT DISTINCT key; elsewhere, e.g. SQLite in development,
-    row by row, as those have no such key)."""
-    if connection.vendor == "postgresql":
-        model.objects.bulk_create(rows, update_conflicts=True, unique_fields=["unit", "field", when],
-                                  update_fields=names)
+def apply(*, sources: tuple[str, ...], key: str = "id", ids, sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) the counts of the records whose ``key`` is in
+    ``ids`` in the current transaction: the receivers take a record away before it
+    changes and add it again after (docs/kpi/rollup.md). Additions commute, so concurrent
+    changes of one unit need no lock beyond the rows' own."""
+    ids = [i for i in ids if i is not None]
+    if not ids:
         return
-    for row in rows:
-        values = {n: getattr(row, n) for n in names}
-        key = {"unit_id": row.unit_id, "field_id": row.field_id, when: getattr(row, when)}
-        if not model.objects.filter(**key).update(**values):
-            model.objects.create(**key, **values)
+    if connection.vendor != "postgresql":
+        return _apply_rows(sources=sources, key=key, ids=ids, sign=sign)
+    sql, params, markers = _contribution_sql(tuple(sources), key)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, **dict.fromkeys(markers, list(ids)), "sign": sign})
+
+
+def _apply_rows(*, sources, key, ids, sign) -> None:
+    """``apply`` row by row through the ORM, for databases without INSERT … ON CONFLICT in a
+    WITH (SQLite in development)."""
+    from django.db.models import F as Col
+
+    all_sources = _sources()
+    for name in sources:
+        source = all_sources[name]
+        for r in source.queryset().filter(**{f"{key}__in": ids}):
+            if r["r_day"] is None:
+                continue
+            values = {c: r[c] * sign for c in source.columns}
+            for model, when, value in ((DayCount, "day", r["r_day"]), (MonthCount, "month", r["r_day"].replace(day=1))):
+                match = {"unit_id": r["unit_id"], "field_id": r["r_field"], when: value}
+                if not model.objects.filter(**match).update(**{c: Col(c) + v for c, v in values.items()}):
+                    model.objects.create(**match, **values)
 
 
 # --- rebuilding -----------------------------------------------------------------------------

@@ -88,11 +88,10 @@ def test_a_large_office_sees_its_units_a_page_at_a_time(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_change_waiting_on_another_of_the_same_unit_counts_both():
-    """The interleaving that would lose a count without the per-unit lock: A records a survey
-    answer and recounts but has not committed; B records another of the same unit, area and
-    day meanwhile. B must wait for A's commit before counting, so the day shows both.
-    (Survey answers share no row that would serialise them otherwise; intakes do, the
-    register sequence.)"""
+    """The interleaving that loses a count when a day is recounted instead of added to: A
+    records a survey answer and writes its day but has not committed; B records another of
+    the same unit, area and day meanwhile. The day shows both. (Survey answers share no row
+    that would serialise them otherwise; intakes do, the register sequence.)"""
     import threading
     import time
 

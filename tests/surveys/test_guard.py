@@ -125,10 +125,11 @@ def test_the_counters_live_briefly_in_redis_and_hold_no_address(unit):
 
 
 @pytest.mark.django_db
-def test_an_open_survey_submission_takes_five_queries(unit, django_assert_num_queries):
+def test_an_open_survey_submission_takes_six_queries(unit, django_assert_num_queries):
     # unit, area, questionnaire, its questions, the INSERT, and the service's transaction
-    # (a savepoint and its release inside the test's transaction); the guard uses the cache only
-    with django_assert_num_queries(7):
+    # (a savepoint and its release inside the test's transaction), the answer's counts added to
+    # the KPI rollup (one statement, docs/kpi/rollup.md); the guard uses the cache only
+    with django_assert_num_queries(8):
         answer = parent().post(url(unit), survey_answers())
     assert answer.status_code == 302 and answer["Location"].endswith("/thanks/")
     assert Response.objects.filter(unit=unit, overall=5).count() == 1
@@ -137,8 +138,9 @@ def test_an_open_survey_submission_takes_five_queries(unit, django_assert_num_qu
 @pytest.mark.django_db
 def test_the_next_submissions_read_the_unit_and_questionnaire_from_the_cache(unit, django_assert_num_queries):
     assert parent().post(url(unit), survey_answers()).status_code == 302
-    # the INSERT and the service's transaction (a savepoint and its release in the test's)
-    with django_assert_num_queries(3):
+    # the INSERT and the service's transaction (a savepoint and its release in the test's), the
+    # rollup's one statement
+    with django_assert_num_queries(4):
         assert parent("192.0.2.60").post(url(unit), survey_answers()).status_code == 302
     assert Response.objects.filter(unit=unit).count() == 2
 
