@@ -11,13 +11,14 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
 
 from bench.city import BENCH_PASSWORD
-from bench.common import ROOT, bench_db_url
+from bench.common import ROOT, bench_db_url, setup_django
 from bench.server import gunicorn, gunicorn_settings, signed_in
 
 SCRIPT = Path(__file__).with_name("wrk_report.lua")
@@ -84,6 +85,44 @@ def goal_of(row: dict) -> tuple[str, str]:
     return "no errors", "yes" if row["errors"] == 0 else "**no**"
 
 
+@contextmanager
+def answers_taken_back(db_url: str):
+    """The survey answers POSTed inside the block are deleted when it ends and their rollup
+    cells recounted (kpi.rollup.recount, docs/kpi/rollup.md), so that every step starts from the
+    city as built and the run leaves it as it found it. Kept, a run's thousands of answers to
+    bench-0001 on one day would make each later answer recount an ever larger cell: figures
+    that drift from run to run, and a city that is not the one of bench/city.py any more."""
+    setup_django(db_url)
+    from django.db.models import Max
+
+    from surveys.models import Response
+
+    last = Response.objects.aggregate(last=Max("pk"))["last"] or 0
+    try:
+        yield
+    finally:
+        take_back_answers(after=last)
+
+
+def take_back_answers(*, after: int) -> int:
+    """Delete the answers with an id above ``after`` (the load test's: nothing else writes to
+    the bench city) and recount their rollup cells, in one transaction; how many."""
+    from django.db import connection, transaction
+
+    from kpi import rollup
+    from surveys.models import Response
+
+    with transaction.atomic():
+        sent = Response.objects.filter(pk__gt=after)
+        cells = {("responses", unit_id, area_id, rollup.local_day(at))
+                  for unit_id, area_id, at in sent.values_list("unit_id", "area_id", "submitted_at").distinct()}
+        with connection.cursor() as cursor:  # one statement, not a signal (and a recount) per answer
+            cursor.execute(f"DELETE FROM {Response._meta.db_table} WHERE id > %s", [after])  # noqa: S608
+            deleted = cursor.rowcount
+        rollup.recount(cells)
+    return deleted
+
+
 def _latest_code(db_url: str) -> tuple[str, str]:
     from bench.pages import tracking_code
 
@@ -114,8 +153,9 @@ def main():
         time.sleep(2.5)  # the survey's signed start time must be older than a person's fastest tap
         reference, measured = pages[0], pages[1:]
         for page in pages:  # every worker process imports, compiles its templates, connects: not measured
-            wrk(base + page["path"], connections=8, duration=1, cookie=page.get("cookie", ""),
-                post=page.get("post_args"))
+            with answers_taken_back(db_url):
+                wrk(base + page["path"], connections=8, duration=1, cookie=page.get("cookie", ""),
+                    post=page.get("post_args"))
         for level in levels:
             # The machine is shared: each page is compared with the trivial view measured
             # just before it (same minute, same neighbours); the reference row shows the
@@ -123,8 +163,9 @@ def main():
             references, page_rows = [], []
             for page in measured:
                 trivial = wrk(base + reference["path"], connections=level, duration=args.duration)
-                result = wrk(base + page["path"], connections=level, duration=args.duration,
-                             cookie=page.get("cookie", ""), post=page.get("post_args"))
+                with answers_taken_back(db_url):
+                    result = wrk(base + page["path"], connections=level, duration=args.duration,
+                                 cookie=page.get("cookie", ""), post=page.get("post_args"))
                 references.append(trivial)
                 page_rows.append({"page": page["name"], "c": level, **result, "ratio": result["rps"] / trivial["rps"],
                                   "goal": page.get("goal")})
