@@ -92,16 +92,34 @@ def answers_taken_back(db_url: str):
     city as built and the run leaves it as it found it. Kept, a run's thousands of answers to
     bench-0001 on one day would make each later answer recount an ever larger cell: figures
     that drift from run to run, and a city that is not the one of bench/city.py any more."""
+    last = last_answer(db_url)
+    try:
+        yield
+    finally:
+        _drained(after=last)
+        take_back_answers(after=last)
+
+
+def last_answer(db_url: str) -> int:
     setup_django(db_url)
     from django.db.models import Max
 
     from surveys.models import Response
 
-    last = Response.objects.aggregate(last=Max("pk"))["last"] or 0
-    try:
-        yield
-    finally:
-        take_back_answers(after=last)
+    return Response.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def _drained(*, after: int, quiet: float = 1.0, limit: float = 60) -> None:
+    """Wait until the requests wrk left queued in gunicorn have stopped adding answers."""
+    from surveys.models import Response
+
+    seen, deadline = -1, time.monotonic() + limit
+    while time.monotonic() < deadline:
+        count = Response.objects.filter(pk__gt=after).count()
+        if count == seen:
+            return
+        seen = count
+        time.sleep(quiet)
 
 
 def take_back_answers(*, after: int) -> int:
@@ -148,6 +166,7 @@ def main():
     rows = []
     server = gunicorn_settings(workers=args.workers, threads=args.threads)
     load_before = os.getloadavg()
+    first = last_answer(db_url)
     with gunicorn(db_url, workers=args.workers, threads=args.threads) as base:
         pages = [{"name": "trivial Django view (reference)", "path": "/bench/trivial/"}] + targets(base, db_url)
         time.sleep(2.5)  # the survey's signed start time must be older than a person's fastest tap
@@ -174,6 +193,7 @@ def main():
             middle = sorted(references, key=lambda r: r["rps"])[len(references) // 2]
             rows.append({"page": reference["name"], "c": level, **middle, "ratio": 1.0, "goal": None})
             rows.extend(page_rows)
+    take_back_answers(after=first)  # any a stopped gunicorn still saved
     load_after = os.getloadavg()
     lines = [f"gunicorn {server['workers']} {server['worker_class']} workers × {server['threads']} threads "
              f"(gunicorn.conf.py); wrk on the same machine; {args.duration} s per step; each page's ratio is to the "
