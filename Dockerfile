@@ -14,4 +14,5 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --no
     && useradd --create-home --uid 10001 cchc && mkdir -p var/media var/keys && chmod 700 var/keys && chown -R cchc var
 USER cchc
 EXPOSE 8000
-CMD ["gunicorn", "cchc_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads, keep-alive: gunicorn.conf.py, the settings `make load` measures (WEB_WORKERS, WEB_THREADS).
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "cchc_portal.wsgi"]

@@ -2,6 +2,7 @@
 HTTP client for figures (sessions for signed-in pages)."""
 import os
 import re
+import runpy
 import signal
 import socket
 import subprocess
@@ -20,18 +21,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def gunicorn_settings(**overrides) -> dict:
+    """The worker settings of gunicorn.conf.py (what production runs), with ``overrides``."""
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    found = {key: conf[key] for key in ("worker_class", "workers", "threads")}
+    return {**found, **{key: value for key, value in overrides.items() if value is not None}}
+
+
 @contextmanager
-def gunicorn(db_url: str, *, workers: int = 3, threads: int = 1):
+def gunicorn(db_url: str, *, workers: int | None = None, threads: int | None = None, worker_class: str | None = None):
+    """gunicorn with the settings of gunicorn.conf.py (``workers``, ``threads``, ``worker_class``
+    override them), without its access log, on a free port of 127.0.0.1."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "bench.settings", "WEB_ACCESS_LOG": ""}
     env.pop("REDIS_URL", None) if os.environ.get("BENCH_NO_REDIS") else None
     log = ROOT / "var" / "bench-gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "cchc_portal.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5",
-             "--env", "DJANGO_SETTINGS_MODULE=bench.settings"],
+            [sys.executable, "-m", "gunicorn", "cchc_portal.wsgi", "--config", str(ROOT / "gunicorn.conf.py"),
+             "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "--env", "DJANGO_SETTINGS_MODULE=bench.settings",
+             *(["--workers", str(workers)] if workers else []), *(["--threads", str(threads)] if threads else []),
+             *(["--worker-class", worker_class] if worker_class else [])],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"

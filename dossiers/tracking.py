@@ -68,7 +68,7 @@ def track(request):
             code = form.cleaned_data["code"]
             if code_locked(code):
                 return render(request, "dossiers/track.html", {"form": form, "code_locked": True}, status=429)
-            dossier = selectors.tracked_dossier(code=code, phone_last4=form.cleaned_data["phone"])
+            dossier = selectors.tracking_view(code=code, phone_last4=form.cleaned_data["phone"])
             if dossier is not None:
                 return _show(request, dossier)
             _count_failure(code)
@@ -83,18 +83,14 @@ def track_detail(request, code):
         return render(request, "dossiers/track.html", {"form": TrackForm(initial={"code": code})})
     if not _address_allows(request, "qr", QR_LIMIT):
         return render(request, "dossiers/track.html", {"form": TrackForm(initial={"code": code}), "limited": True}, status=429)
-    dossier = selectors.tracked_dossier(code=code, secret=secret)
+    dossier = selectors.tracking_view(code=code, secret=secret)
     if dossier is None:
         form = TrackForm(initial={"code": code})
         return render(request, "dossiers/track.html", {"form": form, "not_found": True}, status=404)
     return _show(request, dossier, secret=secret)
 
 
-def _show(request, dossier, secret=""):
+def _show(request, dossier: selectors.TrackedView, secret=""):
     # Electronic results are downloaded through the private link only, never by code
     # and phone digits alone.
-    return render(request, "dossiers/track_detail.html", {
-        "dossier": dossier, "apology": selectors.tracked_apology(dossier=dossier),
-        "steps": selectors.public_steps(dossier=dossier), "results": selectors.dossier_results(dossier=dossier),
-        "secret": secret,
-    })
+    return render(request, "dossiers/track_detail.html", {"dossier": dossier, "secret": secret})

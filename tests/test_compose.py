@@ -33,3 +33,17 @@ def test_named_volumes_keep_data():
     compose = load()
     assert set(compose["volumes"]) == {"pgdata", "redisdata", "media", "keys"}
     assert "pgdata:/var/lib/postgresql/data" in compose["services"]["db"]["volumes"]
+
+
+def test_the_web_server_runs_with_the_settings_make_load_measures():
+    """docker-compose, the image and bench/server.py all start gunicorn with gunicorn.conf.py."""
+    import runpy
+
+    from bench.server import gunicorn_settings
+
+    assert "--config gunicorn.conf.py" in " ".join(load()["services"]["web"]["command"])
+    assert '"--config", "gunicorn.conf.py"' in (ROOT / "Dockerfile").read_text()
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["worker_class"] == "gthread" and conf["threads"] >= 2 and conf["workers"] >= 2
+    assert gunicorn_settings() == {key: conf[key] for key in ("worker_class", "workers", "threads")}
+    assert gunicorn_settings(threads=1)["threads"] == 1

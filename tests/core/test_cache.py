@@ -1,0 +1,33 @@
+"""The Redis cache backend keeps one client per pool (core/cache.py) and behaves as Django's."""
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+
+from core import ratelimit
+
+
+def test_the_portal_uses_it_with_redis():
+    if settings.REDIS_URL:
+        assert settings.CACHES["default"]["BACKEND"] == "core.cache.RedisCache"
+
+
+@pytest.mark.redis
+def test_every_call_shares_one_client_and_the_counters_still_count(rf, settings):
+    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": settings.REDIS_URL,
+                                   "KEY_PREFIX": "test-cache-client"}}
+    cache = caches["default"]
+    try:
+        assert cache._cache.get_client(write=True) is cache._cache.get_client() is cache._cache.get_client("k")
+        cache.set("k", {"a": 1}, 30)
+        assert cache.get("k") == {"a": 1} and cache.get_many(["k", "none"]) == {"k": {"a": 1}}
+        request = rf.get("/", REMOTE_ADDR="10.0.0.7")
+        assert [ratelimit.allows(request, scope="cache-test", limits=[(60, 2)]) for _ in range(3)] == [True, True, False]
+    finally:
+        cache.clear()
+
+
+def test_a_stopped_redis_still_fails_open(rf, settings):
+    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0",
+                                   "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2")
+    assert all(ratelimit.allows(request, scope="test", limits=[(60, 0)]) for _ in range(2))
