@@ -87,11 +87,10 @@ def goal_of(row: dict) -> tuple[str, str]:
 
 @contextmanager
 def answers_taken_back(db_url: str):
-    """The survey answers POSTed inside the block are deleted when it ends and their rollup
-    cells recounted (kpi.rollup.recount, docs/kpi/rollup.md), so that every step starts from the
-    city as built and the run leaves it as it found it. Kept, a run's thousands of answers to
-    bench-0001 on one day would make each later answer recount an ever larger cell: figures
-    that drift from run to run, and a city that is not the one of bench/city.py any more."""
+    """The survey answers POSTed inside the block are deleted when it ends and their counts
+    taken away from the rollup (kpi.rollup.apply, docs/kpi/rollup.md), so that every step
+    starts from the city as built and the run leaves it as it found it: figures that do not
+    drift from run to run, and the city of bench/city.py."""
     last = last_answer(db_url)
     try:
         yield
@@ -124,20 +123,18 @@ def _drained(*, after: int, quiet: float = 1.0, limit: float = 60) -> None:
 
 def take_back_answers(*, after: int) -> int:
     """Delete the answers with an id above ``after`` (the load test's: nothing else writes to
-    the bench city) and recount their rollup cells, in one transaction; how many."""
+    the bench city) and take their counts away from the rollup, in one transaction; how many."""
     from django.db import connection, transaction
 
     from kpi import rollup
     from surveys.models import Response
 
     with transaction.atomic():
-        sent = Response.objects.filter(pk__gt=after)
-        cells = {("responses", unit_id, area_id, rollup.local_day(at))
-                  for unit_id, area_id, at in sent.values_list("unit_id", "area_id", "submitted_at").distinct()}
-        with connection.cursor() as cursor:  # one statement, not a signal (and a recount) per answer
+        ids = list(Response.objects.filter(pk__gt=after).values_list("pk", flat=True))
+        rollup.apply(sources=("responses",), ids=ids, sign=-1)  # one statement, not a signal per answer
+        with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {Response._meta.db_table} WHERE id > %s", [after])  # noqa: S608
             deleted = cursor.rowcount
-        rollup.recount(cells)
     return deleted
 
 
