@@ -64,7 +64,7 @@ OPEN_CLOCK_RUNNING = "status IN ('received', 'processing')"
 DOSSIER_ROW = "id, unit_id, assigned_to_id, code, applicant_name, status"
 # What an event needs of a marked dossier (the overdue rule sends no notice): fewer columns
 # carried from the UPDATE to the INSERT of events.
-EVENT_ROW = "id, unit_id, status"
+EVENT_ROW = "id, status"
 
 
 def _noticed(rule: dict, kind: str, title_key: str, body_key: str | None) -> dict:
@@ -80,7 +80,8 @@ def _noticed(rule: dict, kind: str, title_key: str, body_key: str | None) -> dic
 
 
 def rules() -> list[sweeps.Rule]:
-    common = {"table": "dossiers_dossier", "event_table": "dossiers_dossierevent", "event_owner": "dossier_id"}
+    common = {"table": "dossiers_dossier", "event_table": "dossiers_dossierevent", "event_owner": "dossier_id",
+              "event_unit": ""}
     overdue = {**common, "action": "overdue", "flag": "overdue_at", "returning": EVENT_ROW,
                "condition": f"{OPEN_CLOCK_RUNNING} AND overdue_at IS NULL AND due_at < %(now)s"}
     warning = {**common, "action": "apology_warning", "flag": "warned_at",

@@ -205,10 +205,11 @@ class DossierEvent(models.Model):
 
     ENGINE_ACTIONS = ("overdue", "apology_warning", "promise_overdue")
 
-    # No index of its own on `dossier`: `dossier_event_at` (dossier, at) serves every lookup by
-    # dossier. Fewer indexes, cheaper inserts (the engine writes one event per marked dossier).
+    # The engine writes one event per dossier it marks, so an event row carries what it needs
+    # and no more: no index of its own on `dossier` (`dossier_event_at` (dossier, at) serves
+    # every lookup by dossier), and no unit (the dossier's, never read here; it cost a column,
+    # an index and a foreign-key check per event: docs/domain/deadline-engine.md).
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", db_index=False)
-    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
     action = models.CharField(_("action"), max_length=32)
     from_status = models.CharField(_("from"), max_length=20, blank=True, default="")
     to_status = models.CharField(_("to"), max_length=20, blank=True, default="")
