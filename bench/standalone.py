@@ -1,7 +1,7 @@
-"""The benchmark scripts of the dossiers, feedback and KPI apps (bench/deadlines.py,
-bench/kpi.py, bench/feedback_sweep.py) are standalone: each builds its own database
-and prints its figures. This module runs them as they are and turns their printed
-figures into rows of the one table (convention: bench/README.md)."""
+"""The benchmark scripts of the KPI and feedback apps (bench/kpi.py, bench/feedback_sweep.py)
+are standalone: each builds its own database or rows and prints its figures. This module
+runs them as they are and turns their printed figures into rows of the one table
+(convention: bench/README.md). bench/deadlines.py has its own ``run(db_url)``."""
 import os
 import re
 import subprocess
@@ -31,22 +31,6 @@ def _script(name: str, *args: str, env: dict) -> str:
 
 def _num(text: str) -> float:
     return float(text.replace(",", ""))
-
-
-def deadlines(db_url: str) -> list[dict]:
-    out = _script("deadlines.py", "--repeat", "3", env={"DATABASE_URL": _sibling(db_url, "cchc_bench_dossiers")})
-    engine = re.search(r"engine sweep:\s+([\d.]+) ms", out)
-    hand = re.search(r"hand SQL:\s+([\d.]+) ms", out)
-    again = re.search(r"re-run right after: ([\d.]+) ms", out)
-    rows = []
-    if engine and hand:
-        rows.append(row("hand-written UPDATE marking the same rows (reference)", _num(hand.group(1)), "ms", "-", None,
-                        "-"))
-        rows.append(row("deadline engine sweep, 1M dossiers (200k open)", _num(engine.group(1)), "ms", "raw SQL",
-                        _num(hand.group(1)), "≤ 2×"))
-    if again:
-        rows.append(row("engine re-run right after (nothing to do)", _num(again.group(1)), "ms", "-", None, "< 1 s"))
-    return rows
 
 
 def kpi(db_url: str) -> list[dict]:
@@ -91,4 +75,4 @@ def feedback(db_url: str) -> list[dict]:
 
 
 def run(db_url: str) -> list[dict]:
-    return deadlines(db_url) + kpi(db_url) + feedback(db_url)
+    return kpi(db_url) + feedback(db_url)

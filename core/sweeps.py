@@ -37,8 +37,11 @@ class Rule:
     # e.g. "feedback_id"; empty for a rule whose rows keep no events (only the flag).
     event_table: str = ""
     event_owner: str = ""
-    # The rows events and notices are built from (columns id, unit_id, status, and what the
-    # notices use), read from the flagged rows ``<marked>``.
+    # The event's column naming the unit, copied from the row's ``unit_id``; empty when the
+    # events have none (their owner names it).
+    event_unit: str = "unit_id"
+    # The rows events and notices are built from (columns id, status, unit_id when the events
+    # or notices name the unit, and what the notices use), read from the flagged rows ``<marked>``.
     rows: str = "SELECT * FROM <marked> m"
     event_at: str = "%(now)s"  # the event's time (SQL over a row ``d``)
     notices: str = ""  # INSERT … SELECT … FROM <rows> d (``notices_sql``), or none
@@ -76,9 +79,10 @@ def apply(rule: Rule, params: dict) -> tuple[int, int]:
     """Apply one rule: flag its rows, add their events and notices. Returns how many rows
     were flagged and how many notices were new."""
     params = {**params, **rule.params, "action": rule.action}
+    unit_column, unit_value = (f"{rule.event_unit}, ", "d.unit_id, ") if rule.event_unit else ("", "")
     events = (
-        f"INSERT INTO {rule.event_table} ({rule.event_owner}, unit_id, action, from_status, to_status, at, "
-        f"recorded_at, note) SELECT d.id, d.unit_id, %(action)s, d.status, d.status, {rule.event_at}, %(stamp)s, '' "
+        f"INSERT INTO {rule.event_table} ({rule.event_owner}, {unit_column}action, from_status, to_status, at, "
+        f"recorded_at, note) SELECT d.id, {unit_value}%(action)s, d.status, d.status, {rule.event_at}, %(stamp)s, '' "
         "FROM <rows> d WHERE true ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:

@@ -1,7 +1,10 @@
 """This app's sweep of the deadline engine (docs/domain/deadline-engine.md).
 
-Four rules, each ONE set-based statement (core/sweeps.py) driven by a partial index on
-open rows:
+Four rules, each ONE set-based statement (core/sweeps.py). The two dossier rules are driven
+by partial indexes on open rows whose clock runs that name no column the sweep sets, so
+that a mark is a heap-only update (docs/domain/deadline-engine.md, "Heap-only updates").
+The sweep writes only its marking columns, events and notices: never a status, a date or
+a timeliness, nothing the KPIs count.
 
 1. ``overdue`` — open dossiers whose clock runs (not awaiting a supplement) and whose
    ``due_at`` has passed are marked once (``overdue_at``) with an event;
@@ -55,9 +58,13 @@ def _date_text(column: str) -> str:
     return f"strftime('%%d/%%m/%%Y', {column})"
 
 
-# Spelled out so that the planner matches the partial indexes on open rows.
-OPEN_CLOCK_RUNNING = "status IN ('received', 'processing', 'awaiting_supplement') AND status <> 'awaiting_supplement'"
+# Spelled out as the predicate of the partial indexes `dossier_running_due` and
+# `dossier_running_due_date` (dossiers/models.py), so that the planner uses them.
+OPEN_CLOCK_RUNNING = "status IN ('received', 'processing')"
 DOSSIER_ROW = "id, unit_id, assigned_to_id, code, applicant_name, status"
+# What an event needs of a marked dossier (the overdue rule sends no notice): fewer columns
+# carried from the UPDATE to the INSERT of events.
+EVENT_ROW = "id, status"
 
 
 def _noticed(rule: dict, kind: str, title_key: str, body_key: str | None) -> dict:
@@ -73,8 +80,9 @@ def _noticed(rule: dict, kind: str, title_key: str, body_key: str | None) -> dic
 
 
 def rules() -> list[sweeps.Rule]:
-    common = {"table": "dossiers_dossier", "event_table": "dossiers_dossierevent", "event_owner": "dossier_id"}
-    overdue = {**common, "action": "overdue", "flag": "overdue_at", "returning": DOSSIER_ROW,
+    common = {"table": "dossiers_dossier", "event_table": "dossiers_dossierevent", "event_owner": "dossier_id",
+              "event_unit": ""}
+    overdue = {**common, "action": "overdue", "flag": "overdue_at", "returning": EVENT_ROW,
                "condition": f"{OPEN_CLOCK_RUNNING} AND overdue_at IS NULL AND due_at < %(now)s"}
     warning = {**common, "action": "apology_warning", "flag": "warned_at",
                "returning": f"{DOSSIER_ROW}, {_date_text('due_date')} AS date_text",
@@ -85,9 +93,13 @@ def rules() -> list[sweeps.Rule]:
                "returning": "dossier_id, new_due_date",
                "rows": f"SELECT x.{DOSSIER_ROW.replace(', ', ', x.')}, {_date_text('m.new_due_date')} AS date_text "
                        "FROM <marked> m JOIN dossiers_dossier x ON x.id = m.dossier_id",
+               # The dossier's status, read per candidate letter by primary key (a scalar subquery
+               # the planner cannot turn into a join): as an EXISTS it hash-joined every dossier of
+               # the table, each run, to skip the letters of closed dossiers, which stay unmarked
+               # for good (docs/domain/deadline-engine.md, "Heap-only updates").
                "condition": """promise_overdue_at IS NULL AND new_due_at < %(now)s
-                   AND EXISTS (SELECT 1 FROM dossiers_dossier x WHERE x.id = dossiers_apology.dossier_id
-                               AND x.status IN ('received', 'processing', 'awaiting_supplement'))"""}
+                   AND (SELECT x.status FROM dossiers_dossier x WHERE x.id = dossiers_apology.dossier_id)
+                       IN ('received', 'processing', 'awaiting_supplement')"""}
     return [
         sweeps.Rule(**overdue),
         sweeps.Rule(**_noticed(warning, "dossier_apology_warning", "warning", "warning_body")),

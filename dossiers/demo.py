@@ -136,7 +136,7 @@ def seed_dossiers(*, unit, procedures, staff, principal, today) -> int:
     events, apologies = [], []
     for dossier, plan in zip(dossiers, plans):
         for action, at, frm, to, note, actor in plan["events"]:
-            events.append(DossierEvent(dossier=dossier, unit=unit, action=action, from_status=frm, to_status=to,
+            events.append(DossierEvent(dossier=dossier, action=action, from_status=frm, to_status=to,
                                        at=at, recorded_at=at, actor=actor, note=note))
         if plan.get("apology"):
             issued, new_date, reason = plan["apology"]

@@ -104,11 +104,17 @@ class Dossier(models.Model):
         POST = "post", _("By post")
         ONLINE = "online", _("Online")
 
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("unit"))
+    # Every index costs each write of a row that is not heap-only (HOT): `unit` and `assigned_to`
+    # have none of their own (the (unit, …) and (assigned_to, due_at) indexes below lead with
+    # them), `code` and `survey_token` are unique by constraints, without the text-pattern twin
+    # Django adds to a unique CharField (docs/domain/deadline-engine.md, "Heap-only updates").
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("unit"), db_index=False
+    )
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure"))
     # Copied from the procedure at intake: KPIs break down by field without a join.
     field = models.ForeignKey("core.Field", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("field"))
-    code = models.CharField(_("dossier code"), max_length=64, unique=True)
+    code = models.CharField(_("dossier code"), max_length=64)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     channel = models.CharField(
         _("channel"), max_length=8, choices=Channel.choices, default=Channel.DIRECT, db_default=Channel.DIRECT
@@ -135,7 +141,7 @@ class Dossier(models.Model):
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_dossiers",
-        verbose_name=_("handled by"),
+        verbose_name=_("handled by"), db_index=False,
     )
     due_date = models.DateField(_("promised return date"))
     due_at = models.DateTimeField(_("promised return time"))
@@ -150,7 +156,7 @@ class Dossier(models.Model):
     warned_at = models.DateTimeField(_("apology warning sent at"), null=True, blank=True)
 
     tracking_secret = models.CharField(max_length=32, default=new_secret)
-    survey_token = models.CharField(max_length=48, unique=True, default=new_survey_token)
+    survey_token = models.CharField(max_length=48, default=new_survey_token)
     survey_answered_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -160,15 +166,18 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="dossier_code_once"),
+            models.UniqueConstraint(fields=["survey_token"], name="dossier_survey_token_once"),
+        ]
         indexes = [
-            # The deadline engine's sweeps touch open rows only.
+            # The deadline engine's sweeps read open rows whose clock runs. The predicates name
+            # `status` only, never a column the sweep sets (`overdue_at`, `warned_at`): an index
+            # that mentions an updated column, even in its WHERE, makes the update non-HOT
+            # (docs/domain/deadline-engine.md, "Heap-only updates").
+            models.Index(fields=["due_at"], name="dossier_running_due", condition=Q(status__in=["received", "processing"])),
             models.Index(
-                fields=["due_at"], name="dossier_open_due",
-                condition=Q(status__in=["received", "processing", "awaiting_supplement"], overdue_at__isnull=True),
-            ),
-            models.Index(
-                fields=["due_date"], name="dossier_open_unwarned",
-                condition=Q(status__in=["received", "processing", "awaiting_supplement"], warned_at__isnull=True),
+                fields=["due_date"], name="dossier_running_due_date", condition=Q(status__in=["received", "processing"])
             ),
             models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
             models.Index(fields=["unit", "completed_at"], name="dossier_unit_completed"),
@@ -196,14 +205,20 @@ class DossierEvent(models.Model):
 
     ENGINE_ACTIONS = ("overdue", "apology_warning", "promise_overdue")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
-    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    # The engine writes one event per dossier it marks, so an event row carries what it needs
+    # and no more: no index of its own on `dossier` (`dossier_event_at` (dossier, at) serves
+    # every lookup by dossier), and no unit (the dossier's, never read here; it cost a column,
+    # an index and a foreign-key check per event: docs/domain/deadline-engine.md).
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", db_index=False)
     action = models.CharField(_("action"), max_length=32)
     from_status = models.CharField(_("from"), max_length=20, blank=True, default="")
     to_status = models.CharField(_("to"), max_length=20, blank=True, default="")
     at = models.DateTimeField(_("effective time"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Indexed only where set (`dossier_event_actor`): the engine's events have no actor.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     note = models.TextField(_("note"), blank=True, default="")
 
     class Meta:
@@ -217,7 +232,10 @@ class DossierEvent(models.Model):
                 condition=Q(action__in=["overdue", "apology_warning", "promise_overdue"]),
             ),
         ]
-        indexes = [models.Index(fields=["dossier", "at"], name="dossier_event_at")]
+        indexes = [
+            models.Index(fields=["dossier", "at"], name="dossier_event_at"),
+            models.Index(fields=["actor"], name="dossier_event_actor", condition=Q(actor__isnull=False)),
+        ]
 
     @property
     def label(self) -> str:

@@ -73,7 +73,7 @@ def dossier_receive(
         **details,
     )
     event = DossierEvent.objects.create(
-        dossier=dossier, unit=unit, action="receive", from_status="", to_status=dossier.status,
+        dossier=dossier, action="receive", from_status="", to_status=dossier.status,
         at=received_at, recorded_at=now, actor=actor,
     )
     dossier_event.send(sender=Dossier, dossier=dossier, event=event, action="receive")
@@ -204,7 +204,7 @@ def dossier_transition(
     dossier.status = target
     dossier.save(update_fields=changed)
     event = DossierEvent.objects.create(
-        dossier=dossier, unit=dossier.unit, action=action, from_status=from_status, to_status=target,
+        dossier=dossier, action=action, from_status=from_status, to_status=target,
         at=at, recorded_at=now, actor=actor, note=" — ".join(part for part in (reason, note) if part),
     )
     dossier_event.send(sender=Dossier, dossier=dossier, event=event, action=action)  # e.g. the survey invitation
@@ -240,7 +240,7 @@ def _apologize(*, dossier, actor, at, now, reason, new_due_date, note) -> Dossie
         timely=apology_is_timely(issued_on=timezone.localdate(at), due_date=dossier.due_date), signed_by=actor,
     )
     event = DossierEvent.objects.create(
-        dossier=dossier, unit=dossier.unit, action="apologize", from_status=dossier.status, to_status=dossier.status,
+        dossier=dossier, action="apologize", from_status=dossier.status, to_status=dossier.status,
         at=at, recorded_at=now, actor=actor, note=f"{reason} — {new_due_date:%d/%m/%Y}" + (f" — {note}" if note else ""),
     )
     dossier_event.send(sender=Dossier, dossier=dossier, event=event, action="apologize")
@@ -311,7 +311,7 @@ def result_issue(*, dossier: Dossier, file_bytes: bytes | None, actor, text: str
     document.save()
     last = dossier.events.order_by("-at").values_list("at", flat=True).first()
     event = DossierEvent.objects.create(
-        dossier=dossier, unit=dossier.unit, action="issue_result", from_status=dossier.status, to_status=dossier.status,
+        dossier=dossier, action="issue_result", from_status=dossier.status, to_status=dossier.status,
         at=max(now, last) if last else now, recorded_at=now, actor=actor, note=code,
     )
     dossier_event.send(sender=Dossier, dossier=dossier, event=event, action="issue_result")

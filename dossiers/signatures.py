@@ -169,7 +169,7 @@ def document_sign(*, document: Document, actor=None) -> Document:
     version.save()
     dossier = Dossier.objects.get(pk=document.dossier_id)
     event = DossierEvent.objects.create(
-        dossier=dossier, unit=unit, action="sign", from_status=dossier.status, to_status=dossier.status,
+        dossier=dossier, action="sign", from_status=dossier.status, to_status=dossier.status,
         at=now, recorded_at=now, actor=actor,
         note=f"{document.code} v{version.version} — {name} — SHA-256 {sha_before} → {sha_after}",
     )
