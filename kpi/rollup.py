@@ -181,12 +181,13 @@ def _contribution_sql(names: tuple[str, ...], key: str) -> tuple[str, dict, list
         f"WITH c AS (SELECT unit_id, r_field, r_day, {', '.join(f'SUM({c}) AS {c}' for c in COLUMNS)} "  # noqa: S608
         f"FROM ({' UNION ALL '.join(parts)}) a GROUP BY 1, 2, 3), "
         f"d AS (INSERT INTO {DayCount._meta.db_table} (unit_id, field_id, day, {cols}) "
-        f"SELECT unit_id, r_field, r_day, {signed} FROM c GROUP BY 1, 2, 3 "
+        f"SELECT unit_id, r_field, r_day, {signed} FROM c GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
         f"ON CONFLICT (unit_id, field_id, day) DO UPDATE SET {add[DayCount._meta.db_table]}) "
         f"INSERT INTO {MonthCount._meta.db_table} (unit_id, field_id, month, {cols}) "
-        f"SELECT unit_id, r_field, date_trunc('month', r_day)::date, {signed} FROM c GROUP BY 1, 2, 3 "
+        f"SELECT unit_id, r_field, date_trunc('month', r_day)::date, {signed} FROM c GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
         f"ON CONFLICT (unit_id, field_id, month) DO UPDATE SET {add[MonthCount._meta.db_table]}"
     )
+    # Rows are written in key order, so that two transactions lock them in the same order.
     # psycopg2 takes one style of placeholder: the positional ones become named.
     named = {}
     for n, value in enumerate(params):

@@ -28,7 +28,7 @@ def completed():
     dossier = dossier_in("completed", unit=staff.unit, actor=staff, applicant_name="Phạm Thị Thu",
                          applicant_phone="0908 765 432")
     apologise_for_test(dossier)
-    DossierEvent.objects.create(dossier=dossier, unit=dossier.unit, action="apology_warning",
+    DossierEvent.objects.create(dossier=dossier, action="apology_warning",
                                 at=dossier.received_at + datetime.timedelta(minutes=30), note="due in one working day")
     result_issue(dossier=dossier, file_bytes=PDF, actor=staff)
     result_issue(dossier=dossier, file_bytes=PDF + b"% changed\n", actor=staff)
