@@ -68,8 +68,8 @@ def in_scope(*, units, period: Period, dated) -> Q:
     change of office is split between the two offices; units with the same days share one
     condition (``kpi.rollup.windows``), so a province office builds one, not a thousand."""
     q = Q(pk__in=[])
-    for units_q, first, last in rollup.windows(units=units, start=period.start, end=period.end):
-        q |= units_q & dated(start=first, end=last)
+    for ids, first, last in rollup.windows(units=units, start=period.start, end=period.end):
+        q |= Q(unit_id__in=ids) & dated(start=first, end=last)
     return q
 
 
