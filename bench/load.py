@@ -155,6 +155,7 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("make load needs wrk: apt-get install -y wrk")
     db_url = bench_db_url()
+    os.environ["DATABASE_URL"] = db_url  # before generate() loads the settings (bench.common.setup_django)
     if not args.skip_city:
         from bench.city import generate
 
