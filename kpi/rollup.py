@@ -21,8 +21,8 @@ Kept exact, in the transaction of the change:
 - ``manage.py rebuild_kpi_rollup`` recounts everything (after a bulk load or a restore).
 
 The one count that depends on the clock, "overdue" (open, clock running, past its due
-time), is the ``running`` count of the days before today, plus the few dossiers due
-from today on whose due time has passed, counted live.
+time), is the ``running`` count of the days before today, plus the dossiers due today
+whose due time has passed, counted live.
 """
 import datetime
 from collections import defaultdict
@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import BigIntegerField, Count, F, Q, Sum, Value
 from django.db.models.functions import Cast, TruncDate, TruncMonth
 from django.utils import timezone
 
-from core import access, workdays
+from core import access
 from dossiers import selectors as dossier_sets
 from dossiers.models import Dossier
 from feedback import selectors as feedback_sets
@@ -43,6 +43,7 @@ from feedback.models import Feedback
 from kpi.models import Counts, DayCount, MonthCount
 from surveys.models import FACTORS, Response
 from surveys.selectors import SATISFIED
+
 
 def _tz():
     return ZoneInfo(settings.TIME_ZONE)
@@ -56,7 +57,6 @@ class Source:
     model: type
     field: str  # the column giving the rollup's field (None: no field)
     day: object  # expression: the record's local day in this source
-    day_q: object  # (start, end) -> Q of records whose day falls in start..end
     where: Q  # records that belong to the source at all
     columns: dict  # rollup column -> Count(...)
 
@@ -78,7 +78,7 @@ def _sources() -> dict[str, Source]:
     sources = [
         Source(
             "completed", Dossier, "field_id", TruncDate("completed_at", tzinfo=_tz()),
-            lambda start, end: dossier_sets.completed_between(start=start, end=end), done,
+            done,
             {
                 "completed": Count("id"),
                 "on_time": Count("id", filter=Q(timeliness__in=dossier_sets.ON_TIME)),
@@ -91,7 +91,6 @@ def _sources() -> dict[str, Source]:
         ),
         Source(
             "running", Dossier, "field_id", F("due_date"),
-            lambda start, end: access.date_range_q("due_date", start, end, is_datetime=False),
             Q(status__in=dossier_sets.RUNNING),
             {
                 "running": Count("id"),
@@ -102,7 +101,7 @@ def _sources() -> dict[str, Source]:
         ),
         Source(
             "received", Dossier, "field_id", TruncDate("received_at", tzinfo=_tz()),
-            lambda start, end: dossier_sets.received_between(start=start, end=end), Q(),
+            Q(),
             {
                 "received": Count("id"),
                 "online": Count("id", filter=dossier_sets.SUBMITTED_ONLINE),
@@ -112,7 +111,7 @@ def _sources() -> dict[str, Source]:
         ),
         Source(
             "responses", Response, "area_id", TruncDate("submitted_at", tzinfo=_tz()),
-            lambda start, end: workdays.on_local_dates("submitted_at", start=start, end=end), Q(),
+            Q(),
             {
                 "responses": Count("id"),
                 "satisfied": Count("id", filter=SATISFIED),
@@ -125,7 +124,7 @@ def _sources() -> dict[str, Source]:
         ),
         Source(
             "feedback", Feedback, None, TruncDate("received_at", tzinfo=_tz()),
-            lambda start, end: feedback_sets.received_between(start=start, end=end), Q(),
+            Q(),
             {
                 "fb_received": Count("id"),
                 "fb_answered": Count("id", filter=feedback_sets.ANSWERED),
@@ -143,10 +142,6 @@ def _sources() -> dict[str, Source]:
 COLUMNS = [f.name for f in Counts._meta.get_fields() if f.name not in ("unit", "field")]
 RUNNING_COLUMNS = ("running", "running_no_apology", "running_timely_apology", "running_late_apology")
 DOSSIER_SOURCES = ("completed", "running", "received")
-
-
-def local_day(moment: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localtime(moment, _tz()).date() if moment else None
 
 
 # --- adding and taking away a record's counts (the write path) ---------------------------
@@ -372,9 +367,11 @@ def _rows(model, *, scope, cap, by) -> list[dict]:
     ranges = _ranges(scope, cap=cap, monthly=monthly)
     if not ranges:
         return []
-    if connection.vendor == "postgresql":
+    # The database the router picks for reads (a replica for the dashboards, core/replica.py).
+    db = connections[router.db_for_read(model)]
+    if db.vendor == "postgresql":
         sql, params = _rows_sql(model, ranges=ranges, cap=cap, by=by)
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             columns = [c.name for c in cursor.description]
             return [dict(zip(columns, row)) for row in cursor.fetchall()]
