@@ -137,3 +137,18 @@ def test_a_change_waiting_on_another_of_the_same_unit_counts_both():
         thread.join(timeout=60)
     assert not errors
     assert list(DayCount.objects.filter(unit=unit, day=day).values_list("responses", flat=True)) == [2]
+
+
+def test_migrate_counts_the_rollup_of_a_database_that_has_records_but_no_rollup():
+    """An upgrade from the release before the rollup: ``migrate`` fills it once."""
+    from kpi.apps import fill_empty_rollup
+
+    procedure = ProcedureFactory(processing_days=5)
+    receive_dossier(procedure=procedure, received_at=timezone.now() - datetime.timedelta(days=2))
+    DayCount.objects.all().delete()
+    MonthCount.objects.all().delete()
+    fill_empty_rollup(sender=None, verbosity=0)
+    assert sum(DayCount.objects.values_list("received", flat=True)) == 1
+    DayCount.objects.update(received=5)
+    fill_empty_rollup(sender=None, verbosity=0)  # a rollup that is there is left as it is
+    assert set(DayCount.objects.values_list("received", flat=True)) == {5}
