@@ -4,9 +4,9 @@ plan, the monthly figures with evidence, and the Excel report. Thin: numbers com
 import mimetypes
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -118,7 +118,7 @@ def _office(request, units, period, context):
     comparison = selectors.unit_comparison(units=units, period=period, now=now, keys=[i.key for i in keys],
                                            counts=counts)
     sort, direction = request.GET.get("sort", "name"), request.GET.get("dir", "asc")
-    if sort != "name" and sort not in BY_KEY:
+    if sort != "name" and sort not in {i.key for i in keys}:  # the columns shown, nothing else
         sort = "name"
 
     def sort_key(entry):

@@ -152,3 +152,11 @@ def test_migrate_counts_the_rollup_of_a_database_that_has_records_but_no_rollup(
     DayCount.objects.update(received=5)
     fill_empty_rollup(sender=None, verbosity=0)  # a rollup that is there is left as it is
     assert set(DayCount.objects.values_list("received", flat=True)) == {5}
+
+
+def test_sorting_by_a_column_the_page_does_not_show_falls_back_to_the_name(client):
+    office = OfficeFactory()
+    UnitFactory(office=office, name="Trường mầm non Hoa Sen")
+    client.force_login(OfficeUserFactory(office=office))
+    page = client.get("/kpi/", {"sort": "feedback_on_time_rate", "dir": "desc"})  # not a main column
+    assert page.status_code == 200 and "Trường mầm non Hoa Sen" in page.content.decode()
