@@ -150,6 +150,19 @@ MARKER = "__kpi_rollup_ids__"  # the place of the ids in a compiled statement
 _compiled: dict = {}
 
 
+def _union(querysets: list) -> tuple[str, list]:
+    """The sources' querysets ([(source, queryset)]) as one UNION ALL of rows (unit_id,
+    r_field, r_day, every column; 0 for those a source does not fill), and its params."""
+    parts, params = [], []
+    for source, queryset in querysets:
+        sql, source_params = queryset.query.sql_with_params()
+        values = ", ".join(f"s.{c}" if c in source.columns else f"0 AS {c}" for c in COLUMNS)
+        parts.append(f"SELECT s.unit_id, s.r_field, s.r_day, {values} FROM ({sql}) s "  # noqa: S608 - ORM SQL
+                     "WHERE s.r_day IS NOT NULL")
+        params += list(source_params)
+    return " UNION ALL ".join(parts), params
+
+
 def _contribution_sql(names: tuple[str, ...], key: str) -> tuple[str, dict, list[str]]:
     """One statement that adds ``sign`` × the counts of the records whose ``key`` is in the
     ids to their day rows and month rows, compiled once from the sources' querysets (the
@@ -158,23 +171,16 @@ def _contribution_sql(names: tuple[str, ...], key: str) -> tuple[str, dict, list
         return _compiled[(names, key)]
     from django.db.models.expressions import RawSQL
 
+    ids = RawSQL("SELECT unnest(%s::bigint[])", [MARKER])
     sources = _sources()
-    parts, params = [], []
-    for name in names:
-        source = sources[name]
-        ids = RawSQL("SELECT unnest(%s::bigint[])", [MARKER])
-        sql, source_params = source.queryset().filter(**{f"{key}__in": ids}).query.sql_with_params()
-        values = ", ".join(f"s.{c}" if c in source.columns else f"0 AS {c}" for c in COLUMNS)
-        parts.append(f"SELECT s.unit_id, s.r_field, s.r_day, {values} FROM ({sql}) s "  # noqa: S608 - ORM SQL
-                     "WHERE s.r_day IS NOT NULL")
-        params += list(source_params)
+    union, params = _union([(sources[n], sources[n].queryset().filter(**{f"{key}__in": ids})) for n in names])
     cols = ", ".join(COLUMNS)
     signed = ", ".join(f"%(sign)s * SUM({c})" for c in COLUMNS)
     add = {table: ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COLUMNS)
            for table in (DayCount._meta.db_table, MonthCount._meta.db_table)}
     sql = (
         f"WITH c AS (SELECT unit_id, r_field, r_day, {', '.join(f'SUM({c}) AS {c}' for c in COLUMNS)} "  # noqa: S608
-        f"FROM ({' UNION ALL '.join(parts)}) a GROUP BY 1, 2, 3), "
+        f"FROM ({union}) a GROUP BY 1, 2, 3), "
         f"d AS (INSERT INTO {DayCount._meta.db_table} (unit_id, field_id, day, {cols}) "
         f"SELECT unit_id, r_field, r_day, {signed} FROM c GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
         f"ON CONFLICT (unit_id, field_id, day) DO UPDATE SET {add[DayCount._meta.db_table]}) "
@@ -242,19 +248,13 @@ def rebuild(*, say=lambda *a: None) -> dict:
         else:
             MonthCount.objects.all().delete()
             DayCount.objects.all().delete()
-        parts, params = [], []
-        for source in _sources().values():
-            sql, source_params = source.queryset().query.sql_with_params()
-            values = ", ".join(f"s.{c}" if c in source.columns else f"0 AS {c}" for c in COLUMNS)
-            parts.append(f"SELECT s.unit_id, s.r_field, s.r_day, {values} FROM ({sql}) s "  # noqa: S608 - ORM SQL
-                         "WHERE s.r_day IS NOT NULL")
-            params += list(source_params)
+        union, params = _union([(source, source.queryset()) for source in _sources().values()])
         cols = ", ".join(COLUMNS)
         sums = ", ".join(f"SUM({c})" for c in COLUMNS)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {DayCount._meta.db_table} (unit_id, field_id, day, {cols}) "  # noqa: S608 - our columns
-                f"SELECT unit_id, r_field, r_day, {sums} FROM ({' UNION ALL '.join(parts)}) a "
+                f"SELECT unit_id, r_field, r_day, {sums} FROM ({union}) a "
                 f"GROUP BY unit_id, r_field, r_day ORDER BY r_day, unit_id",
                 params,
             )
