@@ -2,14 +2,16 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core import access, public_page, replica
 from core.models import EngineRun, Unit
@@ -18,6 +20,35 @@ from core.models import EngineRun, Unit
 
 def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
+
+
+@never_cache
+@require_GET
+def switch_language(request):
+    """The language switch of the public pages (templates/_language_links.html): a link, so that
+    those pages make no CSRF token for each visitor (docs/decisions/public-frame.md). Django's
+    ``set_language`` rules: the language cookie only for a language of LANGUAGES, and back to
+    ``next`` only on this site (else the referring page of this site, else /). A link forged
+    elsewhere can at most switch a visitor's language, which the visitor switches back."""
+    def on_this_site(url):
+        return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure())
+
+    next_url = request.GET.get("next", "")
+    if not on_this_site(next_url):
+        next_url = request.META.get("HTTP_REFERER", "")
+        if not on_this_site(next_url):
+            next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.GET.get("language", "")
+    if language in dict(settings.LANGUAGES) and check_for_language(language):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @login_required

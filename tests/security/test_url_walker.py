@@ -67,6 +67,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "password_change": Expect(SIGNED_IN),
     "password_change_done": Expect(SIGNED_IN),
     "set_language": Expect(by_role(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), query="?next=/"),
+    "switch-language": Expect(by_role(*[REDIRECT] * 6), query="?language=en&next=/",
+                              why="the language links of the public pages (core.views.switch_language)"),
     # API v1
     "api-units": Expect(API),
     "api-fields": Expect(API),
