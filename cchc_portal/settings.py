@@ -89,6 +89,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Public pages opened by many people at once (the tracking page): templates/jinja2/,
+        # rendered with `using="jinja2"` (core/jinja2.py, docs/decisions/public-frame.md).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja2.environment"},
+    },
 ]
 
 # --- Database -----------------------------------------------------------------

@@ -93,4 +93,6 @@ def track_detail(request, code):
 def _show(request, dossier: selectors.TrackedView, secret=""):
     # Electronic results are downloaded through the private link only, never by code
     # and phone digits alone.
-    return render(request, "dossiers/track_detail.html", {"dossier": dossier, "secret": secret})
+    # Jinja2 in the frame of public_base.html (docs/decisions/public-frame.md): the page parents
+    # open from the QR code, many at once.
+    return render(request, "dossiers/track_detail.html", {"dossier": dossier, "secret": secret}, using="jinja2")

@@ -2,7 +2,8 @@
 
 Django's makemessages puts strings of templates/<app>/ into the project catalogue;
 here they go to <app>/locale/ beside the app's Python strings, so that each app owns
-its translations. Everything else (base.html, core) goes to the project's locale/.
+its translations (templates/jinja2/<app>/ too: Jinja2's ``_("...")`` is read as a
+Django template's is). Everything else (base.html, core) goes to the project's locale/.
 Then compile with `manage.py compilemessages`.
 """
 import os
@@ -37,7 +38,9 @@ class Command(makemessages.Command):
         own_catalogues = apps_with_catalogues()
         for f in files:
             parts = os.path.relpath(os.path.abspath(f.dirpath), base).split(os.sep)
-            if len(parts) >= 2 and parts[0] == "templates" and parts[1] in own_catalogues:
+            if parts[:2] == ["templates", "jinja2"]:
+                parts = parts[1:]
+            if len(parts) >= 2 and parts[0] in ("templates", "jinja2") and parts[1] in own_catalogues:
                 f.locale_dir = os.path.join(base, parts[1], "locale")
         return files
 

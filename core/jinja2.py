@@ -1,0 +1,36 @@
+"""The Jinja2 environment of the pages rendered with Jinja2 (templates/jinja2/, the second engine in
+settings.TEMPLATES): public pages opened by many people at once, where Django's engine cost
+most of the request (docs/decisions/public-frame.md). Everything else stays on Django's engine.
+
+What the templates have, each doing what the Django tag or filter of the same name does:
+``_()`` (gettext, output escaped like ``{% translate %}``), ``url(name, *args)``,
+``static(path)``, the filters ``date`` (local time, Django's formats) and ``urlencode``, and
+``public_frame(request)`` (core/public_frame.py) for templates/jinja2/public_base.html.
+Autoescape is on (Django's backend turns it on)."""
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext, ngettext
+from jinja2 import Environment
+
+from core import public_frame
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def date(value, arg=None) -> str:
+    """``|date("d/m/Y")``: Django's date filter on the value in local time, as in a Django template."""
+    return defaultfilters.date(template_localtime(value), arg)
+
+
+def environment(**options) -> Environment:
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 - Django's backend sets autoescape
+    # Old-style gettext: the translation is plain text, escaped on output as {% translate %} does.
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    env.globals["_"] = gettext  # not the extension's alias, which looks gettext up again on every call
+    env.globals.update(url=url, static=static, public_frame=public_frame.pieces)
+    env.filters.update(date=date, urlencode=defaultfilters.urlencode)
+    return env
