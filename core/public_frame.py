@@ -18,7 +18,7 @@ from django.template import engines
 from django.template.defaultfilters import urlencode
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 SLOTS = ("title", "head", "content")
 # Letters only: HTML escaping and URL quoting leave them as they are.
@@ -51,7 +51,8 @@ def _render_pieces() -> tuple[SafeString | list[str], ...]:
 
 @functools.cache
 def _cached_pieces(language: str) -> tuple[SafeString | list[str], ...]:
-    return _render_pieces()
+    with override(language):
+        return _render_pieces()
 
 
 def pieces(request) -> tuple[SafeString, ...]:
