@@ -108,6 +108,11 @@ class ReplicaRouter:
         return db == PRIMARY
 
 
+def wants_replica() -> bool:
+    """True inside ``reading_from_replica`` for a person not pinned to the primary."""
+    return _wants_replica.get()
+
+
 @contextmanager
 def reading_from_replica(*, user=None):
     """Reads inside this block may use the replica (a report, a background export),
