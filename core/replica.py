@@ -124,6 +124,17 @@ def reading_from_replica(*, user=None):
         _wants_replica.reset(token)
 
 
+@contextmanager
+def reading_from_primary():
+    """Reads inside this block go to the primary, whatever the view opted in to (what is
+    computed here is kept for other people: kpi/dashboard_cache.py)."""
+    token = _wants_replica.set(False)
+    try:
+        yield
+    finally:
+        _wants_replica.reset(token)
+
+
 def reads_from_replica(view):
     """Decorator for a view (function, or an APIView's method) whose reads may come from
     the replica."""

@@ -11,10 +11,13 @@ The key names everything the body depends on:
 - the viewer's kind (``Viewer``): an office or an administrator gets links to the lists
   behind each number and the "All units" link; an office counts the unit only for the days
   it supervised it (its id); who may manage sees "Create the plan";
-- two data versions (tokens): the unit's, replaced when a change of one of its records
-  commits, and a global one, replaced when something every unit shows changes (fields,
-  a procedure's online level, a rebuilt rollup). A token is a random value with the time
-  it was set: one that was evicted is replaced by a new one, never by an old value.
+and the entry keeps the two data versions (tokens) it was computed with, served only while
+they are the current ones: the unit's, replaced when a change of one of its records
+commits, and a global one, replaced when something every unit shows changes (fields, a
+procedure's online level, a rebuilt rollup). A token is a random value with the time it
+was set: one that was evicted is replaced by a new one, never by an old value. The tokens
+and the entry are read in one round trip (MGET); the tokens are read before anything the
+body shows, so a change committed after them has replaced them.
 
 What changes the unit's token (``connect``): dossiers, apologies, electronic results,
 survey answers, feedback and ratings of answers (the rollup's sources, kpi/receivers.py,
@@ -29,12 +32,15 @@ local midnight (overdue tasks, the day rows' cap, the period shortcuts), and
 ``KPI_DASHBOARD_CACHE_SECONDS`` (a safety net for a token change lost while the cache was
 down).
 
-Read replica (core/replica.py): an entry filled from the replica is kept only when both
-tokens are older than ``REPLICA_MAX_LAG_SECONDS`` + ``REPLICA_CHECK_SECONDS`` (the replica
-then has the change behind them); a person pinned to the primary after their own write
-never reads an entry filled from the replica.
+Read replica (core/replica.py): a body is computed wholly on the replica (as the view
+opted in) or wholly on the primary. One computed on the replica is kept only when both
+tokens are older than ``REPLICA_MAX_LAG_SECONDS`` + ``REPLICA_CHECK_SECONDS`` (the replica,
+lagging at most that, then has the change behind them); a person pinned to the primary
+after their own write never reads an entry computed on the replica, and the entry their
+own read computes (on the primary, under the version their write set) shows the write.
 
 The cache fails OPEN: Redis down, the body is computed as before."""
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -48,6 +54,8 @@ from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+
+from core.replica import reading_from_primary
 
 log = logging.getLogger(__name__)
 
@@ -184,8 +192,10 @@ def body(*, unit, units, period, language: str, viewer: Viewer, path: str, rende
     if (entry is not None and entry["versions"] == versions and at.timestamp() < entry["until"]
             and not (entry["replica"] and _pinned())):
         return entry["html"]
-    html = render(at)
+    # Read from one place: the replica throughout (as far as it stays usable), or the primary.
     replica = _from_replica()
+    with contextlib.nullcontext() if replica else reading_from_primary():
+        html = render(at)
     if replica and time.time() - max(map(_token_time, versions)) < (
             settings.REPLICA_MAX_LAG_SECONDS + settings.REPLICA_CHECK_SECONDS):
         return html  # the replica may not have the change behind a recent token yet

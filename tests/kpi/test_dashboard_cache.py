@@ -237,3 +237,28 @@ def test_an_entry_filled_from_a_late_replica_is_not_kept(client, principal, monk
     with CaptureQueriesContext(connection) as queries:
         page(client)
     assert body_queries(queries.captured_queries) != []
+
+
+def test_who_just_wrote_never_reads_an_entry_computed_on_the_replica(client, principal, monkeypatch, settings):
+    monkeypatch.setattr(dashboard_cache, "_from_replica", lambda: True)
+    settings.REPLICA_MAX_LAG_SECONDS, settings.REPLICA_CHECK_SECONDS = -3600, 0  # every version old enough
+    page(client)
+    with CaptureQueriesContext(connection) as queries:
+        page(client)
+    assert body_queries(queries.captured_queries) == []  # kept
+    monkeypatch.setattr(dashboard_cache, "_pinned", lambda: True)
+    with CaptureQueriesContext(connection) as queries:
+        page(client)
+    assert body_queries(queries.captured_queries) != []  # computed again, on the primary
+
+
+def test_a_field_renamed_shows_on_every_dashboard(client, principal, django_capture_on_commit_callbacks):
+    from tests.factories import field
+
+    receive_dossier(procedure=ProcedureFactory(unit=principal.unit, field=field("xac-nhan")))
+    assert "Xác nhận cấp mới" not in page(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        renamed = field("xac-nhan")
+        renamed.name = "Xác nhận cấp mới"
+        renamed.save()
+    assert "Xác nhận cấp mới" in page(client)
