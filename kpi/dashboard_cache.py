@@ -54,6 +54,7 @@ from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from core.replica import reading_from_primary
 
@@ -191,7 +192,7 @@ def body(*, unit, units, period, language: str, viewer: Viewer, path: str, rende
         return render(at)
     if (entry is not None and entry["versions"] == versions and at.timestamp() < entry["until"]
             and not (entry["replica"] and _pinned())):
-        return entry["html"]
+        return mark_safe(entry["html"])  # noqa: S308 - rendered by our template
     # Read from one place: the replica throughout (as far as it stays usable), or the primary.
     replica = _from_replica()
     with contextlib.nullcontext() if replica else reading_from_primary():
