@@ -14,7 +14,7 @@ The key names everything the body depends on:
 and the entry keeps the two data versions (tokens) it was computed with, served only while
 they are the current ones: the unit's, replaced when a change of one of its records
 commits, and a global one, replaced when something every unit shows changes (fields, a
-procedure's online level, a rebuilt rollup). A token is a random value with the time it
+procedure's online level, a rebuilt rollup, a migration). A token is a random value with the time it
 was set: one that was evicted is replaced by a new one, never by an old value. The tokens
 and the entry are read in one round trip (MGET); the tokens are read before anything the
 body shows, so a change committed after them has replaced them.
@@ -23,7 +23,7 @@ What changes the unit's token (``connect``): dossiers, apologies, electronic res
 survey answers, feedback and ratings of answers (the rollup's sources, kpi/receivers.py,
 and the due time of a dossier, which "overdue today" reads); the year plan and its targets,
 its tasks, monthly figures, supervisions. The global token: fields, a procedure's online
-level, ``rollup.rebuild``. A record's unit never changes (no service changes it; the admin
+level, ``rollup.rebuild``, ``migrate``. A record's unit never changes (no service changes it; the admin
 shows it read-only).
 
 An entry lapses by itself (its ``until``) at the first of: the next due time of a running
@@ -52,7 +52,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.db.models import Min
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -256,6 +256,11 @@ def _procedure_saved(sender, instance, raw=False, **kwargs):
         changed_everywhere()
 
 
+def _migrated(sender, **kwargs):
+    """A migration may change reference data (fields) without a signal of the real models."""
+    changed_everywhere()
+
+
 def connect() -> None:
     from core.models import Field, Supervision
     from dossiers.models import Apology, Document, Dossier, Procedure
@@ -277,3 +282,4 @@ def connect() -> None:
     post_save.connect(_everywhere, sender=Field, dispatch_uid="kpi.dashboard_cache.field.save")
     post_delete.connect(_everywhere, sender=Field, dispatch_uid="kpi.dashboard_cache.field.delete")
     post_save.connect(_procedure_saved, sender=Procedure, dispatch_uid="kpi.dashboard_cache.procedure.save")
+    post_migrate.connect(_migrated, dispatch_uid="kpi.dashboard_cache.migrated")
