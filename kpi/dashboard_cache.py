@@ -84,7 +84,8 @@ def _token_time(token: str) -> float:
 
 def _replace(keys: list[str]) -> None:
     try:
-        cache.set_many({key: _token() for key in keys}, None)
+        for key in keys:  # one SET each: a pipeline costs more CPU than the round trips (one key, mostly)
+            cache.set(key, _token(), None)
     except Exception:  # noqa: BLE001 - cache down: the entries lapse within KPI_DASHBOARD_CACHE_SECONDS
         log.warning("dashboard cache unavailable (new version of %s)", keys)
 
