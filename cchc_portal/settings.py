@@ -202,6 +202,10 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo12345")
 # --- Public pages ------------------------------------------------------------------
 # Seconds a unit's public page (/u/<slug>/) is kept in the cache (core/public_page.py).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
+# The principal's dashboard body is kept in the cache, exact (kpi/dashboard_cache.py): a
+# change commits, the next read shows it; this is only the longest an entry lives (a change
+# lost while the cache was down). 0 turns the cache off.
+KPI_DASHBOARD_CACHE_SECONDS = env.int("KPI_DASHBOARD_CACHE_SECONDS", default=600)
 # Reverse proxies in front of the portal that append the client's address to
 # X-Forwarded-For: 0 trusts REMOTE_ADDR only; n takes the n-th address from the right
 # (core/ratelimit.py). Any client can write the header: never trust more than your proxies.

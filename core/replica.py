@@ -108,11 +108,27 @@ class ReplicaRouter:
         return db == PRIMARY
 
 
+def wants_replica() -> bool:
+    """True inside ``reading_from_replica`` for a person not pinned to the primary."""
+    return _wants_replica.get()
+
+
 @contextmanager
 def reading_from_replica(*, user=None):
     """Reads inside this block may use the replica (a report, a background export),
     unless ``user`` wrote within the last REPLICA_PIN_SECONDS."""
     token = _wants_replica.set(not _is_pinned(user))
+    try:
+        yield
+    finally:
+        _wants_replica.reset(token)
+
+
+@contextmanager
+def reading_from_primary():
+    """Reads inside this block go to the primary, whatever the view opted in to (what is
+    computed here is kept for other people: kpi/dashboard_cache.py)."""
+    token = _wants_replica.set(False)
     try:
         yield
     finally:

@@ -27,9 +27,10 @@ class KpiConfig(AppConfig):
 
     def ready(self):
         from core import registry
-        from kpi import demo, public, receivers
+        from kpi import dashboard_cache, demo, public, receivers
 
         receivers.connect()
+        dashboard_cache.connect()
         post_migrate.connect(fill_empty_rollup, sender=self, dispatch_uid="kpi.fill_empty_rollup")
 
         registry.public_section(public.section, order=10, watch=public.WATCHED)

@@ -261,6 +261,9 @@ def rebuild(*, say=lambda *a: None) -> dict:
         say("  days: done")
         _months_from_days()
         say("  months: done")
+        from kpi import dashboard_cache
+
+        dashboard_cache.changed_everywhere()  # every cached dashboard was counted before
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE kpi_daycount; ANALYZE kpi_monthcount")

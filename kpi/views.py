@@ -3,6 +3,7 @@ plan, the monthly figures with evidence, and the Excel report. Thin: numbers com
 ``kpi.selectors``, writes from ``kpi.services``, permissions from ``core.access``."""
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,15 +11,17 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
 from core.models import Field
 from core.replica import reads_from_replica
-from kpi import links, selectors, services
+from kpi import dashboard_cache, links, selectors, services
 from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, PlanTaskForm, period_presets, report_period_presets
 from kpi.indicators import BY_KEY, INDICATORS, MONTHLY_KEYS
 from kpi.models import Evidence, MonthlyFigure, YearPlan
@@ -56,8 +59,7 @@ def dashboard(request):
     units, unit = units_for(request.user, data["unit"])
     period = data["period"]
     context = {
-        "form": form, "period": period, "unit": unit, "presets": period_presets(),
-        "report_presets": report_period_presets(),
+        "form": form, "period": period, "unit": unit,
         "query": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "is_office_view": unit is None,
         "is_office_drill": request.user.is_office or request.user.is_administrator,
@@ -68,13 +70,28 @@ def dashboard(request):
 
 
 def _unit_dashboard(request, units, unit, period, context):
-    now = timezone.now()
+    """The unit's page: its body from the cache when current (kpi/dashboard_cache.py), the
+    navbar and messages around it rendered for this request."""
+    user = request.user
+    viewer = dashboard_cache.Viewer(
+        drill=context["is_office_drill"], office_id=user.office_id if user.is_office else None,
+        can_manage=access.can_manage(user, unit), can_write=access.can_write(user, unit))
+    body = dashboard_cache.body(
+        unit=unit, units=units, period=period, language=get_language() or settings.LANGUAGE_CODE, viewer=viewer,
+        path=request.path, render=lambda now: _unit_body(request, units, unit, period, context, viewer, now))
+    return render(request, "kpi/dashboard.html", {"unit": unit, "body": body})
+
+
+def _unit_body(request, units, unit, period, context, viewer, now) -> str:
+    """The body of the unit's page as HTML; everything it shows depends on what
+    ``dashboard_cache`` keys it by (unit, period, language, path, ``viewer``, versions)."""
+    today = timezone.localdate(now)
     # The period's counts read once, by field and month, for the cards, charts and SIPAS.
     by_field_month = selectors.period_counts(units=units, period=period, now=now, by="field_month")
     counts = selectors.regroup(counts=by_field_month, part=0)
     totals = selectors.totals(counts=counts)
     rows = selectors.indicator_rows(units=units, period=period, now=now, counts=counts)
-    link_unit = unit if (request.user.is_office or request.user.is_administrator) else None
+    link_unit = unit if viewer.drill else None
     for row in rows:
         row["status"] = _status(row)
         row["links"] = links.links_for(row, link_unit, period)
@@ -90,7 +107,10 @@ def _unit_dashboard(request, units, unit, period, context):
             r["label"] = r["name"].split(" — ", 1)[-1]
             entry = details.setdefault(r["key"], {"rows": [], "empty": []})
             (entry["rows"] if r["denominator"] else entry["empty"]).append(r)
-    context.update({
+    context = {
+        "period": context["period"], "unit": unit, "query": context["query"],
+        "is_office_drill": viewer.drill,
+        "presets": period_presets(today), "report_presets": report_period_presets(today),
         "cards": cards,
         "details": [(str(BY_KEY[key].name), entry) for key, entry in details.items()],
         "missed": sum(1 for r in cards if r["status"] == "missed"),
@@ -101,11 +121,12 @@ def _unit_dashboard(request, units, unit, period, context):
         "series": series,
         "series_rows": list(zip(series["labels"], *[series["series"][k] for k in series["series"]])),
         "plan": plan,
-        "overdue_tasks": selectors.overdue_tasks(unit=unit, today=timezone.localdate()),
-        "can_manage": access.can_manage(request.user, unit),
-        "can_write": access.can_write(request.user, unit),
-    })
-    return render(request, "kpi/dashboard.html", context)
+        "overdue_tasks": selectors.overdue_tasks(unit=unit, today=today),
+        "can_manage": viewer.can_manage,
+        "can_write": viewer.can_write,
+    }
+    # ``request`` only for its path (the period picker); nothing of the person is read.
+    return render_to_string("kpi/_dashboard_body.html", context, request=request)
 
 
 OFFICE_PAGE_SIZE = 50
@@ -136,6 +157,7 @@ def _office(request, units, period, context):
         entry["cells"] = [dict(entry["rows"][i.key], status=_status(entry["rows"][i.key])) for i in keys]
     total = selectors.indicator_rows(units=units, period=period, now=now, counts=counts, overall_only=True)
     context.update({
+        "presets": period_presets(), "report_presets": report_period_presets(),
         "comparison": page,
         "page": page,
         "columns": keys,
