@@ -8,6 +8,9 @@ once per physical connection, then ``EXECUTE <name>(<params>)``; PostgreSQL keep
 parse tree and, after a few executions, a generic plan.
 
 - The statement's name is a hash of its text: one text, one name, on any connection.
+- PREPARE (and the first use's read of ``pg_prepared_statements``) is sent as connection
+  set-up, beside Django's query log: the queries of a request, and the tests' counts of
+  them, are the same on a connection's first request as on its next ones.
 - What a connection has prepared is kept per psycopg2 connection object (weakly), so a
   new connection — ``CONN_MAX_AGE`` expired, a failed health check, a restarted server —
   prepares again. The first use on a connection reads ``pg_prepared_statements``, so a
@@ -27,6 +30,7 @@ parse tree and, after a few executions, a generic plan.
 - Other databases (SQLite in development) get the plain statement.
 """
 import hashlib
+import logging
 import re
 import weakref
 
@@ -37,6 +41,7 @@ from django.db import DatabaseError, OperationalError
 _TOKEN = re.compile(r"%%|%\((\w+)\)s|%s|%")
 _converted: dict[str, tuple[str, str, object]] = {}
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+log = logging.getLogger(__name__)
 MISSING = "26000"  # invalid_sql_statement_name: "prepared statement ... does not exist"
 
 
@@ -95,13 +100,22 @@ def _arguments(order, params) -> list:
     return params
 
 
-def _known(db, cursor) -> set[str]:
+def _setup(db, sql: str) -> list:
+    """Run ``sql`` on ``db``'s psycopg2 connection directly, as Django sets up a connection
+    (its time zone, its role): once-per-connection work is not a query of the request, so
+    it stays out of the query log and the query counts of the tests. Errors are Django's."""
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors, db.connection.cursor() as raw:
+        raw.execute(sql)
+        return raw.fetchall() if raw.description else []
+
+
+def _known(db) -> set[str]:
     """The names this physical connection has prepared (read from the server on first use)."""
     raw = db.connection
     known = _prepared.get(raw)
     if known is None:
-        cursor.execute("SELECT name FROM pg_prepared_statements")
-        known = {row[0] for row in cursor.fetchall()}
+        known = {row[0] for row in _setup(db, "SELECT name FROM pg_prepared_statements")}
         _prepared[raw] = known
     return known
 
@@ -134,10 +148,11 @@ def execute(cursor, sql: str, params=None, *, generic: bool = False) -> None:
     if generic:
         execute_sql = "SET LOCAL plan_cache_mode = force_generic_plan; " + execute_sql
     for attempt in (1, 2):
-        known = _known(db, cursor)
+        known = _known(db)
         if name not in known:
-            cursor.execute(f"PREPARE {name} AS {text}")
+            _setup(db, f"PREPARE {name} AS {text}")
             known.add(name)
+            log.debug("prepared %s on connection %s", name, db.alias)
         try:
             cursor.execute(execute_sql, arguments)
             return

@@ -50,6 +50,20 @@ def _sent(context) -> list[str]:
     return [q["sql"] for q in context.captured_queries]
 
 
+@pytest.fixture
+def prepared(monkeypatch) -> list[str]:
+    """The names of the statements PREPAREd (connection set-up, outside the query log)."""
+    names, setup = [], db._setup
+
+    def spy(connection_, sql):
+        if sql.startswith("PREPARE "):
+            names.append(sql.split()[1])
+        return setup(connection_, sql)
+
+    monkeypatch.setattr(db, "_setup", spy)
+    return names
+
+
 def _held_by_server() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM pg_prepared_statements")
@@ -58,69 +72,71 @@ def _held_by_server() -> set[str]:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_prepared_once_per_connection_and_the_same_rows_as_the_plain_statement(settings):
+def test_prepared_once_per_connection_and_the_same_rows_as_the_plain_statement(settings, prepared):
     name = db.convert(SQL)[0]
     connection.close()
     with CaptureQueriesContext(connection) as first:
         assert _run() == ROW
         assert _run() == ROW
         assert _run(params={**PARAMS, "a": 1, "ids": []}) == (23, ROW[1], None, 2, ROW[4])
-    sent = _sent(first)
-    assert sum(s.startswith(f"PREPARE {name} AS ") for s in sent) == 1
-    assert sum(s.startswith(f"EXECUTE {name}(") for s in sent) == 3
+    assert prepared == [name]
+    # the request's queries: the three EXECUTEs, the same on a connection's first request as later
+    assert [s.split("(")[0] for s in _sent(first)] == [f"EXECUTE {name}"] * 3
     assert name in _held_by_server()
 
     settings.DATABASE_PREPARED_STATEMENTS = False
     with CaptureQueriesContext(connection) as plain:
         assert _run() == ROW
-    assert not any("PREPARE" in s or "EXECUTE" in s for s in _sent(plain))
+    assert len(_sent(plain)) == 1 and _sent(plain)[0].startswith("SELECT 20::int + 22, '2026-02-28'::date")
+    assert prepared == [name]
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_new_connection_prepares_again():
+def test_a_new_connection_prepares_again(prepared):
     name = db.convert(SQL)[0]
     assert _run() == ROW
     connection.close()  # CONN_MAX_AGE expired, a failed health check, a restarted server
-    with CaptureQueriesContext(connection) as again:
-        assert _run() == ROW
-    assert any(s.startswith(f"PREPARE {name} AS ") for s in _sent(again))
+    prepared.clear()
+    assert _run() == ROW
+    assert prepared == [name]
     assert name in _held_by_server()
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_statement_prepared_in_a_transaction_that_rolls_back_stays_usable():
+def test_a_statement_prepared_in_a_transaction_that_rolls_back_stays_usable(prepared):
     connection.close()
     with pytest.raises(RuntimeError), transaction.atomic():
         assert _run() == ROW
         raise RuntimeError("the request fails after the statement")
-    with CaptureQueriesContext(connection) as later:
-        assert _run() == ROW
-    assert not any(s.startswith("PREPARE") for s in _sent(later))
+    assert len(prepared) == 1
+    assert _run() == ROW
+    assert len(prepared) == 1
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_session_that_already_holds_the_statement_is_not_asked_to_prepare_it_twice():
+def test_a_session_that_already_holds_the_statement_is_not_asked_to_prepare_it_twice(prepared):
     name, text, _order = db.convert(SQL)
     connection.close()
     with connection.cursor() as cursor:  # e.g. a pooled server session in session pooling
         cursor.execute(f"PREPARE {name} AS {text}")
     db.forget(connection)
-    with CaptureQueriesContext(connection) as context:
-        assert _run() == ROW
-    assert not any(s.startswith("PREPARE") for s in _sent(context))
+    assert _run() == ROW
+    assert prepared == []
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_statement_the_server_lost_is_prepared_again_or_named_in_a_clear_error():
+def test_a_statement_the_server_lost_is_prepared_again_or_named_in_a_clear_error(prepared):
     name = db.convert(SQL)[0]
     assert _run() == ROW
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")  # as a pooler's DISCARD ALL would
+    prepared.clear()
     assert _run() == ROW  # autocommit: nothing was done, prepared again and run
+    assert prepared == [name]
 
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
@@ -150,12 +166,13 @@ def test_generic_runs_the_one_generic_plan_and_only_for_its_transaction():
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_a_connection_marked_for_transaction_pooling_gets_the_plain_statement(monkeypatch):
+def test_a_connection_marked_for_transaction_pooling_gets_the_plain_statement(monkeypatch, prepared):
     monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
     assert not db.enabled(connection)
     with CaptureQueriesContext(connection) as context:
         assert _run() == ROW
-    assert not any("PREPARE" in s or "EXECUTE" in s for s in _sent(context))
+    assert not any("EXECUTE" in s for s in _sent(context))
+    assert prepared == []
 
 
 @pytest.mark.django_db
