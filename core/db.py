@@ -53,7 +53,7 @@ def enabled(db) -> bool:
     """True when statements of the Django connection ``db`` are prepared on the server."""
     return (
         db.vendor == "postgresql"
-        and getattr(settings, "DATABASE_PREPARED_STATEMENTS", True)
+        and settings.DATABASE_PREPARED_STATEMENTS
         and not db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS", False)
     )
 
