@@ -8,14 +8,14 @@ once per physical connection, then ``EXECUTE <name>(<params>)``; PostgreSQL keep
 parse tree and, after a few executions, a generic plan.
 
 - The statement's name is a hash of its text: one text, one name, on any connection.
-- PREPARE (and the first use's read of ``pg_prepared_statements``) is sent as connection
-  set-up, beside Django's query log: the queries of a request, and the tests' counts of
-  them, are the same on a connection's first request as on its next ones.
 - What a connection has prepared is kept per psycopg2 connection object (weakly), so a
   new connection — ``CONN_MAX_AGE`` expired, a failed health check, a restarted server —
   prepares again. The first use on a connection reads ``pg_prepared_statements``, so a
   server session that already holds the statement (PgBouncer's *session* pooling without
   a reset) is not asked to prepare it twice.
+- PREPARE and that read are sent as connection set-up, beside Django's query log: the
+  queries of a request, and the tests' counts of them, are the same on a connection's
+  first request as on its next ones.
 - PREPARE is not transactional: a statement prepared in a transaction that rolls back
   stays prepared, which is what the bookkeeping assumes.
 - ``DATABASE_PREPARED_STATEMENTS = False`` (env), or ``DISABLE_SERVER_SIDE_CURSORS`` on the
