@@ -118,6 +118,11 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# The few large constant statements of hot paths (the KPI rollup's upsert) are prepared
+# once per PostgreSQL connection (core/db.py, docs/decisions/prepared-statements.md).
+# Turn off behind PgBouncer's transaction pooling, whose server sessions do not keep them
+# (a connection with DISABLE_SERVER_SIDE_CURSORS = True never gets them either).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
 REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)

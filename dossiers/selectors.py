@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from core import access, workdays
+from core import db as core_db
 from core.models import Unit
 from core.text import initials
 from dossiers.models import Apology, Document, Dossier, DossierEvent, Procedure
@@ -287,9 +288,9 @@ WHERE d.code = %(code)s"""  # noqa: S608 - the models' table names; every value 
 def tracking_view(*, code: str, secret: str = "", phone_last4: str = "") -> TrackedView | None:
     """The tracking page of the dossier ``code`` for a member of the public who holds its QR
     secret or the last four digits of its phone (tracked_dossier's rule); None otherwise."""
-    with connection.cursor() as cursor:
-        cursor.execute(_tracking_sql(), {"code": code.strip(), "result": Document.Kind.RESULT,
-                                         "hidden": list(HIDDEN_STEPS)})
+    with connection.cursor() as cursor:  # prepared once per connection (core/db.py): planning took longer than running
+        core_db.execute(cursor, _tracking_sql(), {"code": code.strip(), "result": Document.Kind.RESULT,
+                                                  "hidden": list(HIDDEN_STEPS)})
         row = cursor.fetchone()
     if row is None:
         return None

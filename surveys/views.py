@@ -78,17 +78,20 @@ def open_survey(request, slug, area_key):
     if guard.has_answered_cookie(request, unit_id=unit.pk, area_key=area.key):
         return render(request, "surveys/already.html", {"unit": unit, "area": area, "reason": "device"})
     form = SurveyForm(request.POST or None, questions=questions)
-    page = {"form": form, "unit": unit, "area": area, "action": links.open_survey_path(unit, area)}
+
+    def page(**extra):  # the form again (an answer counted goes to the thanks page instead)
+        return _survey_page(request, form=form, unit=unit, area=area, action=links.open_survey_path(unit, area), **extra)
+
     if request.method != "POST":
-        return _survey_page(request, **page)
+        return page()
     if guard.honeypot_filled(request.POST):
         return redirect("surveys:open-thanks", slug=unit.slug, area_key=area.key)  # a bot: thanked, not counted
     if not form.is_valid():
-        return _survey_page(request, **page)
+        return page()
     if guard.too_fast(request.POST.get("started")):
-        return _survey_page(request, **page, notice=_("Please check your answers and press Send again."))
+        return page(notice=_("Please check your answers and press Send again."))
     if not guard.address_allows(request, unit_id=unit.pk):
-        return _survey_page(request, **page, status=429, notice=_(
+        return page(status=429, notice=_(
             "Very many answers have just come from this network. Your answers are kept: "
             "please press Send again in a few minutes."
         ))

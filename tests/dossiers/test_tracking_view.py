@@ -61,6 +61,25 @@ def test_the_one_query_reads_what_the_orm_read(completed):
     assert not hasattr(view, "applicant_phone") and not hasattr(view, "tracking_secret")
 
 
+def test_the_prepared_statement_and_the_plain_one_read_the_same(completed, settings):
+    """The statement is prepared once per connection (core/db.py); with the setting off it
+    is sent as text, and both readings are the same for the rows it reads, many times over
+    (PostgreSQL switches to a generic plan after five executions)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    readings = []
+    for prepared in (True, False):
+        settings.DATABASE_PREPARED_STATEMENTS = prepared
+        with CaptureQueriesContext(connection) as context:
+            readings.append([selectors.tracking_view(code=completed.code, secret=completed.tracking_secret)
+                             for _ in range(7)])
+        assert all(q["sql"].startswith("EXECUTE ") == (prepared and connection.vendor == "postgresql")
+                   for q in context.captured_queries)
+    assert readings[0] == readings[1] and readings[0][0] == readings[0][-1]
+    assert readings[0][0].result_codes == (f"{completed.code}-KQ1", f"{completed.code}-KQ2")
+
+
 def test_the_same_rule_for_who_may_see_it(completed):
     assert selectors.tracking_view(code=f"  {completed.code} ", phone_last4="5432").code == completed.code
     for wrong in ({"secret": "guess"}, {"phone_last4": "1111"}, {"phone_last4": "432"}, {}):

@@ -160,3 +160,57 @@ def test_sorting_by_a_column_the_page_does_not_show_falls_back_to_the_name(clien
     client.force_login(OfficeUserFactory(office=office))
     page = client.get("/kpi/", {"sort": "feedback_on_time_rate", "dir": "desc"})  # not a main column
     assert page.status_code == 200 and "Trường mầm non Hoa Sen" in page.content.decode()
+
+
+def _rollup_rows():
+    """The rows that count anything (a row taken down to zero stays; a rebuild has none)."""
+    return tuple(
+        sorted(row for row in model.objects.values_list("unit_id", "field_id", when, *rollup.COLUMNS) if any(row[3:]))
+        for model, when in ((DayCount, "day"), (MonthCount, "month"))
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_prepared_statement_and_the_plain_one_keep_the_same_rollup_across_reconnections(settings, monkeypatch):
+    """The rollup's statement is prepared once per connection (core/db.py), prepared again
+    after a reconnection, and sent plain with DATABASE_PREPARED_STATEMENTS off: the rows
+    are those a rebuild from the records gives."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import db
+
+    prepared, setup = [], db._setup
+    monkeypatch.setattr(db, "_setup", lambda c, sql: (sql.startswith("PREPARE") and prepared.append(sql), setup(c, sql))[1])
+    procedure = ProcedureFactory(processing_days=5)
+
+    def changes():
+        prepared.clear()
+        with CaptureQueriesContext(connection) as context:
+            dossier = receive_dossier(procedure=procedure, received_at=timezone.now() - datetime.timedelta(days=3))
+            dossier_transition(dossier=dossier, action="start")
+            dossier_transition(dossier=dossier, action="complete")
+            survey_response_for_test(unit=procedure.unit, submitted_at=timezone.now() - datetime.timedelta(days=1))
+        return [q["sql"] for q in context.captured_queries]
+
+    connection.close()
+    sent = changes()
+    # the dossier's statement and the answer's, each prepared once
+    assert len(prepared) == 2
+    # the intake adds; each step takes away and adds; the answer adds
+    assert sum("EXECUTE cchc_" in s for s in sent) == 6
+    sent = changes()
+    assert prepared == [] and sum("EXECUTE cchc_" in s for s in sent) == 6
+    connection.close()  # CONN_MAX_AGE expired, a failed health check, a restarted server
+    sent = changes()
+    assert len(prepared) == 2 and sum("EXECUTE cchc_" in s for s in sent) == 6
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    sent = changes()
+    assert prepared == [] and not any("EXECUTE cchc_" in s for s in sent)
+    assert sum(s.startswith("WITH c AS (") for s in sent) == 6
+
+    kept = _rollup_rows()
+    assert sum(row[rollup.COLUMNS.index("completed") + 3] for row in kept[0]) == 4
+    rollup.rebuild()
+    assert _rollup_rows() == kept
