@@ -6,8 +6,10 @@ the plan or the unit clears the unit's entry when the change commits, so what pe
 publish shows at once; the rates computed from dossiers and responses follow within
 the minute.
 
-For an anonymous visitor without a session the whole page is shared the same way,
-with a hole where each visitor's own CSRF token is put (``shareable``, ``shared_html``).
+For an anonymous visitor without a session the whole page is shared the same way
+(``shareable``, ``shared_html``): its language switch is then the links of the public pages
+(templates/_language_links.html, docs/decisions/public-frame.md), so the copy holds no
+per-visitor CSRF token and serving it makes none.
 
 Which sections the page has, which models clear it and which other cache entries go
 with it, each app says from its ``AppConfig.ready()`` (core/registry.py): core names none.
@@ -47,11 +49,6 @@ def _html_key(slug: str, language: str) -> str:
     return f"unit-public-html:v1:{slug_key(slug)}:{language}"
 
 
-# Where each visitor's own CSRF token goes in a shared copy of the whole page (the
-# language switch in base.html is a POST form). Letters only: HTML escaping keeps it.
-CSRF_HOLE = "CSRFHOLEb8e51d0c2a"
-
-
 def shareable(request) -> bool:
     """True for a visitor the whole page can be shared with: no session (so anonymous,
     no pending messages in it), no messages cookie, no query string (``next`` of the
@@ -64,13 +61,13 @@ def shareable(request) -> bool:
 
 
 def shared_html(slug: str, render_page) -> str:
-    """The whole page for a shareable visitor, with CSRF_HOLE where the token goes;
-    ``render_page(csrf_token)`` renders it when the cache has no fresh copy."""
+    """The whole page for a shareable visitor; ``render_page()`` renders it when the cache
+    has no fresh copy."""
     seconds = cache_seconds()
     key = _html_key(slug, get_language() or settings.LANGUAGE_CODE)
     html = cache_get(key) if seconds > 0 else None
     if html is None:
-        html = render_page(CSRF_HOLE)
+        html = render_page()
         if seconds > 0:
             cache_set(key, html, seconds)
     return html
