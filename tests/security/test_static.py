@@ -16,6 +16,8 @@ STYLE_ATTR = re.compile(r"\sstyle\s*=", re.I)
 STYLE_BLOCK = re.compile(r"<style\b", re.I)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 JAVASCRIPT_URL = re.compile(r"""(href|src|action)\s*=\s*["']\s*javascript:""", re.I)
+# Django's {# #} comment ends on its own line; one that goes on is printed on the page as text.
+MULTILINE_COMMENT = re.compile(r"\{#(?:(?!#\}).)*$", re.M)
 
 
 def template_files():
@@ -48,7 +50,20 @@ def test_no_template_has_inline_script_style_or_event_handlers():
     assert not found, "\n".join(found)
 
 
+def test_no_django_template_has_a_comment_over_several_lines():
+    found = []
+    for path in template_files():
+        if "jinja2" in path.relative_to(ROOT).parts:  # Jinja2's {# #} may span lines
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in MULTILINE_COMMENT.finditer(text):
+            found.append(f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}")
+    assert not found, "use {% comment %} for these (Django prints them):\n" + "\n".join(found)
+
+
 def test_the_template_scan_catches_what_it_should():
+    assert MULTILINE_COMMENT.search("{% load i18n %}{# a note that\n goes on #}")
+    assert not MULTILINE_COMMENT.search("{# one line #} <p>{{ x }}</p>\n{# another #}")
     assert INLINE_SCRIPT.search('<script>alert(1)</script>')
     assert INLINE_SCRIPT.search('<script type="module">import x</script>')
     assert not INLINE_SCRIPT.search('<script src="/static/js/app.js"></script>')
