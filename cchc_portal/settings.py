@@ -108,6 +108,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # reconnected on the next request instead of failing every request after it.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Django's backend, the health check skipped for a connection that ended a request
+    # without error under DATABASE_ALIVE_BYPASS_SECONDS ago (core/postgresql/base.py,
+    # docs/decisions/connection-health-check.md).
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 # Optional streaming replica for dashboards, the KPI API, reports and exports
@@ -116,6 +120,8 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        DATABASES["replica"]["ENGINE"] = "core.postgresql"
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 # The few large constant statements of hot paths (the KPI rollup's upsert) are prepared
@@ -123,6 +129,7 @@ if env.str("DATABASE_REPLICA_URL", default=""):
 # Turn off behind PgBouncer's transaction pooling, whose server sessions do not keep them
 # (a connection with DISABLE_SERVER_SIDE_CURSORS = True never gets them either).
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+DATABASE_ALIVE_BYPASS_SECONDS = env.float("DATABASE_ALIVE_BYPASS_SECONDS", default=0.5)
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
 REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
