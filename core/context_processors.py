@@ -1,6 +1,9 @@
 import functools
 
 from django.conf import settings
+from django.db import connections, router
+
+from core import db as core_db
 
 
 def portal(request):
@@ -12,7 +15,19 @@ def portal(request):
         # request: a public page never reads the session to learn who is there
         # (docs/decisions/web-throughput.md).
         if user is not None and user.is_authenticated:
-            return user.notifications.filter(read_at__isnull=True).count()
+            return _unread(user.pk)
         return 0
 
     return {"SITE_URL": settings.SITE_URL, "unread_notifications": unread_notifications}
+
+
+def _unread(user_id: int) -> int:
+    """The person's unread notices: one constant statement prepared once per connection
+    (core/db.py), as every signed-in page shows the count (~0.1 ms against ~0.5 through
+    the ORM; the index of notification_once, which starts with the person, finds the rows)."""
+    from core.models import Notification
+
+    with connections[router.db_for_read(Notification)].cursor() as cursor:
+        core_db.execute(cursor, f"SELECT count(*) FROM {Notification._meta.db_table} "  # noqa: S608 - the model's table
+                                "WHERE user_id = %s AND read_at IS NULL", [user_id])
+        return cursor.fetchone()[0]

@@ -1,0 +1,87 @@
+"""What every signed-in page reads before its own work: the session (core/sessions.py)
+and the unread-notice count of the navbar (core/context_processors.py), each one prepared
+statement (core/db.py) instead of an ORM query; the session table, the cookie and the
+sessions of people already signed in are Django's."""
+import datetime
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core.models import Notification
+from tests.factories import PrincipalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+BELL = '<i class="bi bi-bell" aria-hidden="true"></i>'
+
+
+def _sent(context) -> list[str]:
+    return [q["sql"] for q in context.captured_queries]
+
+
+def _notify(user, n, *, read=False):
+    for i in range(n):
+        Notification.objects.create(user=user, unit=user.unit, kind="test", subject_key=f"t:{read}:{i}",
+                                    title=f"Thông báo {i}", read_at=timezone.now() if read else None)
+
+
+def test_a_session_written_by_djangos_own_store_is_read_and_the_person_stays_signed_in(client):
+    principal = PrincipalFactory()
+    # A session as the release before this one wrote it (Django's store, the ORM).
+    old = DjangoStore()
+    old["_auth_user_id"] = str(principal.pk)
+    old["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    old["_auth_user_hash"] = principal.get_session_auth_hash()
+    old.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/kpi/")
+    assert page.status_code == 200
+    assert (principal.get_full_name() or principal.username) in page.content.decode()
+    sent = _sent(queries)
+    assert sent[0].startswith("EXECUTE ")  # the session, prepared
+    assert not any("django_session" in sql for sql in sent)
+
+
+def test_an_expired_or_unknown_session_is_nobody(client):
+    principal = PrincipalFactory()
+    client.force_login(principal)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get("/kpi/").status_code == 200
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    page = client.get("/kpi/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
+    client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    assert client.get("/kpi/").status_code == 302
+
+
+def test_signing_in_and_out_still_write_and_delete_the_row(client):
+    principal = PrincipalFactory()
+    signed_in = client.post("/accounts/login/", {"username": principal.username, "password": "pass-12345"})
+    assert signed_in.status_code == 302
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.filter(session_key=key).exists()
+    client.post("/accounts/logout/")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/kpi/").status_code == 302
+
+
+def test_the_navbar_counts_only_the_persons_unread_notices(client):
+    principal, other = PrincipalFactory(), PrincipalFactory()
+    _notify(principal, 3)
+    _notify(principal, 2, read=True)
+    _notify(other, 4)
+    client.force_login(principal)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/kpi/")
+    assert f'{BELL} <span class="badge text-bg-warning">3</span>' in page.content.decode()
+    assert not any("core_notification" in sql for sql in _sent(queries))  # prepared: EXECUTE only
+    Notification.objects.filter(user=principal).update(read_at=timezone.now())
+    page = client.get("/kpi/").content.decode()
+    assert f"{BELL}</a>" in page  # the bell without a count
