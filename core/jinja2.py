@@ -7,6 +7,8 @@ What the templates have, each doing what the Django tag or filter of the same na
 ``static(path)``, the filters ``date`` (local time, Django's formats) and ``urlencode``, and
 ``public_frame(request)`` (core/public_frame.py) for templates/jinja2/public_base.html.
 Autoescape is on (Django's backend turns it on)."""
+import datetime
+
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
@@ -21,8 +23,20 @@ def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def _day(v) -> str:
+    return f"{v.day:02d}/{v.month:02d}/{v.year:04d}"
+
+
+# The fixed formats the public pages use, written directly: Django's ``dateformat`` builds a
+# formatter object for each value (tests/core/test_jinja2.py checks they agree).
+_FIXED = {"d/m/Y": _day, "d/m/Y H:i": lambda v: f"{_day(v)} {v.hour:02d}:{v.minute:02d}"}
+
+
 def date(value, arg=None) -> str:
     """``|date("d/m/Y")``: Django's date filter on the value in local time, as in a Django template."""
+    fixed = _FIXED.get(arg)
+    if fixed is not None and isinstance(value, datetime.date):
+        return fixed(template_localtime(value))
     return defaultfilters.date(template_localtime(value), arg)
 
 

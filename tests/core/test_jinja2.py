@@ -1,0 +1,36 @@
+"""The Jinja2 environment's filters do what Django's of the same name do (core/jinja2.py)."""
+import datetime
+import zoneinfo
+
+import pytest
+from django.template import defaultfilters
+from django.utils import timezone
+from django.utils.timezone import template_localtime
+
+from core import jinja2
+
+UTC = datetime.timezone.utc
+VALUES = [
+    datetime.date(2026, 1, 5),
+    datetime.date(999, 12, 31),
+    datetime.datetime(2026, 3, 9, 17, 5, tzinfo=UTC),  # 00:05 on 10/03 in Hồ Chí Minh City
+    datetime.datetime(2026, 12, 31, 16, 59, 59, tzinfo=UTC),
+    datetime.datetime(2026, 7, 1, 8, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")),
+    datetime.datetime(2026, 7, 1, 8, 0),  # naive: shown as it is, as Django does
+]
+
+
+CASES = [(value, "d/m/Y") for value in VALUES] + [
+    (value, "d/m/Y H:i") for value in VALUES if isinstance(value, datetime.datetime)]
+
+
+@pytest.mark.parametrize(("value", "fmt"), CASES)
+def test_the_fixed_formats_match_djangos_date_filter(value, fmt):
+    assert jinja2.date(value, fmt) == defaultfilters.date(template_localtime(value), fmt)
+
+
+def test_local_day_and_other_formats():
+    assert jinja2.date(datetime.datetime(2026, 3, 9, 17, 5, tzinfo=UTC), "d/m/Y H:i") == "10/03/2026 00:05"
+    assert timezone.get_current_timezone_name() == "Asia/Ho_Chi_Minh"
+    assert jinja2.date(None, "d/m/Y") == "" == defaultfilters.date(None, "d/m/Y")
+    assert jinja2.date(datetime.date(2026, 1, 5), "j/n") == "5/1"  # any other format: Django's
