@@ -187,6 +187,9 @@ DEADLINE_ENGINE_EVERY_MINUTES = env.int("DEADLINE_ENGINE_EVERY_MINUTES", default
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Django's ModelBackend with the person, unit and office read in one prepared statement;
+    # Django's own after it only for sessions signed in before (core/auth.py).
+    "core.auth.Backend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,7 +1,8 @@
-"""What every signed-in page reads before its own work: the session (core/sessions.py)
-and the unread-notice count of the navbar (core/context_processors.py), each one prepared
-statement (core/db.py) instead of an ORM query; the session table, the cookie and the
-sessions of people already signed in are Django's."""
+"""What every signed-in page reads before its own work: the session (core/sessions.py),
+the person with their unit and office (core/auth.py) and the unread-notice count of the
+navbar (core/context_processors.py), each one prepared statement (core/db.py) instead of
+ORM queries; the session table, the cookie, the password checks and the sessions of people
+already signed in are Django's."""
 import datetime
 
 import pytest
@@ -12,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.models import Notification
-from tests.factories import PrincipalFactory
+from core.models import Notification, User
+from tests.factories import OfficeUserFactory, PrincipalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,60 @@ def test_the_navbar_counts_only_the_persons_unread_notices(client):
     Notification.objects.filter(user=principal).update(read_at=timezone.now())
     page = client.get("/kpi/").content.decode()
     assert f"{BELL}</a>" in page  # the bell without a count
+
+
+def _sign_in(client, user, password="pass-12345"):
+    return client.post("/accounts/login/", {"username": user.username, "password": password})
+
+
+def test_a_page_reads_the_person_unit_and_office_in_one_statement(client):
+    principal = PrincipalFactory()
+    assert _sign_in(client, principal).status_code == 302
+    assert client.session["_auth_user_backend"] == "core.auth.Backend"
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/kpi/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert principal.get_full_name() in html and principal.unit.name in html  # the account menu
+    sent = _sent(queries)
+    assert sent[1].startswith("EXECUTE ")  # after the session: the person, unit and office
+    # Neither the ORM's read of the user nor its fetch of the user's unit by id.
+    assert not any('"core_user"."password"' in sql for sql in sent)
+    assert not any(f'WHERE "core_unit"."id" = {principal.unit_id} LIMIT 21' in sql for sql in sent)
+
+
+def test_an_office_account_gets_its_office_from_the_same_statement(client):
+    office_user = OfficeUserFactory()
+    client.force_login(office_user, backend="core.auth.Backend")
+    page = client.get("/notifications/")
+    assert page.status_code == 200 and office_user.office.name in page.content.decode()
+
+
+def test_a_wrong_password_is_checked_once_and_counted_by_axes(client, monkeypatch, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    principal = PrincipalFactory()
+    checks, check = [], User.check_password
+
+    def spy(user, raw):
+        checks.append(raw)
+        return check(user, raw)
+
+    monkeypatch.setattr(User, "check_password", spy)
+    assert _sign_in(client, principal, "sai-mat-khau").status_code == 200
+    assert checks == ["sai-mat-khau"]  # Django's ModelBackend, listed after, did not check again
+    _sign_in(client, principal, "sai-mat-khau")
+    assert _sign_in(client, principal).status_code == 429  # locked out after two failures, as before
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_changed_password_or_a_closed_account_signs_the_person_out(client):
+    principal = PrincipalFactory()
+    _sign_in(client, principal)
+    assert client.get("/kpi/").status_code == 200
+    principal.set_password("mot-mat-khau-moi-2026")
+    principal.save()
+    assert client.get("/kpi/").status_code == 302  # the session's password hash no longer matches
+    _sign_in(client, principal, "mot-mat-khau-moi-2026")
+    assert client.get("/kpi/").status_code == 200
+    User.objects.filter(pk=principal.pk).update(is_active=False)
+    assert client.get("/kpi/").status_code == 302
