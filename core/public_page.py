@@ -8,7 +8,7 @@ the minute.
 
 For an anonymous visitor without a session the whole page is shared the same way
 (``shareable``, ``shared_html``): its language switch is then the links of the public pages
-(templates/_language_links.html, docs/decisions/public-frame.md), so the copy holds no
+(templates/jinja2/_language_links.html, docs/decisions/public-frame.md), so the copy holds no
 per-visitor CSRF token and serving it makes none.
 
 Which sections the page has, which models clear it and which other cache entries go

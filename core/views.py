@@ -24,7 +24,7 @@ def favicon(request):
 @never_cache
 @require_GET
 def switch_language(request):
-    """The language switch of the public pages (templates/_language_links.html): a link, so that
+    """The language switch of the public pages (templates/jinja2/_language_links.html): a link, so that
     those pages make no CSRF token for each visitor (docs/decisions/public-frame.md). Django's
     ``set_language`` rules: the language cookie only for a language of LANGUAGES, and back to
     ``next`` only on this site (else the referring page of this site, else /). A link forged

@@ -25,3 +25,36 @@ def percent(value, digits=2):
     if value is None:
         return "—"
     return f"{float(value):.{int(digits)}f}".replace(".", ",") + "%"
+
+
+# --- the navbar, in Jinja2 (docs/decisions/signed-in-frame.md) ----------------------------------
+
+
+def _jinja(name: str, context, **extra):
+    from django.conf import settings
+    from django.template import engines
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    request = context.get("request")
+    values = {"languages": settings.LANGUAGES, "language": get_language(), **extra}
+    # Django's Jinja2 backend adds request, csrf_input and csrf_token; its output is escaped.
+    return mark_safe(engines["jinja2"].get_template(name).render(values, request))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def navbar(context):
+    """base.html's navbar (templates/jinja2/_navbar.html), from the page's context: the person,
+    the unread count (core.context_processors), ``language_links`` for a page shared by
+    anonymous visitors, and the section of the page for the active item."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return _jinja(
+        "_navbar.html", context, user=context.get("user"), language_links=context.get("language_links"),
+        unread_notifications=context.get("unread_notifications") or (lambda: 0),
+        url_name=getattr(match, "url_name", None), namespace=getattr(match, "namespace", None))
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The public pages' language switch (templates/jinja2/_language_links.html)."""
+    return _jinja("_language_links.html", context)

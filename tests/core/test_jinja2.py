@@ -34,3 +34,15 @@ def test_local_day_and_other_formats():
     assert timezone.get_current_timezone_name() == "Asia/Ho_Chi_Minh"
     assert jinja2.date(None, "d/m/Y") == "" == defaultfilters.date(None, "d/m/Y")
     assert jinja2.date(datetime.date(2026, 1, 5), "j/n") == "5/1"  # any other format: Django's
+
+
+def test_url_without_arguments_follows_the_script_prefix():
+    from django.urls import reverse, set_script_prefix
+
+    assert jinja2.url("kpi:dashboard") == reverse("kpi:dashboard") == "/kpi/"
+    assert jinja2.url("dossiers:track-detail", "ABC") == "/track/ABC/"
+    try:
+        set_script_prefix("/cchc/")  # deployed under a sub-path
+        assert jinja2.url("kpi:dashboard") == "/cchc/kpi/"
+    finally:
+        set_script_prefix("/")

@@ -1,4 +1,4 @@
-"""The language switch of the public pages (templates/_language_links.html) is a link to
+"""The language switch of the public pages (templates/jinja2/_language_links.html) is a link to
 core.views.switch_language, so that those pages make no CSRF token for each visitor: it keeps
 the rules of Django's set_language — only a language of LANGUAGES, back only to this site."""
 import pytest
