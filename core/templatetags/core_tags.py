@@ -1,4 +1,8 @@
 from django import template
+from django.conf import settings
+from django.template import engines
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core.text import initials as _initials
 
@@ -31,13 +35,9 @@ def percent(value, digits=2):
 
 
 def _jinja(name: str, context, **extra):
-    from django.conf import settings
-    from django.template import engines
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import get_language
-
     request = context.get("request")
-    values = {"languages": settings.LANGUAGES, "language": get_language(), **extra}
+    values = {"languages": settings.LANGUAGES, "language": get_language(),
+              "path": request.get_full_path() if request is not None else "", **extra}
     # Django's Jinja2 backend adds request, csrf_input and csrf_token; its output is escaped.
     return mark_safe(engines["jinja2"].get_template(name).render(values, request))  # noqa: S308
 

@@ -80,3 +80,13 @@ def test_the_forms_csrf_token_logs_out_and_switches_the_language():
     out = client.post("/accounts/logout/", {"csrfmiddlewaretoken": _token(nav)})
     assert out.status_code == 302
     assert client.get("/kpi/").status_code == 302  # signed out
+
+
+def test_base_html_renders_without_a_request():
+    """A page rendered outside a request (no person, no CSRF token) still gets the navbar."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("vi"):
+        html = render_to_string("base.html", {})
+    assert 'href="/accounts/login/">Đăng nhập</a>' in html and 'name="next" type="hidden" value=""' in html
