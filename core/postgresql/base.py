@@ -25,7 +25,7 @@ def _quiet(connection) -> bool:
         poll = select.poll()
         poll.register(connection.fileno(), select.POLLIN | select.POLLPRI)
         return not poll.poll(0)
-    except (OSError, ValueError):  # closed, or not a socket we can ask: check the usual way
+    except (AttributeError, OSError, ValueError):  # no poll() here, closed, not a socket: check the usual way
         return False
 
 
