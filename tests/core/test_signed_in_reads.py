@@ -111,8 +111,10 @@ def test_a_page_reads_the_person_unit_and_office_in_one_statement(client):
 def test_an_office_account_gets_its_office_from_the_same_statement(client):
     office_user = OfficeUserFactory()
     client.force_login(office_user, backend="core.auth.Backend")
-    page = client.get("/notifications/")
-    assert page.status_code == 200 and office_user.office.name in page.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/notifications/")
+    assert page.status_code == 200 and office_user.office.name in page.content.decode()  # the account menu
+    assert not any(f'WHERE "core_office"."id" = {office_user.office_id} LIMIT 21' in sql for sql in _sent(queries))
 
 
 def test_a_wrong_password_is_checked_once_and_counted_by_axes(client, monkeypatch, settings):
@@ -143,3 +145,16 @@ def test_a_changed_password_or_a_closed_account_signs_the_person_out(client):
     assert client.get("/kpi/").status_code == 200
     User.objects.filter(pk=principal.pk).update(is_active=False)
     assert client.get("/kpi/").status_code == 302
+
+
+def test_no_field_of_the_person_unit_or_office_needs_the_orms_conversion():
+    """core/auth.py builds them from psycopg2's values as they come; a field with a converter
+    (a JSONField, say) would need the ORM's conversion there first."""
+    from core import auth
+
+    _sql, parts = auth._statement()
+    assert [model.__name__ for model, *_rest in parts] == ["User", "Unit", "Office"]
+    for model, fields, _names, _fk in parts:
+        for field in fields:
+            column = field.get_col(model._meta.db_table)
+            assert not connection.ops.get_db_converters(column) + field.get_db_converters(connection), field
