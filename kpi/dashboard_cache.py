@@ -56,6 +56,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from core import workdays
 from core.replica import reading_from_primary
 
 log = logging.getLogger(__name__)
@@ -139,22 +140,16 @@ def _entry_key(unit, period, language: str, viewer: Viewer, path: str) -> str:
     return f"{PREFIX}:body:{unit.pk}:{hashlib.sha256(what.encode()).hexdigest()[:40]}"
 
 
-def _tz():
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 def lapse(*, units, now: datetime.datetime) -> datetime.datetime:
     """When a body computed at ``now`` stops being right by itself: the next due time of a
     running dossier of ``units`` due today, or the next local midnight."""
     from dossiers import selectors as dossier_sets
     from dossiers.models import Dossier
 
-    local = timezone.localtime(now, _tz())
-    midnight = datetime.datetime.combine(local.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=_tz())
+    today = timezone.localdate(now)
+    midnight = workdays.local_midnight(today + datetime.timedelta(days=1))
     # ``overdue_as_of``: running and ``due_at < now``; one due at ``now`` is overdue just after.
-    due = (Dossier.objects.filter(unit__in=units, due_date=local.date(), status__in=dossier_sets.RUNNING,
+    due = (Dossier.objects.filter(unit__in=units, due_date=today, status__in=dossier_sets.RUNNING,
                                   due_at__gte=now)
            .aggregate(first=Min("due_at"))["first"])
     return min(midnight, due) if due is not None else midnight
