@@ -26,6 +26,22 @@ def test_every_call_shares_one_client_and_the_counters_still_count(rf, settings)
         cache.clear()
 
 
+@pytest.mark.redis
+def test_replies_are_parsed_by_hiredis(settings):
+    """redis-py takes hiredis's C parser when the package is installed (requirements.txt):
+    a cache call's Python parsing was a third of its CPU on 127.0.0.1."""
+    from redis._parsers import _HiredisParser
+
+    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": settings.REDIS_URL,
+                                   "KEY_PREFIX": "test-cache-parser"}}
+    client = caches["default"]._cache.get_client(write=True)
+    connection = client.connection_pool.get_connection()
+    try:
+        assert isinstance(connection._parser, _HiredisParser)
+    finally:
+        client.connection_pool.release(connection)
+
+
 def test_a_stopped_redis_still_fails_open(rf, settings):
     settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0",
                                    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
