@@ -61,7 +61,9 @@ class Response(models.Model):
         DOSSIER = "dossier", _("Dossier survey")
         OPEN = "open", _("Open survey")
 
-    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="survey_responses")
+    # No index of its own: response_unit_submitted (unit, submitted_at) serves every lookup by
+    # unit, the cascade from a deleted unit included, and each answer writes one index fewer.
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="survey_responses", db_index=False)
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     area = models.ForeignKey("core.Field", on_delete=models.PROTECT, related_name="survey_responses", verbose_name=_("service area"))
