@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import requests
 
 from bench.city import BENCH_PASSWORD
+from bench import roundtrips
 from bench.common import ROOT, bench_db_url, setup_django
 from bench.server import gunicorn, gunicorn_settings, signed_in
 
@@ -195,6 +196,7 @@ def main():
             for page_row, trivial in zip(page_rows, references, strict=True):
                 page_row["ratio"] = page_row["rps"] / max(trivial["rps"], middle["rps"])
             rows.extend(page_rows)
+        trips = roundtrips.measure_all(base, connections=32, duration=min(args.duration, 4))
     take_back_answers(after=first)  # any a stopped gunicorn still saved
     load_after = os.getloadavg()
     lines = [f"gunicorn {server['workers']} {server['worker_class']} workers × {server['threads']} threads "
@@ -207,6 +209,8 @@ def main():
         goal, met = goal_of(r)
         lines.append(f"| {r['page']} | {r['c']} | {r['rps']:,.0f} | {r['p50_us'] / 1000:.1f} ms | "
                      f"{r['p95_us'] / 1000:.1f} ms | {r['errors']} | {r['ratio']:.2f}× | {goal} | {met} |")
+    lines += ["", "What one round trip costs at 32 connections (bench/roundtrips.py), and the most a page that "
+              "makes 2, 4 or 7 of them and nothing else could reach:", "", *roundtrips.table(trips)]
     out = "\n".join(lines)
     print(out)
     target = ROOT / "var" / "bench" / "load.md"

@@ -1,4 +1,6 @@
 """The portal's URLs plus the trivial reference view (bench settings only)."""
+from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path
 
@@ -16,7 +18,27 @@ def trivial(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+def cache_reads(request, n):
+    """The trivial view plus ``n`` reads of one key through Django's cache (Redis): the cost of
+    a round trip to Redis under load (bench/roundtrips.py)."""
+    for _ in range(n):
+        cache.get("bench:roundtrip")
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+def sql_reads(request, n):
+    """The trivial view plus ``n`` ``SELECT 1`` through Django's connection: the cost of a round
+    trip to PostgreSQL under load (bench/roundtrips.py)."""
+    with connection.cursor() as cursor:
+        for _ in range(n):
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 urlpatterns = [
     path("bench/trivial/", trivial, name="bench-trivial"),
+    path("bench/redis/<int:n>/", cache_reads),
+    path("bench/sql/<int:n>/", sql_reads),
     path("", include("cchc_portal.urls")),
 ]
