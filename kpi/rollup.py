@@ -285,6 +285,24 @@ def _months_from_days() -> None:
         )
 
 
+def months_unlike_their_days(limit: int = 5) -> list[tuple]:
+    """(unit id, field id, month) of month rows that are not the sum of their day rows (a
+    month with day rows and no month row, or the reverse, included): at most ``limit``.
+    The readers take whole months from the month rows and the edges of a period from the
+    day rows, so ``rebuild_kpi_rollup --check`` compares both (PostgreSQL)."""
+    cols = COLUMNS
+    days = (f"SELECT unit_id, field_id, date_trunc('month', day)::date AS month, "  # noqa: S608 - our columns
+            f"{', '.join(f'SUM({c}) AS {c}' for c in cols)} FROM {DayCount._meta.db_table} GROUP BY 1, 2, 3")
+    differs = " OR ".join(f"COALESCE(d.{c}, 0) <> COALESCE(m.{c}, 0)" for c in cols)
+    sql = (f"SELECT COALESCE(d.unit_id, m.unit_id), COALESCE(d.field_id, m.field_id), COALESCE(d.month, m.month) "  # noqa: S608
+           f"FROM ({days}) d FULL JOIN {MonthCount._meta.db_table} m ON m.unit_id = d.unit_id "
+           f"AND m.field_id IS NOT DISTINCT FROM d.field_id AND m.month = d.month WHERE {differs} "
+           f"ORDER BY 1, 2, 3 LIMIT %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [limit])
+        return cursor.fetchall()
+
+
 # --- reading --------------------------------------------------------------------------------
 
 def windows(*, units, start: datetime.date, end: datetime.date) -> list[tuple[list, datetime.date, datetime.date]]:
@@ -324,29 +342,45 @@ def _split(first: datetime.date, last: datetime.date):
     return days, [(whole_from, whole_until - datetime.timedelta(days=1))]
 
 
-def _ranges(windows, *, cap: datetime.date, monthly: bool) -> list[tuple[list, datetime.date, datetime.date]]:
-    """The rows of the windows as (unit ids, first, last) ranges of days or months: each
-    window cut at ``cap`` (the last day whose open dossiers count as overdue) and each part
-    split into day and month ranges, so that a row lies wholly on one side of ``cap`` and
-    "running before cap" is a plain filter. Adjacent ranges are joined again, so that each
-    window reads one range of an index."""
+def _month_end(day: datetime.date) -> datetime.date:
+    return _month_after(day) - datetime.timedelta(days=1)
+
+
+def _ranges(windows, *, cap: datetime.date, kind: str) -> list[tuple[list, datetime.date, datetime.date]]:
+    """The rollup rows of the windows as (unit ids, first, last) ranges of ``kind``:
+
+    - "months": the whole months of each window (``MonthCount``);
+    - "days": the days of its partial months (``DayCount``);
+    - "after_cap": the days after ``cap`` (the last day whose open dossiers count as
+      overdue) in the whole month that holds ``cap``. That month's row counts all its running
+      dossiers as overdue; these day rows are the ones to take away again. A period that
+      reaches this month (every period up to today does) thus reads one month row and a few
+      days of four columns, instead of the month's day rows with every column.
+
+    Adjacent ranges are joined again, so that each window reads one range of an index."""
     out = []
     for ids, first, last in windows:
+        days, months = _split(first, last)
+        if kind == "after_cap":
+            after = cap + datetime.timedelta(days=1)
+            parts = [(after, _month_end(cap)) for a, b in months if a <= cap and after <= _month_end(cap) <= b]
+        else:
+            parts = months if kind == "months" else days
         ranges = []
-        for a0, b0 in ((first, min(last, cap)), (max(first, cap + datetime.timedelta(days=1)), last)):
-            days, months = _split(a0, b0)
-            for a, b in (months if monthly else days):
-                if ranges and ranges[-1][1] + datetime.timedelta(days=1) == a:
-                    ranges[-1] = (ranges[-1][0], b)
-                else:
-                    ranges.append((a, b))
+        for a, b in parts:
+            if ranges and ranges[-1][1] + datetime.timedelta(days=1) == a:
+                ranges[-1] = (ranges[-1][0], b)
+            else:
+                ranges.append((a, b))
         out += [(ids, a, b) for a, b in ranges]
     return out
 
 
-def _rows_sql(model, *, ranges, cap, by) -> tuple[str, dict]:
+def _rows_sql(model, *, ranges, cap, by, after_cap: bool = False) -> tuple[str, dict]:
     """PostgreSQL: the sums of the rollup rows in ``ranges`` grouped ``by``, as plain SQL
-    (the ORM spent more time compiling forty sums than the database spent adding them)."""
+    (the ORM spent more time compiling forty sums than the database spent adding them).
+    Running columns count up to ``cap``; ``after_cap``: only the running columns, whole
+    (the day rows to take away from the month that holds ``cap``)."""
     when = "day" if model is DayCount else "month"
     month = "date_trunc('month', day)::date" if when == "day" else "month"
     group = {None: [], "unit": ["unit_id"], "field": ["field_id"], "month": [month],
@@ -359,8 +393,11 @@ def _rows_sql(model, *, ranges, cap, by) -> tuple[str, dict]:
         # A few units: their key; many (a province): a hash join with the list, not a search of it per row.
         units = f"= ANY(%(u{n})s)" if len(ids) <= 20 else f"IN (SELECT unnest(%(u{n})s::bigint[]))"
         where.append(f"(unit_id {units} AND {when} BETWEEN %(a{n})s AND %(b{n})s)")
-    sums = [f"SUM({c}) AS s_{c}" for c in MAIN_COLUMNS]
-    sums += [f"SUM({c}) FILTER (WHERE {when} <= %(cap)s) AS s_{c}" for c in RUNNING_COLUMNS]
+    if after_cap:
+        sums = [f"SUM({c}) AS s_{c}" for c in RUNNING_COLUMNS]
+    else:
+        sums = [f"SUM({c}) AS s_{c}" for c in MAIN_COLUMNS]
+        sums += [f"SUM({c}) FILTER (WHERE {when} <= %(cap)s) AS s_{c}" for c in RUNNING_COLUMNS]
     select = ", ".join([f"{g} AS {names[g]}" for g in group] + sums)
     sql = f"SELECT {select} FROM {model._meta.db_table} WHERE {' OR '.join(where)}"  # noqa: S608 - our columns
     if group:
@@ -368,15 +405,15 @@ def _rows_sql(model, *, ranges, cap, by) -> tuple[str, dict]:
     return sql, params
 
 
-def _rows(model, *, scope, cap, by) -> list[dict]:
+def _rows(model, *, scope, cap, by, after_cap: bool = False) -> list[dict]:
     monthly = model is MonthCount
-    ranges = _ranges(scope, cap=cap, monthly=monthly)
+    ranges = _ranges(scope, cap=cap, kind="after_cap" if after_cap else "months" if monthly else "days")
     if not ranges:
         return []
     # The database the router picks for reads (a replica for the dashboards, core/replica.py).
     db = connections[router.db_for_read(model)]
     if db.vendor == "postgresql":
-        sql, params = _rows_sql(model, ranges=ranges, cap=cap, by=by)
+        sql, params = _rows_sql(model, ranges=ranges, cap=cap, by=by, after_cap=after_cap)
         with db.cursor() as cursor:
             cursor.execute(sql, params)
             columns = [c.name for c in cursor.description]
@@ -386,8 +423,11 @@ def _rows(model, *, scope, cap, by) -> list[dict]:
     for ids, a, b in ranges:
         q |= Q(unit_id__in=ids, **{f"{day_field}__gte": a, f"{day_field}__lte": b})
     qs = model.objects.filter(q)
-    aggregates = {**{f"s_{c}": Sum(c) for c in MAIN_COLUMNS},
-                  **{f"s_{c}": Sum(c, filter=Q(**{f"{day_field}__lte": cap})) for c in RUNNING_COLUMNS}}
+    if after_cap:
+        aggregates = {f"s_{c}": Sum(c) for c in RUNNING_COLUMNS}
+    else:
+        aggregates = {**{f"s_{c}": Sum(c) for c in MAIN_COLUMNS},
+                      **{f"s_{c}": Sum(c, filter=Q(**{f"{day_field}__lte": cap})) for c in RUNNING_COLUMNS}}
     if by is None:
         return [qs.aggregate(**aggregates)]
     if "m" in GROUPS[by]:
@@ -411,8 +451,8 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
     a unit id, a field id, a month's first day or (field id, month) (``by`` None, "unit",
     "field", "month", "field_month"); groups with no count left out.
     The keys are those of the live counts (``kpi.live.sums``): ``overdue`` and its
-    apology splits instead of ``running``. Three queries at most: day rows, month rows,
-    the dossiers due today."""
+    apology splits instead of ``running``. Four queries at most: day rows, month rows, the
+    running days after yesterday in the month that holds it, the dossiers due today."""
     today = timezone.localdate(now)
     cap = today - datetime.timedelta(days=1)
     scope = windows(units=units, start=start, end=end)
@@ -424,6 +464,11 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
                 target[c] += r[f"s_{c}"] or 0
             for c, out_key in zip(RUNNING_COLUMNS, OVERDUE_KEYS):
                 target[out_key] += r[f"s_{c}"] or 0
+    # The month that holds ``cap`` was read whole: its running days after ``cap`` are not overdue.
+    for r in _rows(DayCount, scope=scope, cap=cap, by=by, after_cap=True):
+        target = out[group_key(r, by)]
+        for c, out_key in zip(RUNNING_COLUMNS, OVERDUE_KEYS):
+            target[out_key] -= r[f"s_{c}"] or 0
     for key, counts in _due_today(scope, today, now, by).items():
         for name, value in counts.items():
             out[key][name] += value

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.models import Unit
 from dossiers.services import dossier_transition
-from kpi import rollup
+from kpi import live, rollup
 from kpi.models import DayCount, MonthCount
 from tests.factories import (
     OfficeFactory,
@@ -70,6 +70,34 @@ def test_split_reads_whole_months_from_month_rows_and_the_edges_from_day_rows():
         [(d(2026, 1, 10), d(2026, 1, 31)), (d(2026, 4, 1), d(2026, 4, 14))], [(d(2026, 2, 1), d(2026, 3, 31))])
     assert rollup._split(d(2026, 1, 1), d(2026, 12, 31)) == ([], [(d(2026, 1, 1), d(2026, 12, 31))])
     assert rollup._split(d(2026, 3, 5), d(2026, 3, 20)) == ([(d(2026, 3, 5), d(2026, 3, 20))], [])
+
+
+def test_the_month_that_holds_yesterday_is_read_whole_less_its_days_still_to_come():
+    """A period that reaches the month of yesterday (``cap``) reads that month's row, and takes
+    away the running dossiers of its days after ``cap``: they are not overdue yet."""
+    d = datetime.date
+    cap = d(2026, 3, 9)
+    scope = [([1, 2], d(2026, 1, 1), d(2026, 12, 31))]
+    assert rollup._ranges(scope, cap=cap, kind="months") == [([1, 2], d(2026, 1, 1), d(2026, 12, 31))]
+    assert rollup._ranges(scope, cap=cap, kind="days") == []
+    assert rollup._ranges(scope, cap=cap, kind="after_cap") == [([1, 2], d(2026, 3, 10), d(2026, 3, 31))]
+    # Yesterday the last day of its month, or its month not whole in the period: nothing to take away.
+    assert rollup._ranges(scope, cap=d(2026, 3, 31), kind="after_cap") == []
+    assert rollup._ranges([([1], d(2026, 3, 5), d(2026, 4, 30))], cap=cap, kind="after_cap") == []
+
+    procedure = ProcedureFactory(processing_days=5)
+    unit = procedure.unit
+    for day in (2, 16, 20, 23, 25, 27):  # February: due in early, mid and late March
+        receive_dossier(procedure=procedure, received_at=datetime.datetime(2026, 2, day, 9, tzinfo=VN))
+    for day in (2, 4, 6, 9):
+        receive_dossier(procedure=procedure, received_at=datetime.datetime(2026, 3, day, 9, tzinfo=VN))
+    now = datetime.datetime(2026, 3, 10, 12, tzinfo=VN)
+    units = Unit.objects.filter(pk=unit.pk)
+    for by in (None, "unit", "month", "field_month"):
+        got = rollup.sums(units=units, start=d(2026, 1, 1), end=d(2026, 12, 31), now=now, by=by)
+        assert got == live.sums(units=units, start=d(2026, 1, 1), end=d(2026, 12, 31), now=now, by=by), by
+    overall = rollup.sums(units=units, start=d(2026, 1, 1), end=d(2026, 12, 31), now=now)[None]
+    assert overall["received"] == 10 and 0 < overall["overdue"] < 10
 
 
 def test_a_large_office_sees_its_units_a_page_at_a_time(client):

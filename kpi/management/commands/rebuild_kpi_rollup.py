@@ -4,6 +4,7 @@ from the records (after a bulk load, a restore or an upgrade; docs/kpi/rollup.md
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,4 +40,8 @@ class Command(BaseCommand):
             wrong = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
             raise CommandError(_("The rollup differs from the records for %(n)s unit(s), e.g. unit ids %(ids)s; "
                                  "run manage.py rebuild_kpi_rollup") % {"n": len(wrong), "ids": wrong[:5]})
+        # A year reads month rows; a period's edges read day rows: those must add up to the months.
+        if connection.vendor == "postgresql" and (unlike := rollup.months_unlike_their_days()):
+            raise CommandError(_("Daily rows do not add up to their monthly row, e.g. (unit, field, month) %(rows)s; "
+                                 "run manage.py rebuild_kpi_rollup") % {"rows": unlike})
         self.stdout.write(self.style.SUCCESS(_("The rollup agrees with the records for %(year)s") % {"year": year}))
