@@ -30,7 +30,7 @@ def measure(base: str, kind: str, *, connections: int, duration: int) -> dict:
             raise RuntimeError(f"errors under load: {kind}/{n}")
         rows.append((n, 1000 / trivial["rps"], 1000 / page["rps"]))
     zero = statistics.median(t for _n, t, _p in rows)
-    # Least squares through (0, zero) and (n, page time − its own trivial time + zero).
+    # The slope, through the origin, of (page time − the trivial time beside it) against n.
     points = [(n, p - t) for n, t, p in rows]
     slope = sum(n * d for n, d in points) / sum(n * n for n, _d in points)
     return {"kind": kind, "trivial_ms": zero, "per_trip_ms": slope, "share": slope / zero,

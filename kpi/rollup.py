@@ -273,15 +273,21 @@ def rebuild(*, say=lambda *a: None) -> dict:
     return {"days": DayCount.objects.count(), "months": MonthCount.objects.count()}
 
 
+def _day_sums_by_month() -> str:
+    """The day rows added up per (unit, field, month): what the month rows must hold. One
+    statement for the rebuild (which writes it) and the check (which compares with it)."""
+    month = "date_trunc('month', day)::date" if connection.vendor == "postgresql" else "date(day, 'start of month')"
+    sums = ", ".join(f"SUM({c}) AS {c}" for c in COLUMNS)
+    return (f"SELECT unit_id, field_id, {month} AS month, {sums} "  # noqa: S608 - our columns
+            f"FROM {DayCount._meta.db_table} GROUP BY unit_id, field_id, {month}")
+
+
 def _months_from_days() -> None:
     cols = ", ".join(COLUMNS)
-    sums = ", ".join(f"SUM({c})" for c in COLUMNS)
     with connection.cursor() as cursor:
-        month = "date_trunc('month', day)::date" if connection.vendor == "postgresql" else "date(day, 'start of month')"
         cursor.execute(
             f"INSERT INTO {MonthCount._meta.db_table} (unit_id, field_id, month, {cols}) "  # noqa: S608
-            f"SELECT unit_id, field_id, {month}, {sums} FROM {DayCount._meta.db_table} "
-            f"GROUP BY unit_id, field_id, {month} ORDER BY 3, 1"
+            f"SELECT unit_id, field_id, month, {cols} FROM ({_day_sums_by_month()}) d ORDER BY month, unit_id"
         )
 
 
@@ -290,12 +296,9 @@ def months_unlike_their_days(limit: int = 5) -> list[tuple]:
     month with day rows and no month row, or the reverse, included): at most ``limit``.
     The readers take whole months from the month rows and the edges of a period from the
     day rows, so ``rebuild_kpi_rollup --check`` compares both (PostgreSQL)."""
-    cols = COLUMNS
-    days = (f"SELECT unit_id, field_id, date_trunc('month', day)::date AS month, "  # noqa: S608 - our columns
-            f"{', '.join(f'SUM({c}) AS {c}' for c in cols)} FROM {DayCount._meta.db_table} GROUP BY 1, 2, 3")
-    differs = " OR ".join(f"COALESCE(d.{c}, 0) <> COALESCE(m.{c}, 0)" for c in cols)
+    differs = " OR ".join(f"COALESCE(d.{c}, 0) <> COALESCE(m.{c}, 0)" for c in COLUMNS)
     sql = (f"SELECT COALESCE(d.unit_id, m.unit_id), COALESCE(d.field_id, m.field_id), COALESCE(d.month, m.month) "  # noqa: S608
-           f"FROM ({days}) d FULL JOIN {MonthCount._meta.db_table} m ON m.unit_id = d.unit_id "
+           f"FROM ({_day_sums_by_month()}) d FULL JOIN {MonthCount._meta.db_table} m ON m.unit_id = d.unit_id "
            f"AND m.field_id IS NOT DISTINCT FROM d.field_id AND m.month = d.month WHERE {differs} "
            f"ORDER BY 1, 2, 3 LIMIT %s")
     with connection.cursor() as cursor:
@@ -354,8 +357,8 @@ def _ranges(windows, *, cap: datetime.date, kind: str) -> list[tuple[list, datet
     - "after_cap": the days after ``cap`` (the last day whose open dossiers count as
       overdue) in the whole month that holds ``cap``. That month's row counts all its running
       dossiers as overdue; these day rows are the ones to take away again. A period that
-      reaches this month (every period up to today does) thus reads one month row and a few
-      days of four columns, instead of the month's day rows with every column.
+      holds the whole of that month (a year, a quarter, "this month") thus reads one month
+      row and a few days of four columns, instead of the month's day rows with every column.
 
     Adjacent ranges are joined again, so that each window reads one range of an index."""
     out = []

@@ -43,5 +43,6 @@ class Command(BaseCommand):
         # A year reads month rows; a period's edges read day rows: those must add up to the months.
         if connection.vendor == "postgresql" and (unlike := rollup.months_unlike_their_days()):
             raise CommandError(_("Daily rows do not add up to their monthly row, e.g. (unit, field, month) %(rows)s; "
-                                 "run manage.py rebuild_kpi_rollup") % {"rows": unlike})
+                                 "run manage.py rebuild_kpi_rollup") % {"rows": "; ".join(
+                f"({unit}, {field if field is not None else '—'}, {month:%m/%Y})" for unit, field, month in unlike)})
         self.stdout.write(self.style.SUCCESS(_("The rollup agrees with the records for %(year)s") % {"year": year}))
