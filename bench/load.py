@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import requests
 
 from bench.city import BENCH_PASSWORD
-from bench import roundtrips
+from bench import cpu, roundtrips
 from bench.common import ROOT, bench_db_url, setup_django
 from bench.server import gunicorn, gunicorn_settings, signed_in
 
@@ -45,6 +45,13 @@ def wrk(url: str, *, connections: int, duration: int, cookie: str = "", post: tu
         int(non_2xx.group(1)) if non_2xx else 0)
     data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
     return data
+
+
+def wrk_cpu(url: str, **kwargs) -> dict:
+    """``wrk`` with the CPU each group of processes spent per completed request (bench/cpu.py)."""
+    before = cpu.read()
+    result = wrk(url, **kwargs)
+    return {**result, "cpu": cpu.per_request(before, cpu.read(), result["requests"])}
 
 
 def targets(base: str, db_url: str) -> list[dict]:
@@ -180,21 +187,23 @@ def main():
             # median of those runs.
             references, page_rows = [], []
             for page in measured:
-                trivial = wrk(base + reference["path"], connections=level, duration=args.duration)
+                trivial = wrk_cpu(base + reference["path"], connections=level, duration=args.duration)
                 with answers_taken_back(db_url):
-                    result = wrk(base + page["path"], connections=level, duration=args.duration,
-                                 cookie=page.get("cookie", ""), post=page.get("post_args"))
+                    result = wrk_cpu(base + page["path"], connections=level, duration=args.duration,
+                                     cookie=page.get("cookie", ""), post=page.get("post_args"))
                 references.append(trivial)
                 page_rows.append({"page": page["name"], "c": level, **result, "ratio": result["rps"] / trivial["rps"],
                                   "goal": page.get("goal")})
                 print(f"  c={level:<3} {page['name']:<34} {result['rps']:8.0f} req/s "
                       f"(trivial {trivial['rps']:.0f})", file=sys.stderr)
             middle = sorted(references, key=lambda r: r["rps"])[len(references) // 2]
-            rows.append({"page": reference["name"], "c": level, **middle, "ratio": 1.0, "goal": None})
+            rows.append({"page": reference["name"], "c": level, **middle, "ratio": 1.0, "goal": None,
+                         "cpu_reference": middle["cpu"]})
             # A page's ratio is to the higher of its own reference run and the level's median: a
             # reference run slowed by a neighbour must not make a page look faster than it is.
             for page_row, trivial in zip(page_rows, references, strict=True):
                 page_row["ratio"] = page_row["rps"] / max(trivial["rps"], middle["rps"])
+                page_row["cpu_reference"] = max(trivial, middle, key=lambda r: r["rps"])["cpu"]  # the same rule
             rows.extend(page_rows)
         trips = roundtrips.measure_all(base, connections=32, duration=min(args.duration, 4))
     take_back_answers(after=first)  # any a stopped gunicorn still saved
@@ -209,6 +218,9 @@ def main():
         goal, met = goal_of(r)
         lines.append(f"| {r['page']} | {r['c']} | {r['rps']:,.0f} | {r['p50_us'] / 1000:.1f} ms | "
                      f"{r['p95_us'] / 1000:.1f} ms | {r['errors']} | {r['ratio']:.2f}× | {goal} | {met} |")
+    lines += ["", "CPU per request (bench/cpu.py): the web server's processes, PostgreSQL's, Redis and the whole "
+              "machine (wrk's share is in the last); a page's \"vs trivial\" is its machine time over that of the "
+              "trivial run its ratio is to:", "", *cpu.table(rows)]
     lines += ["", "What one round trip costs at 32 connections (bench/roundtrips.py), and the most a page that "
               "makes 2, 4 or 7 of them and nothing else could reach:", "", *roundtrips.table(trips)]
     out = "\n".join(lines)

@@ -1,6 +1,10 @@
 """The benchmark city still fits the models: bench/city.py writes with raw INSERTs into
 the real tables, so a new NOT NULL column would break `make bench` silently. A tiny
-city (0.1 %) is generated into a scratch database and the one-table printer runs."""
+city (0.1 %) is generated into a scratch database and the one-table printer runs. `make
+load`'s CPU per request (bench/cpu.py) counts a PostgreSQL backend that ended between its
+readings."""
+import time
+
 import psycopg2
 import pytest
 
@@ -36,3 +40,26 @@ def test_the_table_shows_each_figure_beside_its_reference():
     table = run.table(rows).splitlines()
     assert table[0].startswith("| module | benchmark | figure | reference | ratio | goal |")
     assert table[3] == "| m | page | 5.00 ms | trivial view | 2.50× | < 300 ms |"
+
+
+def test_cpu_per_request_is_each_groups_time_between_the_readings_per_request():
+    from bench import cpu
+
+    before = cpu.Reading({"web": 2.0, "postgres": 5.0, "redis": 1.0, "machine": 100.0})
+    after = cpu.Reading({"web": 2.5, "postgres": 5.4, "redis": 1.2, "machine": 101.5})
+    assert cpu.per_request(before, after, requests=100) == pytest.approx(
+        {"web": 5.0, "postgres": 4.0, "redis": 2.0, "machine": 15.0})
+
+
+def test_cpu_readings_find_the_database_server_and_the_machine_busy():
+    from bench import cpu
+
+    first = cpu.read()
+    conn = psycopg2.connect(db_url("postgres"))
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM generate_series(1, 2000000)")  # a backend at work…
+    conn.close()  # …that has ended, and been reaped, when the second reading is taken
+    time.sleep(0.2)
+    spent = cpu.per_request(first, cpu.read(), requests=1)
+    assert spent["postgres"] > 50  # ms: counting two million rows is not free
+    assert spent["machine"] >= spent["postgres"]
