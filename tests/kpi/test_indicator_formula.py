@@ -1,4 +1,9 @@
 """The indicator formula (kpi.selectors.fractions): the one place counts become rates."""
+from decimal import ROUND_HALF_UP, Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kpi.selectors import fractions, percent
 
 
@@ -18,3 +23,16 @@ def test_missing_counts_are_zero_and_a_rate_of_nothing_is_none():
     assert figures["feedback_on_time_rate"] == (2, 3)
     assert figures["satisfaction_rate"] == (0, 0) and percent(*figures["satisfaction_rate"]) is None
     assert percent(2, 3) == 66.67  # rounded half up to two decimals
+
+
+@settings(max_examples=2000, deadline=None)
+@given(numerator=st.integers(min_value=0, max_value=10**9), denominator=st.integers(min_value=1, max_value=10**9))
+def test_a_rate_of_counts_is_rounded_as_the_decimal_rule_rounds_it(numerator, denominator):
+    exact = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert percent(numerator, denominator) == float(exact)
+
+
+def test_ties_round_up_and_other_numbers_take_the_decimal_rule():
+    assert percent(1, 8) == 12.5 and percent(1, 800) == 0.13 and percent(1, 1600) == 0.06  # .125 up, .0625 down
+    assert percent(Decimal("1"), Decimal("3")) == 33.33
+    assert percent(-1, 800) == -0.13  # ROUND_HALF_UP is away from zero; floor(x + 1/2) would give -0.12
