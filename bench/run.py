@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.common import ROOT, bench_db_url
 
-HELPERS = {"__init__", "common", "city", "run", "load", "roundtrips", "server", "settings", "urls"}
+HELPERS = {"__init__", "common", "city", "cpu", "run", "load", "roundtrips", "server", "settings", "urls"}
 ORDER = ["standalone", "intake", "pages"]
 
 
