@@ -292,14 +292,15 @@ def unit_comparison(*, units, period: Period, now=None, keys=None, counts: dict 
     now = now or timezone.now()
     scope = _units_queryset(units)
     units = list(scope.order_by("name"))
-    ids = [u.pk for u in units]
     if counts is None:
         counts = _counts(units=scope, period=period, now=now, by="unit")
     monthly = {}
     for r in _monthly(scope, period).values("unit_id", "key").annotate(n=Sum("numerator"), d=Sum("denominator")):
         monthly[(r["unit_id"], r["key"])] = r
     targets = {}
-    for t in Target.objects.filter(plan__unit__in=ids, plan__year=period.year, field_key="").values("plan__unit_id", "key", "value"):
+    # The units as a subquery: a province's thousand ids as parameters cost Django more to
+    # compile than PostgreSQL takes to answer.
+    for t in Target.objects.filter(plan__unit__in=scope, plan__year=period.year, field_key="").values("plan__unit_id", "key", "value"):
         targets[(t["plan__unit_id"], t["key"])] = t["value"]
 
     wanted = keys or [i.key for i in INDICATORS]
