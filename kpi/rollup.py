@@ -463,12 +463,12 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
     for model in (DayCount, MonthCount):
         for r in _rows(model, scope=scope, cap=cap, by=by):
             target = out[group_key(r, by)]
-            for out_key, read in _ADDED:
+            for out_key, read in _READS:
                 target[out_key] += r[read] or 0
     # The month that holds ``cap`` was read whole: its running days after ``cap`` are not overdue.
     for r in _rows(DayCount, scope=scope, cap=cap, by=by, after_cap=True):
         target = out[group_key(r, by)]
-        for out_key, read in _ADDED[-len(RUNNING_COLUMNS):]:
+        for out_key, read in _OVERDUE_READS:
             target[out_key] -= r[read] or 0
     for key, counts in _due_today(scope, today, now, by).items():
         for name, value in counts.items():
@@ -478,10 +478,11 @@ def sums(*, units, start: datetime.date, end: datetime.date, now: datetime.datet
 
 OVERDUE_KEYS = ("overdue", "overdue_no_apology", "overdue_timely_apology", "overdue_late_apology")
 OUT_KEYS = tuple(c for c in COLUMNS if c not in RUNNING_COLUMNS) + OVERDUE_KEYS
-# (count in the answer, the sum of the rollup row it adds up), the running columns last: named
-# once, not for every row of a province (a thousand rows of 38 sums).
-_ADDED = tuple((c, f"s_{c}") for c in MAIN_COLUMNS) + tuple(
-    (out_key, f"s_{c}") for c, out_key in zip(RUNNING_COLUMNS, OVERDUE_KEYS, strict=True))
+# (count in the answer, the sum of the rollup row it adds up to it): named once, not for every
+# row of a province (a thousand rows of 38 sums). The running columns become the overdue counts.
+_MAIN_READS = tuple((c, f"s_{c}") for c in MAIN_COLUMNS)
+_OVERDUE_READS = tuple((out_key, f"s_{c}") for c, out_key in zip(RUNNING_COLUMNS, OVERDUE_KEYS, strict=True))
+_READS = _MAIN_READS + _OVERDUE_READS
 
 
 def _due_today(windows, today, now, by) -> dict:
