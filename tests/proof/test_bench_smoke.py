@@ -2,34 +2,77 @@
 the real tables, so a new NOT NULL column would break `make bench` silently. A tiny
 city (0.1 %) is generated into a scratch database and the one-table printer runs. `make
 load`'s CPU per request (bench/cpu.py) counts a PostgreSQL backend that ended between its
-readings."""
+readings. bench/survey_write.py's pgbench scripts run on the tiny city and leave it as built."""
+import os
+import re
+import shutil
+import subprocess
+import sys
 import time
 
 import psycopg2
 import pytest
 
 from bench import city, run
+from bench.common import ROOT
 from tests.proof._pg import db_url
 
 pytestmark = pytest.mark.postgres
 
 
-def test_a_tiny_city_is_generated_into_the_real_tables(django_db_blocker):
+@pytest.fixture(scope="module")
+def tiny_city(django_db_blocker):
     name = "cchc_proof_bench_smoke"
     url = db_url(name).replace("postgresql://", "postgres://", 1)
     with django_db_blocker.unblock():
         try:
-            counts = city.generate(url, fresh=True, scale=0.001, quiet=True)
-            assert counts["dossiers_dossier"] == 1000 and counts["surveys_response"] == 200
-            assert counts["feedback_feedback"] == 50 and counts["core_unit"] == 2
-            again = city.generate(url, scale=0.001, quiet=True)  # idempotent
-            assert again == counts
+            yield url, city.generate(url, fresh=True, scale=0.001, quiet=True)
         finally:
             admin = psycopg2.connect(db_url("postgres"))
             admin.autocommit = True
             with admin.cursor() as cur:
                 cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.close()
+
+
+def test_a_tiny_city_is_generated_into_the_real_tables(tiny_city):
+    url, counts = tiny_city
+    assert counts["dossiers_dossier"] == 1000 and counts["surveys_response"] == 200
+    assert counts["feedback_feedback"] == 50 and counts["core_unit"] == 2
+    again = city.generate(url, scale=0.001, quiet=True)  # idempotent
+    assert again == counts
+
+
+def _answers_and_their_counts(url):
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM surveys_response")
+            answers = cur.fetchone()[0]
+            cur.execute("SELECT sum(responses), sum(satisfied), sum(access_n) FROM kpi_daycount")
+            days = cur.fetchone()
+            cur.execute("SELECT sum(responses), sum(satisfied), sum(access_n) FROM kpi_monthcount")
+            return answers, days, cur.fetchone()
+    finally:
+        conn.close()
+
+
+@pytest.mark.skipif(not shutil.which("pgbench"), reason="pgbench comes with PostgreSQL's server package")
+def test_the_database_share_of_a_survey_answer_is_measured_and_taken_back(tiny_city):
+    url, _counts = tiny_city
+    before = _answers_and_their_counts(url)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.survey_write", "--levels", "2", "--seconds", "1"],
+        env={**os.environ, "BENCH_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert len(lines) == 3 and all("failed 0" in line for line in lines)
+    written = [int(re.search(r"\(([\d,]+) answers/s", line).group(1).replace(",", "")) for line in lines]
+    assert all(n > 0 for n in written)
+    assert "INSERT + rollup, one unit and area, 2 connections" in lines[1]
+    assert _answers_and_their_counts(url) == before  # every answer deleted, every count taken back
 
 
 def test_the_table_shows_each_figure_beside_its_reference():
