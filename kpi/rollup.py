@@ -151,13 +151,13 @@ MARKER = "__kpi_rollup_ids__"  # the place of the ids in a compiled statement
 _compiled: dict = {}
 
 
-def _union(querysets: list) -> tuple[str, list]:
+def _union(querysets: list, columns=COLUMNS) -> tuple[str, list]:
     """The sources' querysets ([(source, queryset)]) as one UNION ALL of rows (unit_id,
-    r_field, r_day, every column; 0 for those a source does not fill), and its params."""
+    r_field, r_day, ``columns``; 0 for those a source does not fill), and its params."""
     parts, params = [], []
     for source, queryset in querysets:
         sql, source_params = queryset.query.sql_with_params()
-        values = ", ".join(f"s.{c}" if c in source.columns else f"0 AS {c}" for c in COLUMNS)
+        values = ", ".join(f"s.{c}" if c in source.columns else f"0 AS {c}" for c in columns)
         parts.append(f"SELECT s.unit_id, s.r_field, s.r_day, {values} FROM ({sql}) s "  # noqa: S608 - ORM SQL
                      "WHERE s.r_day IS NOT NULL")
         params += list(source_params)
@@ -174,19 +174,27 @@ def _contribution_sql(names: tuple[str, ...], key: str) -> tuple[str, dict, list
 
     ids = RawSQL("SELECT unnest(%s::bigint[])", [MARKER])
     sources = _sources()
-    union, params = _union([(sources[n], sources[n].queryset().filter(**{f"{key}__in": ids})) for n in names])
+    # Only the columns these sources fill are summed and updated; the others are written as 0
+    # when a row is new and left as they are otherwise. A survey answer's statement handles its
+    # 15 columns instead of all 40, and PostgreSQL sets up every expression of a statement on each
+    # execution: about 0.08 ms (a tenth) less machine time per answer (docs/kpi/rollup.md).
+    filled = [c for c in COLUMNS if any(c in sources[n].columns for n in names)]
+    union, params = _union([(sources[n], sources[n].queryset().filter(**{f"{key}__in": ids})) for n in names],
+                           filled)
     cols = ", ".join(COLUMNS)
-    signed = ", ".join(f"%(sign)s * SUM({c})" for c in COLUMNS)
-    add = {table: ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COLUMNS)
+    # c has one row per (unit, field, day): the day rows take it as it is, the month rows add up its days.
+    by_day = ", ".join(f"%(sign)s * {c}" if c in filled else "0" for c in COLUMNS)
+    by_month = ", ".join(f"%(sign)s * SUM({c})" if c in filled else "0" for c in COLUMNS)
+    add = {table: ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in filled)
            for table in (DayCount._meta.db_table, MonthCount._meta.db_table)}
     sql = (
-        f"WITH c AS (SELECT unit_id, r_field, r_day, {', '.join(f'SUM({c}) AS {c}' for c in COLUMNS)} "  # noqa: S608
+        f"WITH c AS (SELECT unit_id, r_field, r_day, {', '.join(f'SUM({c}) AS {c}' for c in filled)} "  # noqa: S608
         f"FROM ({union}) a GROUP BY 1, 2, 3), "
         f"d AS (INSERT INTO {DayCount._meta.db_table} (unit_id, field_id, day, {cols}) "
-        f"SELECT unit_id, r_field, r_day, {signed} FROM c GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
+        f"SELECT unit_id, r_field, r_day, {by_day} FROM c ORDER BY 1, 2, 3 "
         f"ON CONFLICT (unit_id, field_id, day) DO UPDATE SET {add[DayCount._meta.db_table]}) "
         f"INSERT INTO {MonthCount._meta.db_table} (unit_id, field_id, month, {cols}) "
-        f"SELECT unit_id, r_field, date_trunc('month', r_day)::date, {signed} FROM c GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
+        f"SELECT unit_id, r_field, date_trunc('month', r_day)::date, {by_month} FROM c GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
         f"ON CONFLICT (unit_id, field_id, month) DO UPDATE SET {add[MonthCount._meta.db_table]}"
     )
     # Rows are written in key order, so that two transactions lock them in the same order.
