@@ -105,4 +105,6 @@ def test_cpu_readings_find_the_database_server_and_the_machine_busy():
     time.sleep(0.2)
     spent = cpu.per_request(first, cpu.read(), requests=1)
     assert spent["postgres"] > 50  # ms: counting two million rows is not free
-    assert spent["machine"] >= spent["postgres"]
+    # The machine's time comes from per-CPU tick sampling (/proc/stat), a process's from its own
+    # accounting: the two differ by a tick or two (10 ms each) over the same work.
+    assert spent["machine"] >= spent["postgres"] - 30
