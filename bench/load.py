@@ -129,9 +129,11 @@ def _drained(*, after: int, quiet: float = 1.0, limit: float = 60) -> None:
         time.sleep(quiet)
 
 
-def take_back_answers(*, after: int) -> int:
+def take_back_answers(*, after: int, counted: bool = True) -> int:
     """Delete the answers with an id above ``after`` (the load test's: nothing else writes to
-    the bench city) and take their counts away from the rollup, in one transaction; how many."""
+    the bench city) and take their counts away from the rollup, in one transaction; how many.
+    ``counted=False``: answers written without their counts (bench/survey_write.py's INSERT
+    alone) are only deleted, for taking back what was never added would leave the rollup short."""
     from django.db import connection, transaction
 
     from kpi import rollup
@@ -139,7 +141,8 @@ def take_back_answers(*, after: int) -> int:
 
     with transaction.atomic():
         ids = list(Response.objects.filter(pk__gt=after).values_list("pk", flat=True))
-        rollup.apply(sources=("responses",), ids=ids, sign=-1)  # one statement, not a signal per answer
+        if counted:
+            rollup.apply(sources=("responses",), ids=ids, sign=-1)  # one statement, not a signal per answer
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {Response._meta.db_table} WHERE id > %s", [after])  # noqa: S608
             deleted = cursor.rowcount

@@ -99,17 +99,6 @@ def pgbench(db_url: str, script: Path, *, connections: int, seconds: int) -> dic
             "cpu": cpu.per_request(before, after, answers)}
 
 
-def _delete_answers(*, after: int) -> int:
-    """Delete the answers above ``after`` that added nothing to the rollup (the INSERT alone)."""
-    from django.db import connection
-
-    from surveys.models import Response
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {Response._meta.db_table} WHERE id > %s", [after])  # noqa: S608 - the model's table
-        return cursor.rowcount
-
-
 def measure(db_url: str, *, levels=LEVELS, seconds: int = SECONDS) -> list[dict]:
     """Every script at every level. After each step its answers are deleted: those of the
     INSERT alone as they are (they added nothing to the rollup), the others with their counts
@@ -128,10 +117,7 @@ def measure(db_url: str, *, levels=LEVELS, seconds: int = SECONDS) -> list[dict]
                     found.append({"script": name, "c": level,
                                   **pgbench(db_url, script, connections=level, seconds=seconds)})
                 finally:
-                    if name == "insert":
-                        _delete_answers(after=last)
-                    else:
-                        take_back_answers(after=last)
+                    take_back_answers(after=last, counted=name != "insert")
     return found
 
 
