@@ -18,6 +18,7 @@ from tests.factories import (
     OfficeUserFactory,
     ProcedureFactory,
     UnitFactory,
+    field,
     receive_dossier,
     survey_response_for_test,
 )
@@ -242,3 +243,25 @@ def test_the_prepared_statement_and_the_plain_one_keep_the_same_rollup_across_re
     assert sum(row[rollup.COLUMNS.index("completed") + 3] for row in kept[0]) == 4
     rollup.rebuild()
     assert _rollup_rows() == kept
+
+
+def test_a_survey_answer_adds_to_its_own_counts_and_leaves_the_dossiers_on_the_same_row():
+    """Each source's statement writes only the columns it fills (kpi.rollup._contribution_sql):
+    a dossier and a survey answer of one unit, field and day share their day and month rows,
+    and neither touches the other's counts — when it creates the row or when it adds to it."""
+    unit = UnitFactory()
+    procedure = ProcedureFactory(unit=unit, field=field("tuyen-sinh"))
+    at = timezone.now() - datetime.timedelta(hours=1)
+    day = timezone.localtime(at, VN).date()
+    first = survey_response_for_test(unit=unit, area_key="tuyen-sinh", overall=5, submitted_at=at)  # creates the rows
+    receive_dossier(procedure=procedure, received_at=at)
+    survey_response_for_test(unit=unit, area_key="tuyen-sinh", overall=2, submitted_at=at)
+
+    def counts():
+        rows = (DayCount.objects.get(unit=unit, field=procedure.field, day=day),
+                MonthCount.objects.get(unit=unit, field=procedure.field, month=day.replace(day=1)))
+        return [(r.received, r.responses, r.satisfied, r.overall_n, r.completed) for r in rows]
+
+    assert counts() == [(1, 2, 1, 2, 0)] * 2
+    first.delete()
+    assert counts() == [(1, 1, 0, 1, 0)] * 2
