@@ -28,7 +28,7 @@ def in_scope(*, units, start: datetime.date, end: datetime.date, dated) -> Q:
     office = getattr(units, "office_scope", None)
     if office is None:
         return Q(unit__in=units) & dated(start=start, end=end)
-    wanted = set(units.values_list("pk", flat=True))
+    wanted = set(units.order_by().values_list("pk", flat=True))
     q = Q(pk__in=[])
     for unit_id, first, last in access.supervision_windows(office, start, end):
         if unit_id in wanted:

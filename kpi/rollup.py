@@ -322,8 +322,8 @@ def windows(*, units, start: datetime.date, end: datetime.date) -> list[tuple[li
     with the same days grouped so that a province of one office reads one range."""
     office = getattr(units, "office_scope", None)
     if office is None:
-        return [(list(units.values_list("pk", flat=True)), start, end)]
-    wanted = set(units.values_list("pk", flat=True))
+        return [(list(units.order_by().values_list("pk", flat=True)), start, end)]
+    wanted = set(units.order_by().values_list("pk", flat=True))
     groups = defaultdict(list)
     for unit_id, first, last in access.supervision_windows(office, start, end):
         if unit_id in wanted:
