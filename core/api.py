@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from core import access, workdays
 from core.api_schema import documented
-from core.models import CalendarDay, Field, Unit
+from core.models import CalendarDay, Field, InVietnameseOrder, Unit
 
 
 class IsAdministrator(permissions.BasePermission):
@@ -53,7 +53,7 @@ class UnitList(generics.ListAPIView):
     serializer_class = UnitSerializer
 
     def get_queryset(self):
-        return access.readable_units(self.request.user).order_by("name")
+        return access.readable_units(self.request.user).order_by(InVietnameseOrder("name"))
 
 
 @extend_schema_view(get=documented(

@@ -4,8 +4,25 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+NAME_COLLATION = "vi_natural"  # created by migration 0008 (PostgreSQL's ICU)
+
+
+class InVietnameseOrder(Collate):
+    """A name in the order Vietnamese readers expect (docs/decisions/vietnamese-order.md): by
+    the Vietnamese alphabet, so "Ánh Dương" comes before "Bé Ngoan" and "Đồng Xanh" after "Dạ
+    Lan" (the database's C order puts every accented first letter after "Z"), and numbers by
+    value, so "số 2" comes before "số 10". SQLite (development) keeps its own order."""
+
+    def __init__(self, expression):
+        super().__init__(expression, NAME_COLLATION)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.get_source_expressions()[0])
 
 
 class Office(models.Model):
@@ -17,7 +34,7 @@ class Office(models.Model):
     class Meta:
         verbose_name = _("office")
         verbose_name_plural = _("offices")
-        ordering = ["name"]
+        ordering = [InVietnameseOrder("name")]
 
     def __str__(self):
         return self.name
@@ -74,7 +91,7 @@ class Unit(models.Model):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        ordering = ["name"]
+        ordering = [InVietnameseOrder("name")]
 
     def __str__(self):
         return self.name

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access, links
-from core.models import Unit
+from core.models import InVietnameseOrder, Unit
 from core.uploads import private_upload_response
 from feedback import notices, selectors, services
 from feedback.forms import (
@@ -33,7 +33,7 @@ def feedback_new(request):
     slug = request.GET.get("unit", "")
     unit = Unit.objects.filter(slug=slug).first() if slug else None
     if unit is None:
-        units = Unit.objects.order_by("name")
+        units = Unit.objects.order_by(InVietnameseOrder("name"))
         if units.count() == 1:
             return redirect(f"{reverse('feedback:new')}?{urlencode({'unit': units.first().slug})}")
         return render(request, "feedback/choose_unit.html", {"units": units[:200]}, status=404 if slug else 200)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import access
+from core.models import InVietnameseOrder
 from core.api_schema import documented
 from kpi import report_content, report_documents, report_selectors, report_services
 from kpi.models import Report
@@ -83,7 +84,7 @@ class ReportList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        reports = report_selectors.visible_reports(self.request.user).order_by("-year", "period_end", "unit__name", "-version")
+        reports = report_selectors.visible_reports(self.request.user).order_by("-year", "period_end", InVietnameseOrder("unit__name"), "-version")
         reports = access.narrowed_to_unit(reports, self.request)
         year = self.request.query_params.get("year")
         if year and year.isdigit():

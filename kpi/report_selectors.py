@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Q
 
 from core import access
+from core.models import InVietnameseOrder
 from kpi.models import Report, ReportDeadline
 
 
@@ -56,7 +57,7 @@ def period_overview(*, office, units, kind: str, year: int, quarter: int | None,
             Q(quarter=quarter) if quarter else Q(quarter__isnull=True)):
         first[report.unit_id] = report.submitted_at
     rows = []
-    for unit in units.order_by("name"):
+    for unit in units.order_by(InVietnameseOrder("name")):
         submitted = first.get(unit.pk)
         if due is None:
             late = False

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import InVietnameseOrder
 from dossiers.models import Dossier, Procedure
 from feedback import selectors as feedback_sets
 from kpi import links, selectors
@@ -180,5 +181,5 @@ def office_scorecards(*, units, period: Period, now=None) -> list[dict]:
     """One scorecard per unit of an office, for the side-by-side table."""
     now = now or timezone.now()
     return [{"unit": unit, "card": scorecard(units=[unit], period=period, unit=unit, now=now)}
-            for unit in selectors._units_queryset(units).order_by("name")]
+            for unit in selectors._units_queryset(units).order_by(InVietnameseOrder("name"))]
 

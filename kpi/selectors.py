@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from core import access
-from core.models import Field, Unit
+from core.models import Field, InVietnameseOrder, Unit
 from dossiers import selectors as dossier_sets
 from feedback import selectors as feedback_sets
 from feedback.models import Feedback
@@ -291,7 +291,7 @@ def unit_comparison(*, units, period: Period, now=None, keys=None, counts: dict 
     in ``rows`` (default every one)."""
     now = now or timezone.now()
     scope = _units_queryset(units)
-    units = list(scope.order_by("name"))
+    units = list(scope.order_by(InVietnameseOrder("name")))
     if counts is None:
         counts = _counts(units=scope, period=period, now=now, by="unit")
     monthly = {}

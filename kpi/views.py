@@ -142,15 +142,20 @@ def _office(request, units, period, context):
     if sort != "name" and sort not in {i.key for i in keys}:  # the columns shown, nothing else
         sort = "name"
 
-    def sort_key(entry):
-        if sort == "name":
-            return (0, entry["unit"].name)
-        value = entry["rows"][sort]["value"]
-        return (value is None, value if value is not None else 0)
+    # unit_comparison lists the units by name in Vietnamese order (core.models.InVietnameseOrder),
+    # which Python's comparison of strings would undo; the sorts below are stable, so units with
+    # equal values keep that order.
+    if sort == "name":
+        if direction == "desc":
+            comparison.reverse()
+    else:
+        def sort_key(entry):
+            value = entry["rows"][sort]["value"]
+            return (value is None, value if value is not None else 0)
 
-    comparison.sort(key=sort_key, reverse=direction == "desc")
-    if direction == "desc" and sort != "name":  # units without data stay at the bottom
-        comparison.sort(key=lambda e: e["rows"][sort]["value"] is None)
+        comparison.sort(key=sort_key, reverse=direction == "desc")
+        if direction == "desc":  # units without data stay at the bottom
+            comparison.sort(key=lambda e: e["rows"][sort]["value"] is None)
     # A province office has a thousand schools: sorted as a whole, shown a page at a time.
     page = Paginator(comparison, OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
