@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import access
-from core.models import InVietnameseOrder
 from core.api_schema import documented
+from core.models import InVietnameseOrder
 from kpi import report_content, report_documents, report_selectors, report_services
 from kpi.models import Report
 from kpi.periods import KINDS
