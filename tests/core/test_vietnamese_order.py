@@ -64,3 +64,15 @@ def test_the_comparison_behind_the_excel_sheet_and_the_api_follow_the_same_order
     api.force_authenticate(OfficeUserFactory(office=office))
     body = api.get("/api/v1/units/").json()
     assert [u["name"] for u in body["results"]] == EXPECTED
+
+
+def test_the_office_report_overview_and_scorecards_follow_the_same_order(office):
+    from kpi import report_selectors, scorecard
+
+    units = Unit.objects.supervised_by(office.pk)
+    today = timezone.localdate()
+    _, rows = report_selectors.period_overview(office=office, units=units, kind="quarter", year=today.year,
+                                               quarter=1, today=today)
+    assert [row.unit.name for row in rows] == EXPECTED
+    cards = scorecard.office_scorecards(units=units, period=Period(datetime.date(today.year, 1, 1), today))
+    assert [entry["unit"].name for entry in cards] == EXPECTED
