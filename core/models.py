@@ -4,9 +4,11 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models.functions import Collate
+from django.db.models.functions import Collate, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.text import MARKED, PLAIN
 
 
 NAME_COLLATION = "vi_natural"  # created by migration 0008 (PostgreSQL's ICU)
@@ -20,6 +22,22 @@ class InVietnameseOrder(Collate):
 
     def __init__(self, expression):
         super().__init__(expression, NAME_COLLATION)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.get_source_expressions()[0])
+
+
+class FoldedName(models.Func):
+    """A name in lower case without its marks, as ``core.text.fold`` folds what people type:
+    ``FoldedName("name")`` contains ``fold("tuoi hong")`` for "Trường Mầm non Tuổi Hồng". Lower
+    case through the ICU collation, whatever the database's own. SQLite (development): the
+    name in lower case, marks kept."""
+
+    function = "translate"
+    output_field = models.CharField()
+
+    def __init__(self, expression):
+        super().__init__(Lower(InVietnameseOrder(expression)), models.Value(MARKED), models.Value(PLAIN))
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return compiler.compile(self.get_source_expressions()[0])

@@ -17,3 +17,16 @@ def initials(full_name: str) -> str:
     """'Nguyễn Thị Lan' -> 'N.T.L.': what public pages may show of an applicant."""
     parts = [p for p in (full_name or "").split() if p]
     return "".join(f"{p[0].upper()}." for p in parts)
+
+
+# Vietnamese letters with marks and the plain letter each folds to, lower case: what a parent
+# who types without marks ("tuoi hong") means by "Tuổi Hồng". One table for the database
+# (``core.models.FoldedName``, SQL's translate()) and for Python (``fold``).
+MARKED = ("àáảãạăằắẳẵặâầấẩẫậ" "đ" "èéẻẽẹêềếểễệ" "ìíỉĩị" "òóỏõọôồốổỗộơờớởỡợ" "ùúủũụưừứửữự" "ỳýỷỹỵ")
+PLAIN = "a" * 17 + "d" + "e" * 11 + "i" * 5 + "o" * 17 + "u" * 11 + "y" * 5
+_FOLD = str.maketrans(MARKED, PLAIN)
+
+
+def fold(value: str) -> str:
+    """'Trường Mầm non Tuổi Hồng' -> 'truong mam non tuoi hong' (NFC input)."""
+    return unicodedata.normalize("NFC", value).lower().translate(_FOLD)
