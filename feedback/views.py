@@ -39,9 +39,9 @@ def _choose_unit(request, *, status):
     query = " ".join(request.GET.get("q", "").split())[:100]
     if query:
         units = units.annotate(folded=FoldedName("name")).filter(folded__contains=fold(query))
-    elif units.count() == 1:
-        return redirect(f"{reverse('feedback:new')}?{urlencode({'unit': units.first().slug})}")
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    if not query and page.paginator.count == 1:  # a portal of one school: straight to its form
+        return redirect(f"{reverse('feedback:new')}?{urlencode({'unit': page[0].slug})}")
     return render(request, "feedback/choose_unit.html", {"page": page, "query": query}, status=status)
 
 

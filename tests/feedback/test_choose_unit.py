@@ -51,3 +51,14 @@ def test_a_search_that_finds_nothing_says_so_and_wildcards_are_text(client):
         assert "Không có đơn vị nào có tên chứa" in page.content.decode()
     page = client.get("/feedback/new/", {"q": "<script>"}).content.decode()
     assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_one_count_and_one_page_of_names_and_a_portal_of_one_school_goes_to_its_form(client, django_assert_num_queries):
+    only = UnitFactory(name="Trường Mầm non Tuổi Hồng")
+    with django_assert_num_queries(2):  # the count and the page
+        response = client.get("/feedback/new/")
+    assert response.status_code == 302 and response["Location"] == f"/feedback/new/?unit={only.slug}"
+    UnitFactory(name="Trường Mầm non Sơn Ca")
+    with django_assert_num_queries(2):
+        page = client.get("/feedback/new/")
+    assert page.status_code == 200 and len(names(page)) == 2
