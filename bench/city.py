@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 
 from bench.common import ROOT, bench_db_url
+from core.text import MARKED, PLAIN
 
 UNITS, OFFICES = 1_000, 20
 DOSSIERS, RESPONSES, FEEDBACK = 1_000_000, 200_000, 50_000
@@ -110,7 +111,7 @@ CREATE INDEX ON bench_u (i); CREATE INDEX ON bench_p (unit_id, k); ANALYZE bench
 INSERT INTO dossiers_dossier (unit_id, procedure_id, field_id, code, status, applicant_name, applicant_id_number,
     applicant_address, applicant_phone, applicant_email, representative_name, request_summary, documents, sets_count,
     processing_days, result_delivery, register_book, received_at, assigned_to_id, due_date, due_at, completed_at,
-    returned_at, timeliness, tracking_secret, survey_token, created_at, updated_at)
+    returned_at, timeliness, tracking_secret, survey_token, created_at, updated_at, search_text)
 SELECT unit_id, procedure_id, field_id, code, status, applicant_name, '', '', phone, '', '', 'Đề nghị giải quyết',
        '[]', 1, processing_days, 'desk', '', received_at, staff_id, due_date,
        (due_date + time '17:00') AT TIME ZONE %(tz)s, completed_at,
@@ -118,7 +119,9 @@ SELECT unit_id, procedure_id, field_id, code, status, applicant_name, '', '', ph
        CASE WHEN completed_at IS NULL THEN NULL
             WHEN (completed_at AT TIME ZONE %(tz)s)::date < due_date THEN 'early'
             WHEN (completed_at AT TIME ZONE %(tz)s)::date = due_date THEN 'on_time' ELSE 'late' END,
-       substr(md5(g::text || 'secret'), 1, 16), md5(g::text || 'survey'), received_at, received_at
+       substr(md5(g::text || 'secret'), 1, 16), md5(g::text || 'survey'), received_at, received_at,
+       -- core.text.fold in SQL, as the migration that added the column fills it
+       translate(lower((code || ' ' || applicant_name) COLLATE "vi_natural"), %(marked)s, %(plain)s)
 FROM (
   SELECT g, u.id AS unit_id, p.id AS procedure_id, p.field_id, p.processing_days, u.staff_id,
          u.code || '-' || to_char(r.received_at AT TIME ZONE %(tz)s, 'YYMMDD') || '-' || lpad(g::text, 7, '0') AS code,
@@ -241,7 +244,8 @@ def generate(url: str, *, fresh: bool = False, scale: float = 1.0, quiet: bool =
     say("migrating", url.rsplit("/", 1)[-1], "...")
     migrate(url)
     params = {"offices": OFFICES, "units": max(2, int(UNITS * scale)), "dossiers": int(DOSSIERS * scale),
-              "responses": int(RESPONSES * scale), "feedback": int(FEEDBACK * scale), "tz": LOCAL}
+              "responses": int(RESPONSES * scale), "feedback": int(FEEDBACK * scale), "tz": LOCAL,
+              "marked": MARKED, "plain": PLAIN}
     conn = psycopg2.connect(libpq(url))
     conn.autocommit = True
     with conn.cursor() as cur:

@@ -79,7 +79,8 @@ def build(rows: int, open_rows: int):
                 unit_id, procedure_id, field_id, code, status, applicant_name, applicant_id_number, applicant_address,
                 applicant_phone, applicant_email, representative_name, request_summary, documents, sets_count,
                 processing_days, result_delivery, register_book, received_at, assigned_to_id, due_date, due_at,
-                completed_at, returned_at, timeliness, tracking_secret, survey_token, created_at, updated_at)
+                completed_at, returned_at, timeliness, tracking_secret, survey_token, created_at, updated_at,
+                search_text)
             SELECT %(unit)s, %(procedure)s, %(field)s, 'BENCH-' || lpad(i::text, 7, '0'),
                    CASE WHEN i <= %(open)s THEN (ARRAY['received','processing','processing','awaiting_supplement'])[1 + i %% 4]
                         ELSE 'returned' END,
@@ -88,7 +89,8 @@ def build(rows: int, open_rows: int):
                    CASE WHEN i > %(open)s THEN d.due - interval '1 day' END,
                    CASE WHEN i > %(open)s THEN d.due END,
                    CASE WHEN i > %(open)s THEN 'early' END,
-                   md5(i::text), 'bench-' || i, %(now)s, %(now)s
+                   md5(i::text), 'bench-' || i, %(now)s, %(now)s,
+                   'bench-' || lpad(i::text, 7, '0') || ' nguyen van ' || i  -- the code and name folded
             FROM generate_series(1, %(rows)s) AS i,
                  LATERAL (SELECT date_trunc('day', %(now)s::timestamptz) + interval '10 hours'
                                  + ((i %% 60) - 20) * interval '1 day' AS due) d

@@ -1,4 +1,4 @@
-"""Register (form 06) filters, shared by the page, the Excel export and the API.
+"""Register (form 07) filters, shared by the page, the Excel export and the API.
 
 The KPI dashboard links every number to this register (``kpi/links.py``). The filters
 that select the dossiers a KPI counts read the sets of ``dossiers.selectors``
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_INPUT_FORMATS, VietnameseDateInput
 from core.models import Field
+from core.search import folded_contains
 from dossiers import selectors
 from dossiers.models import Dossier
 
@@ -27,7 +28,8 @@ APOLOGY_CHOICES = {"none": _("No apology letter"), "any": _("With an apology let
 
 
 class RegisterFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Code or applicant"))
+    q = django_filters.CharFilter(method="search", label=_("Code or applicant"), widget=forms.TextInput(
+        attrs={"placeholder": _("With or without marks"), "type": "search"}))
     field = django_filters.ModelChoiceFilter(
         queryset=Field.objects.filter(has_procedures=True), to_field_name="key", label=_("Field"), empty_label=_("All fields"))
     status = django_filters.ChoiceFilter(choices=Dossier.Status.choices, label=_("Status"), empty_label=_("All statuses"))
@@ -66,7 +68,9 @@ class RegisterFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(code__icontains=value) | Q(applicant_name__icontains=value))
+        # Without marks and in any case: "cuong" and "CƯỜNG" find "Lê Văn Cường", a part of
+        # the code finds the dossier (docs/decisions/register-search.md).
+        return queryset.filter(folded_contains("search_text", value))
 
     def filter_settled(self, queryset, name, value):
         if value is None:

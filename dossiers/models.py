@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import DailyCounter, OutboxMessage
+from core.search import FoldedTextField, TrigramIndex
 
 
 def new_secret() -> str:
@@ -128,6 +129,9 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("e-mail"), blank=True, default="")
     representative_name = models.CharField(_("authorised representative"), max_length=255, blank=True, default="")
     request_summary = models.TextField(_("request"), blank=True, default="")
+    # What the register's search box matches: code and applicant without marks, in lower
+    # case (dossiers/filters.py, docs/decisions/register-search.md).
+    search_text = FoldedTextField(sources=("code", "applicant_name"))
     documents = models.JSONField(_("submitted documents"), default=list, blank=True)  # [{name, kind, count}]
     sets_count = models.PositiveSmallIntegerField(_("number of sets"), default=1)
     processing_days = models.PositiveSmallIntegerField(_("processing time (working days)"))
@@ -184,6 +188,8 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "due_date"], name="dossier_unit_due"),
             models.Index(fields=["unit", "status"], name="dossier_unit_status"),
             models.Index(fields=["assigned_to", "due_at"], name="dossier_assignee_due"),
+            # The register's search; the sweeps never set search_text, so they stay heap-only.
+            TrigramIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="dossier_search"),
         ]
 
     def __str__(self):

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.factories import StaffFactory
+
 
 @pytest.fixture
 def reference_fields(transactional_db):
@@ -13,3 +15,11 @@ def reference_fields(transactional_db):
             "name": name, "name_en": name_en, "default_target": target, "has_procedures": has_procedures,
             "is_survey_area": survey, "position": position,
         })
+
+
+@pytest.fixture
+def staff(client):
+    """A member of a unit's staff, signed in (modules that need the person only define their own)."""
+    user = StaffFactory()
+    client.force_login(user)
+    return user

@@ -68,6 +68,12 @@ def test_dossier_pages_keep_room_for_heap_only_updates():
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_warnings_and_overdue_marks_are_heap_only_updates():
+    # A heap-only update needs room on the row's page as well as no indexed column changed.
+    # Earlier tests' rolled-back rows fill pages at random; the table emptied in this
+    # transaction (rolled back with it) puts the three dossiers on a fresh page with its
+    # fillfactor's room, so what is tested is the second condition.
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE dossiers_dossier CASCADE")
     _dossiers(3)
 
     def counted():
