@@ -1,4 +1,4 @@
-"""Staff pages: work lists, register (form 06), intake (form 01), a dossier and its
+"""Staff pages: work lists, register (form 07), intake (form 01), a dossier and its
 actions, the procedure catalogue. Thin: validate, call a service or selector, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,10 +55,15 @@ def _register_queryset(request):
 
 @login_required
 def register(request):
-    """Form 06: the register, filterable, searchable, paginated, exportable."""
+    """The register (form 07 of Thông tư 03/2025, form 06 before it), filterable, searchable,
+    paginated, exportable."""
+    from dossiers.export import register_form
+
     filterset = _register_queryset(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dossiers/register.html", {"filter": filterset, "page": page})
+    return render(request, "dossiers/register.html", {
+        "filter": filterset, "page": page, "register_form": register_form(timezone.localdate()),
+    })
 
 
 @login_required

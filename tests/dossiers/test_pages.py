@@ -1,5 +1,5 @@
 """Staff pages: intake (form 01), a dossier and its buttons, work lists, the register
-(form 06) with equal query counts at 10 and many rows, Excel, printed forms, catalogue."""
+(form 07) with equal query counts at 10 and many rows, Excel, printed forms, catalogue."""
 import datetime
 import io
 import re
@@ -12,17 +12,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dossiers.models import Dossier
-from tests.factories import OfficeUserFactory, PrincipalFactory, ProcedureFactory, StaffFactory, dossier_in
+from tests.factories import OfficeUserFactory, PrincipalFactory, ProcedureFactory, dossier_in
 from tests.sheets import table
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    user = StaffFactory()
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -141,6 +134,13 @@ def test_register_filters_and_searches(client, staff, procedure):
     assert "Lê Văn Cường" in html and "Phạm Thị Dung" not in html
     html = client.get(reverse("dossiers:register"), {"status": "processing"}).content.decode()
     assert "Phạm Thị Dung" in html and "Lê Văn Cường" not in html
+
+
+def test_the_register_page_names_the_form_in_force(client, staff):
+    """Thông tư 03/2025 numbers the register 07 (it was 06 of Thông tư 01/2018), as the Excel sheet."""
+    html = client.get(reverse("dossiers:register")).content.decode()
+    assert "<h1 class=\"h3\">Sổ theo dõi hồ sơ (mẫu số 07, Thông tư 03/2025/TT-VPCP)</h1>" in html
+    assert "mẫu 06" not in html
 
 
 def test_register_exports_to_excel(client, staff, procedure):
