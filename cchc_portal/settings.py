@@ -245,6 +245,11 @@ USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
                           "%Y-%m-%dT%H:%M", "%Y-%m-%d"]
+# Large counts are grouped by thousands where a template asks for it (humanize's intcomma:
+# "125.000 hồ sơ"). Django's Vietnamese locale names the separator but no grouping, which
+# leaves 0 (none). Plain {{ number }} stays ungrouped (USE_THOUSAND_SEPARATOR is off), so
+# numbers inside links, ids and form values are never split.
+NUMBER_GROUPING = 3
 
 # --- Static and media ---------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -100,3 +100,13 @@ def test_the_search_reads_the_trigram_index(dossiers):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on dossier_search" in plan, plan
+
+
+def test_the_count_is_written_with_vietnamese_grouping(client, staff, dossiers):
+    """An office's register counts hundreds of thousands: "1.004 hồ sơ", not "1004"."""
+    template = dossiers["Phạm Thị Dung"]
+    rows = [Dossier(**{f.attname: getattr(template, f.attname) for f in Dossier._meta.concrete_fields if f.attname != "id"}
+                    | {"code": f"{template.code}-{i}", "survey_token": f"grouping-{i}"}) for i in range(1_000)]
+    Dossier.objects.bulk_create(rows)
+    html = client.get(reverse("dossiers:register")).content.decode()
+    assert '<strong data-testid="result-count">1.004</strong> hồ sơ' in html
