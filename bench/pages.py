@@ -34,6 +34,13 @@ LATER = [
      "office-bench-province"),
     ("API KPI of the province office (every unit, a year)", "/api/v1/kpi/?from=2026-01-01&to=2026-12-31",
      "office-bench-province"),
+    # The register's search (docs/decisions/register-search.md): a name typed without marks in
+    # one unit, and over the province's 760,000 dossiers all of them, a common name (a city of
+    # eight names: 95,000 rows) and part of one code.
+    ("register, a name without marks (one unit)", "/dossiers/register/?q=nguyen+van+an", "staff-bench-0001"),
+    ("province office's register, every dossier", "/dossiers/register/", "office-bench-province"),
+    ("province office's register, a common name", "/dossiers/register/?q=tran+thi+binh", "office-bench-province"),
+    ("province office's register, part of a code", "/dossiers/register/?q=0999000", "office-bench-province"),
 ]
 
 

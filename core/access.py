@@ -76,16 +76,24 @@ def date_range_q(date_field: str, first: datetime.date | None, last: datetime.da
 def supervised_q(office_id, unit_field="unit", date_field: str | None = None, *, is_datetime=True, dated=None) -> Q:
     """The rows an office reads: of a unit it supervised, dated (``date_field``, or the
     model's own rule ``dated(first, last) -> Q``) within the days it supervised it. With
-    neither (a catalogue, say) every row of a unit it supervises or supervised."""
-    q = Q(pk__in=[])
+    neither (a catalogue, say) every row of a unit it supervises or supervised.
+
+    Units supervised over the same days share one condition, ``unit IN (...) AND <days>``: a
+    province office's thousand schools, all taken over on 1/7/2025, are one term, not a
+    thousand ORed together, which PostgreSQL checked one by one on every row (10 s for the
+    province's register)."""
+    units_by_window: dict[tuple, list] = {}
     for unit_id, first, last in supervision_windows(office_id):
+        units_by_window.setdefault((first, last), []).append(unit_id)
+    q = Q(pk__in=[])
+    for (first, last), unit_ids in units_by_window.items():
         if dated is not None:
             when = dated(first, last)
         elif date_field:
             when = date_range_q(date_field, first, last, is_datetime=is_datetime)
         else:
             when = Q()
-        q |= Q(**{unit_field: unit_id}) & when
+        q |= Q(**{f"{unit_field}__in": unit_ids}) & when
     return q
 
 

@@ -198,3 +198,26 @@ def test_the_scorecard_splits_a_period_crossing_the_change_like_the_indicators(m
         cards[who] = {c["key"]: c for g in body["groups"] for c in g["criteria"]}
     assert (cards["district"]["dossiers_on_time"]["numerator"], cards["district"]["dossiers_on_time"]["denominator"]) == (1, 1)
     assert (cards["ward"]["dossiers_on_time"]["numerator"], cards["ward"]["dossiers_on_time"]["denominator"]) == (0, 1)
+
+
+def test_units_taken_over_on_the_same_day_share_one_condition():
+    """The province takes over every school on one day: its scope is one `unit IN (...)`
+    term per window, not a term per school (a thousand ORed terms took the province's
+    register 10 s), and it still reads each unit within its own days."""
+    province, ward = OfficeFactory(), OfficeFactory()
+    together = [UnitFactory(office=ward) for _ in range(3)]
+    later = UnitFactory(office=ward)
+    for unit in together:
+        supervision_change(unit=unit, office=province, valid_from=CHANGE)
+    supervision_change(unit=later, office=province, valid_from=datetime.date(2025, 9, 1))
+    august = {}
+    for unit in [*together, later]:
+        procedure = ProcedureFactory(unit=unit)
+        august[unit] = receive_dossier(procedure=procedure, received_at=at(2025, 8, 5))
+        finish_dossier_for_test(august[unit], completed_at=at(2025, 8, 20), timeliness="on_time")
+        june = receive_dossier(procedure=procedure, received_at=at(2025, 6, 5))  # the ward's
+        finish_dossier_for_test(june, completed_at=at(2025, 6, 20), timeliness="on_time")
+    queryset = dossier_selectors.dossier_list(user=OfficeUserFactory(office=province))
+    assert str(queryset.query).count('"unit_id" IN (') == 2  # two windows, two terms
+    # August's dossiers of the three, not the fourth's (received and completed before 1/9)
+    assert set(queryset.values_list("code", flat=True)) == {august[unit].code for unit in together}
