@@ -34,9 +34,10 @@ LATER = [
      "office-bench-province"),
     ("API KPI of the province office (every unit, a year)", "/api/v1/kpi/?from=2026-01-01&to=2026-12-31",
      "office-bench-province"),
-    # The register's search (docs/decisions/register-search.md): a name typed without marks in
-    # one unit, and over the province's 760,000 dossiers all of them, a common name (a city of
-    # eight names: 95,000 rows) and part of one code.
+    # The register (docs/decisions/register-search.md, docs/domain/supervision.md): a unit's,
+    # searched by a name typed without marks; the province office's, over the 760,000 dossiers
+    # it reads: unfiltered, by a common name (a city of eight names: 95,000 rows), by part of
+    # one code.
     ("register, a name without marks (one unit)", "/dossiers/register/?q=nguyen+van+an", "staff-bench-0001"),
     ("province office's register, every dossier", "/dossiers/register/", "office-bench-province"),
     ("province office's register, a common name", "/dossiers/register/?q=tran+thi+binh", "office-bench-province"),

@@ -195,7 +195,8 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "due_date"], name="dossier_unit_due"),
             models.Index(fields=["unit", "status"], name="dossier_unit_status"),
             models.Index(fields=["assigned_to", "due_at"], name="dossier_assignee_due"),
-            # The register's search; the sweeps never set search_text, so they stay heap-only.
+            # The register's search. The sweeps never set search_text, so this index does not
+            # keep their updates from being heap-only (where the page has room for them).
             TrigramIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="dossier_search"),
         ]
 
