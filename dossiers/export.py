@@ -135,9 +135,10 @@ def register_heading(*, unit_name: str, period: str, day=None) -> list[str]:
     return title_block(title, unit=unit_name, period=period)
 
 
-def register_workbook_response(queryset, *, unit_name: str, period: str) -> HttpResponse:
+def register_workbook_response(queryset, *, unit_name: str, period: str, unit_column: bool = False) -> HttpResponse:
     workbook = Workbook(write_only=True)
-    write_register(workbook, queryset, heading=register_heading(unit_name=unit_name, period=period))
+    write_register(workbook, queryset, heading=register_heading(unit_name=unit_name, period=period),
+                   unit_column=unit_column)
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="so-theo-doi-ho-so-{timezone.localdate():%Y%m%d}.xlsx"'
     workbook.save(response)

@@ -53,6 +53,12 @@ def _register_queryset(request):
     return RegisterFilter(request.GET or None, queryset=queryset.order_by("-received_at", "-id"))
 
 
+def _several_units(request) -> bool:
+    """The register lists the dossiers of several units (an office or an administrator, not
+    narrowed to one): the page and its download then say each dossier's unit."""
+    return not (request.GET.get("unit") or request.user.unit_id)
+
+
 @login_required
 def register(request):
     """The register (form 07 of Thông tư 03/2025, form 06 before it), filterable, searchable,
@@ -63,6 +69,7 @@ def register(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dossiers/register.html", {
         "filter": filterset, "page": page, "register_form": register_form(timezone.localdate()),
+        "several_units": _several_units(request),
     })
 
 
@@ -79,7 +86,8 @@ def register_export(request):
     end = data.get("received_to") or data.get("period_to") or data.get("completed_to")
     period = (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}" if start and end
               else f"{start:%d/%m/%Y} –" if start else f"– {end:%d/%m/%Y}" if end else _("every dossier of the filter"))
-    return register_workbook_response(filterset.qs.order_by("received_at", "id"), unit_name=unit_name, period=period)
+    return register_workbook_response(filterset.qs.order_by("received_at", "id"), unit_name=unit_name, period=period,
+                                      unit_column=_several_units(request))
 
 
 @login_required

@@ -46,13 +46,16 @@ def test_staff_see_their_sections_the_one_they_are_in_and_their_unit():
     assert '<input name="next" type="hidden" value="/dossiers/">' in nav
 
 
-def test_an_office_account_sees_the_reports_only_and_its_office():
+def test_an_office_account_sees_the_reports_its_units_register_and_its_office():
+    """No desk's work lists, feedback inbox or survey pages: the reports, and the register of
+    its units to find a dossier a citizen asks about."""
     office_user = OfficeUserFactory()
     client = Client()
     client.force_login(office_user)
     nav = _nav(client.get("/kpi/").content.decode())
-    assert _items(nav) == {"/": False, "/kpi/": True}
+    assert _items(nav) == {"/": False, "/dossiers/register/": False, "/kpi/": True}
     assert office_user.office.name in nav
+    assert _items(_nav(client.get("/dossiers/register/").content.decode()))["/dossiers/register/"] is True
 
 
 def test_administrators_get_the_administration_link():

@@ -72,6 +72,35 @@ def test_office_accounts_cannot_register(client, procedure):
     assert client.get(reverse("dossiers:intake")).status_code == 403
 
 
+def test_an_office_is_not_offered_a_desks_work_lists(client, staff, procedure):
+    """"My dossiers" and "Whole unit" are a desk's lists; an office reads its units' register."""
+    work_lists = (f'href="{reverse("dossiers:worklist")}"', f'href="{reverse("dossiers:unit")}"')
+    html = client.get(reverse("dossiers:register")).content.decode()
+    assert all(link in html for link in work_lists)
+    client.force_login(OfficeUserFactory(office=procedure.unit.office))
+    html = client.get(reverse("dossiers:register")).content.decode()
+    assert 'href="/dossiers/register/"' in html and not any(link in html for link in work_lists)
+    # and the register is in its main menu, where a desk has its work lists
+    home = client.get(reverse("home")).content.decode()
+    assert '<a class="nav-link" href="/dossiers/register/">Sổ theo dõi hồ sơ</a>' in home
+
+
+def test_an_office_register_says_each_dossiers_unit(client, staff, procedure):
+    """An office reads many schools' dossiers: the page and its download name each one's unit;
+    a school's own register, or an office's narrowed to one school, does not repeat it."""
+    dossier_in("processing", procedure=procedure, applicant_name="Lê Văn Cường")
+    unit = procedure.unit
+    assert f"<td class=\"wrap\">{unit.name}</td>" not in client.get(reverse("dossiers:register")).content.decode()
+    client.force_login(OfficeUserFactory(office=unit.office))
+    html = client.get(reverse("dossiers:register")).content.decode()
+    assert "<th>Đơn vị</th>" in html and f"<td class=\"wrap\">{unit.name}</td>" in html
+    narrowed = client.get(reverse("dossiers:register"), {"unit": unit.slug}).content.decode()
+    assert "<th>Đơn vị</th>" not in narrowed
+    header, rows = table(load_workbook(io.BytesIO(client.get(reverse("dossiers:register-export")).content))[
+        "Sổ theo dõi hồ sơ"])
+    assert header[-1] == "Đơn vị" and rows[0][-1] == unit.name and rows[0][4] == "Lê Văn Cường"
+
+
 def test_detail_shows_only_the_buttons_the_state_allows(client, staff, procedure):
     dossier = dossier_in("processing", procedure=procedure)
     html = client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
