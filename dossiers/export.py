@@ -135,10 +135,9 @@ def register_heading(*, unit_name: str, period: str, day=None) -> list[str]:
     return title_block(title, unit=unit_name, period=period)
 
 
-def register_workbook_response(queryset, *, unit_name: str, period: str, unit_column: bool = False) -> HttpResponse:
+def register_workbook_response(queryset, *, unit_name: str, period: str) -> HttpResponse:
     workbook = Workbook(write_only=True)
-    write_register(workbook, queryset, heading=register_heading(unit_name=unit_name, period=period),
-                   unit_column=unit_column)
+    write_register(workbook, queryset, heading=register_heading(unit_name=unit_name, period=period))
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="so-theo-doi-ho-so-{timezone.localdate():%Y%m%d}.xlsx"'
     workbook.save(response)

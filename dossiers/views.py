@@ -55,7 +55,8 @@ def _register_queryset(request):
 
 def _several_units(request) -> bool:
     """The register lists the dossiers of several units (an office or an administrator, not
-    narrowed to one): the page and its download then say each dossier's unit."""
+    narrowed to one): the page then says each dossier's unit (its download always does, in
+    the form's "handling body" column)."""
     return not (request.GET.get("unit") or request.user.unit_id)
 
 
@@ -86,8 +87,7 @@ def register_export(request):
     end = data.get("received_to") or data.get("period_to") or data.get("completed_to")
     period = (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}" if start and end
               else f"{start:%d/%m/%Y} –" if start else f"– {end:%d/%m/%Y}" if end else _("every dossier of the filter"))
-    return register_workbook_response(filterset.qs.order_by("received_at", "id"), unit_name=unit_name, period=period,
-                                      unit_column=_several_units(request))
+    return register_workbook_response(filterset.qs.order_by("received_at", "id"), unit_name=unit_name, period=period)
 
 
 @login_required

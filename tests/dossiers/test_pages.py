@@ -86,8 +86,9 @@ def test_an_office_is_not_offered_a_desks_work_lists(client, staff, procedure):
 
 
 def test_an_office_register_says_each_dossiers_unit(client, staff, procedure):
-    """An office reads many schools' dossiers: the page and its download name each one's unit;
-    a school's own register, or an office's narrowed to one school, does not repeat it."""
+    """An office reads many schools' dossiers: the page names each one's unit (the download's
+    "handling body" column always does); a school's own register, or an office's narrowed to
+    one school, does not repeat it."""
     dossier_in("processing", procedure=procedure, applicant_name="Lê Văn Cường")
     unit = procedure.unit
     assert f"<td class=\"wrap\">{unit.name}</td>" not in client.get(reverse("dossiers:register")).content.decode()
@@ -98,7 +99,7 @@ def test_an_office_register_says_each_dossiers_unit(client, staff, procedure):
     assert "<th>Đơn vị</th>" not in narrowed
     header, rows = table(load_workbook(io.BytesIO(client.get(reverse("dossiers:register-export")).content))[
         "Sổ theo dõi hồ sơ"])
-    assert header[-1] == "Đơn vị" and rows[0][-1] == unit.name and rows[0][4] == "Lê Văn Cường"
+    assert header[6] == "Cơ quan chủ trì giải quyết" and rows[0][6] == unit.name and rows[0][4] == "Lê Văn Cường"
 
 
 def test_detail_shows_only_the_buttons_the_state_allows(client, staff, procedure):
