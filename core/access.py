@@ -58,6 +58,20 @@ def supervision_windows(office_id, start: datetime.date | None = None, end: date
     return windows
 
 
+def grouped_supervision_windows(office_id, start: datetime.date | None = None, end: datetime.date | None = None,
+                                *, among=None) -> list[tuple[list, datetime.date, datetime.date | None]]:
+    """``[(unit ids, first day, last day or None)]``: ``supervision_windows`` with the units
+    supervised over the same days together (of ``among``, a set of unit ids, when given). A
+    province that took over its thousand schools on one day is one window, which the office's
+    scope (``supervised_q``) and the KPI counts (``kpi.rollup.windows``, ``kpi.live.in_scope``)
+    each turn into one condition instead of a thousand ORed together."""
+    groups: dict[tuple, list] = {}
+    for unit_id, first, last in supervision_windows(office_id, start, end):
+        if among is None or unit_id in among:
+            groups.setdefault((first, last), []).append(unit_id)
+    return [(unit_ids, first, last) for (first, last), unit_ids in groups.items()]
+
+
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -78,15 +92,11 @@ def supervised_q(office_id, unit_field="unit", date_field: str | None = None, *,
     model's own rule ``dated(first, last) -> Q``) within the days it supervised it. With
     neither (a catalogue, say) every row of a unit it supervises or supervised.
 
-    Units supervised over the same days share one condition, ``unit IN (...) AND <days>``: a
-    province office's thousand schools, all taken over on 1/7/2025, are one term, not a
-    thousand ORed together, which PostgreSQL checked one by one on every row (10 s for the
-    province's register)."""
-    units_by_window: dict[tuple, list] = {}
-    for unit_id, first, last in supervision_windows(office_id):
-        units_by_window.setdefault((first, last), []).append(unit_id)
+    Units supervised over the same days share one condition, ``unit IN (...) AND <days>``
+    (``grouped_supervision_windows``): with a condition per unit, PostgreSQL checked a
+    province's thousand one by one on every row (10 s for the province's register)."""
     q = Q(pk__in=[])
-    for (first, last), unit_ids in units_by_window.items():
+    for unit_ids, first, last in grouped_supervision_windows(office_id):
         if dated is not None:
             when = dated(first, last)
         elif date_field:

@@ -81,7 +81,7 @@ def register_export(request):
     filterset = _register_queryset(request)
     slug = request.GET.get("unit")
     unit = access.get_unit_for_user(request.user, slug) if slug else access.default_unit(request.user)
-    unit_name = unit.name if (slug or request.user.unit_id) and unit else _("every unit you read")
+    unit_name = _("every unit you read") if _several_units(request) or unit is None else unit.name
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
     start = data.get("received_from") or data.get("period_from") or data.get("completed_from")
     end = data.get("received_to") or data.get("period_to") or data.get("completed_to")

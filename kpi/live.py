@@ -30,9 +30,8 @@ def in_scope(*, units, start: datetime.date, end: datetime.date, dated) -> Q:
         return Q(unit__in=units) & dated(start=start, end=end)
     wanted = set(units.order_by().values_list("pk", flat=True))
     q = Q(pk__in=[])
-    for unit_id, first, last in access.supervision_windows(office, start, end):
-        if unit_id in wanted:
-            q |= Q(unit_id=unit_id) & dated(start=first, end=last)
+    for unit_ids, first, last in access.grouped_supervision_windows(office, start, end, among=wanted):
+        q |= Q(unit_id__in=unit_ids) & dated(start=first, end=last)
     return q
 
 

@@ -324,11 +324,8 @@ def windows(*, units, start: datetime.date, end: datetime.date) -> list[tuple[li
     if office is None:
         return [(list(units.order_by().values_list("pk", flat=True)), start, end)]
     wanted = set(units.order_by().values_list("pk", flat=True))
-    groups = defaultdict(list)
-    for unit_id, first, last in access.supervision_windows(office, start, end):
-        if unit_id in wanted:
-            groups[(first, last or end)].append(unit_id)
-    return [(ids, first, last) for (first, last), ids in groups.items()]
+    # Clipped to start..end, every window has a last day.
+    return access.grouped_supervision_windows(office, start, end, among=wanted)
 
 
 def _month_after(day: datetime.date) -> datetime.date:
