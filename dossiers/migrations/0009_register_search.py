@@ -6,15 +6,15 @@ index built concurrently. On a million dossiers: 63 s in all."""
 from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
+from django.db.models import Value
+from django.db.models.functions import Concat
 
 import core.search
 from core.migration_ops import AddIndexConcurrentlyOnPostgreSQL
-from core.text import MARKED, PLAIN, fold
+from core.models import FoldedName
+from core.text import fold
 
 BATCH = 50_000
-
-# core.text.fold in SQL: the same table; lower case from ICU, whatever the database's locale.
-FOLDED = f"""translate(lower((code || ' ' || applicant_name) COLLATE "vi_natural"), '{MARKED}', '{PLAIN}')"""
 
 
 def fill(apps, schema_editor):
@@ -25,12 +25,12 @@ def fill(apps, schema_editor):
             dossier.search_text = fold(f"{dossier.code} {dossier.applicant_name}")
             dossier.save(update_fields=["search_text"])
         return
+    # core.text.fold in SQL (core.models.FoldedName, the same table), a batch per statement:
+    # outside a transaction (atomic = False), each commits on its own.
+    folded = FoldedName(Concat("code", Value(" "), "applicant_name"))
     last = Dossier.objects.using(db).order_by("-pk").values_list("pk", flat=True).first() or 0
-    with schema_editor.connection.cursor() as cursor:
-        for start in range(0, last + 1, BATCH):
-            cursor.execute(
-                f"UPDATE dossiers_dossier SET search_text = {FOLDED} "  # noqa: S608 - constants only
-                "WHERE id >= %s AND id < %s AND search_text = ''", [start, start + BATCH])
+    for start in range(0, last + 1, BATCH):
+        Dossier.objects.using(db).filter(pk__gte=start, pk__lt=start + BATCH, search_text="").update(search_text=folded)
 
 
 class Migration(migrations.Migration):
