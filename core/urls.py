@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from core import views
 from core.forms import LoginForm
@@ -12,8 +12,11 @@ urlpatterns = [
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
     path("u/<slug:slug>/", views.unit_public, name="unit-public"),
     path("i18n/language/", views.switch_language, name="switch-language"),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # One prefix test for the section's pages, not one per page (Django tries patterns in order).
+    path("accounts/", include([
+        path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+        path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+        path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    ])),
 ]

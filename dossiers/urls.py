@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from dossiers import online, printing, signing_views, tracking, verification, views
 
@@ -15,23 +15,26 @@ urlpatterns = [
     path("track/online/<str:reference>/", online.follow, name="online-follow"),
     path("u/<slug:slug>/nop-ho-so/", online.procedure_list, name="online-list"),
     path("u/<slug:slug>/nop-ho-so/<str:code>/", online.submit, name="online-submit"),
-    path("dossiers/", views.worklist, name="worklist"),
-    path("dossiers/unit/", views.unit_worklist, name="unit"),
-    path("dossiers/register/", views.register, name="register"),
-    path("dossiers/register.xlsx", views.register_export, name="register-export"),
-    path("dossiers/new/", views.intake, name="intake"),
-    path("dossiers/procedures/", views.procedures, name="procedures"),
-    path("dossiers/procedures/new/", views.procedure_edit, name="procedure-new"),
-    path("dossiers/procedures/<int:pk>/", views.procedure_edit, name="procedure-edit"),
-    path("dossiers/submissions/", views.submission_queue, name="submissions"),
-    path("dossiers/submissions/<str:reference>/", views.submission_detail, name="submission"),
-    path("dossiers/submissions/<str:reference>/act/", views.submission_act, name="submission-act"),
-    path("dossiers/submissions/<str:reference>/files/<int:pk>/", views.submission_file, name="submission-file"),
-    path("dossiers/<str:code>/", views.detail, name="detail"),
-    path("dossiers/<str:code>/result/", views.issue_result, name="result-issue"),
-    path("dossiers/<str:code>/act/", views.act, name="act"),
-    path("dossiers/<str:code>/print/<slug:form>/", printing.print_form, name="print"),
-    path("dossiers/<str:code>/documents/<str:form>.pdf", printing.DocumentPdf.as_view(), name="document-pdf"),
-    path("dossiers/<str:code>/documents/<int:pk>/sign/", signing_views.sign, name="sign"),
-    path("dossiers/<str:code>/documents/<int:pk>/file/", signing_views.document_file, name="document-file"),
+    # One prefix test for the section's pages, not one per page (Django tries patterns in order).
+    path("dossiers/", include([
+        path("", views.worklist, name="worklist"),
+        path("unit/", views.unit_worklist, name="unit"),
+        path("register/", views.register, name="register"),
+        path("register.xlsx", views.register_export, name="register-export"),
+        path("new/", views.intake, name="intake"),
+        path("procedures/", views.procedures, name="procedures"),
+        path("procedures/new/", views.procedure_edit, name="procedure-new"),
+        path("procedures/<int:pk>/", views.procedure_edit, name="procedure-edit"),
+        path("submissions/", views.submission_queue, name="submissions"),
+        path("submissions/<str:reference>/", views.submission_detail, name="submission"),
+        path("submissions/<str:reference>/act/", views.submission_act, name="submission-act"),
+        path("submissions/<str:reference>/files/<int:pk>/", views.submission_file, name="submission-file"),
+        path("<str:code>/", views.detail, name="detail"),
+        path("<str:code>/result/", views.issue_result, name="result-issue"),
+        path("<str:code>/act/", views.act, name="act"),
+        path("<str:code>/print/<slug:form>/", printing.print_form, name="print"),
+        path("<str:code>/documents/<str:form>.pdf", printing.DocumentPdf.as_view(), name="document-pdf"),
+        path("<str:code>/documents/<int:pk>/sign/", signing_views.sign, name="sign"),
+        path("<str:code>/documents/<int:pk>/file/", signing_views.document_file, name="document-file"),
+    ])),
 ]

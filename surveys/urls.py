@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from surveys import views
 
@@ -11,9 +11,12 @@ urlpatterns = [
     path("u/<slug:slug>/survey/<slug:area_key>/thanks/", views.open_thanks, name="open-thanks"),
     path("u/<slug:slug>/survey/<slug:area_key>/qr.svg", views.open_survey_qr, name="qr"),
     # The unit's people
-    path("surveys/results/", views.results, name="results"),
-    path("surveys/comments/<int:pk>/handled/", views.comment_handled, name="comment-handled"),
-    path("surveys/posters/", views.posters, name="posters"),
-    path("surveys/questionnaire/", views.questionnaire, name="questionnaire"),
-    path("surveys/questionnaire/remove/", views.questionnaire_remove, name="questionnaire-remove"),
+    # One prefix test for the section's pages, not one per page (Django tries patterns in order).
+    path("surveys/", include([
+        path("results/", views.results, name="results"),
+        path("comments/<int:pk>/handled/", views.comment_handled, name="comment-handled"),
+        path("posters/", views.posters, name="posters"),
+        path("questionnaire/", views.questionnaire, name="questionnaire"),
+        path("questionnaire/remove/", views.questionnaire_remove, name="questionnaire-remove"),
+    ])),
 ]
