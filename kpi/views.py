@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, signed_in_frame
 from core.models import Field
 from core.replica import reads_from_replica
 from kpi import dashboard_cache, links, selectors, services
@@ -29,12 +29,10 @@ from kpi.scope import units_for
 
 
 def _period_form(request):
-    form = PeriodForm(request.GET or None, typed=True)
-    if request.GET and not form.is_valid():
+    """The period picker bound to the query (an empty query is the current year)."""
+    form = PeriodForm(request.GET, typed=True)
+    if not form.is_valid():
         return form, None
-    if not request.GET:
-        form = PeriodForm({})
-        form.is_valid()
     return form, form.cleaned_data
 
 
@@ -79,7 +77,7 @@ def _unit_dashboard(request, units, unit, period, context):
     body = dashboard_cache.body(
         unit=unit, units=units, period=period, language=get_language() or settings.LANGUAGE_CODE, viewer=viewer,
         path=request.path, render=lambda now: _unit_body(request, units, unit, period, context, viewer, now))
-    return render(request, "kpi/dashboard.html", {"unit": unit, "body": body})
+    return signed_in_frame.render(request, "kpi/dashboard.html", {"unit_name": unit.name, "body": body})
 
 
 def _unit_body(request, units, unit, period, context, viewer, now) -> str:

@@ -51,6 +51,7 @@ def navbar(context):
     return _jinja(
         "_navbar.html", context, user=context.get("user"), language_links=context.get("language_links"),
         unread_notifications=context.get("unread_notifications") or (lambda: 0),
+        frame_csrf=context.get("frame_csrf"),
         url_name=getattr(match, "url_name", None), namespace=getattr(match, "namespace", None))
 
 
