@@ -21,6 +21,7 @@ def _both(client, settings, path="/kpi/"):
     """The page through the frame, then through Django's engine (DEBUG on), tokens blanked
     (each response masks the token afresh)."""
     framed = client.get(path)
+    assert signed_in_frame._pieces.cache_info().misses == 1  # this one came through a frame
     settings.DEBUG = True
     plain = client.get(path)
     settings.DEBUG = False
