@@ -115,6 +115,21 @@ def test_a_large_office_sees_its_units_a_page_at_a_time(client):
     assert Unit.objects.supervised_by(office.pk).count() == 60
 
 
+def test_the_comparison_groups_each_units_counts_by_thousands(client):
+    """A school of a province receives thousands of dossiers a year: 1.234/1.500, as the
+    totals row writes them, not 1234/1500."""
+    office = OfficeFactory()
+    unit = UnitFactory(office=office, name="Trường mầm non Lớn")
+    field = ProcedureFactory(unit=unit).field
+    counts = {"unit": unit, "field": field, "received": 1500, "online": 1234}
+    DayCount.objects.create(day=datetime.date(2025, 3, 10), **counts)
+    MonthCount.objects.create(month=datetime.date(2025, 3, 1), **counts)
+    client.force_login(OfficeUserFactory(office=office))
+    html = client.get("/kpi/", {"from": "2025-01-01", "to": "2025-12-31"}).content.decode()
+    row = html[html.index('data-unit="%s"' % unit.slug):html.index("</tr>", html.index('data-unit="%s"' % unit.slug))]
+    assert "1.234/1.500" in row and "1234/1500" not in row
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_change_waiting_on_another_of_the_same_unit_counts_both():
     """The interleaving that loses a count when a day is recounted instead of added to: A
