@@ -98,3 +98,23 @@ def test_principal_dashboard_on_a_phone_keeps_each_count_pair_on_one_line(
         assert cells.nth(i).evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
         numerator, denominator = cells.nth(i).locator("a").all()
         assert numerator.bounding_box()["y"] == denominator.bounding_box()["y"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_feedback_inbox_on_a_phone_keeps_room_for_the_subject(live_server, phone, login, screenshot, reference_fields):
+    from feedback.services import feedback_assign, feedback_receive
+
+    staff = StaffFactory(unit__name="Trường mầm non Tuổi Hồng", first_name="Lan", last_name="Nguyễn Thị")
+    item = feedback_receive(unit=staff.unit, kind="gop-y", subject="Đề nghị bổ sung mái che sân chơi cho các lớp mầm",
+                            content="Trời mưa các cháu không ra sân được.")
+    feedback_assign(feedback=item, assignee=staff, actor=staff)
+
+    login(phone, staff)
+    phone.goto(f"{live_server.url}/feedback/")
+    screenshot(phone, "feedback-inbox-phone")
+    subject = phone.locator("[data-testid=inbox] td.inbox-subject").first
+    # Squeezed between four other columns, the subject stood a word a line (about 60 px).
+    assert subject.bounding_box()["width"] >= 170
+    assert subject.get_by_text("Nguyễn Thị Lan").is_visible()  # who handles it, under the subject
+    assert not phone.locator("[data-testid=inbox] th", has_text="Cán bộ xử lý").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
