@@ -229,7 +229,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SURVEY_ADDRESS_LIMITS = tuple(
     tuple(int(n) for n in pair.split(":")) for pair in env.list("SURVEY_ADDRESS_LIMITS", default=["600:40", "86400:200"])
 )
-# KPI register exports longer than this many rows are built by the worker and e-mailed.
+# KPI reports and register downloads with more register rows than this are written by the worker
+# (kpi.services.export_job_run); the person watches the job's page and downloads the file there.
 KPI_EXPORT_ASYNC_ROWS = env.int("KPI_EXPORT_ASYNC_ROWS", default=20000)
 
 # --- Language and time ----------------------------------------------------------

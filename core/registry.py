@@ -14,6 +14,10 @@ Each app registers from its ``AppConfig.ready()``:
   ``manage.py seed_demo`` in its own transaction.
 * ``outbox(model)`` — a subclass of ``core.models.OutboxMessage`` (messages to people
   without an account) whose due rows every engine run sends (``core.notify``).
+* ``large_export(kind, start)`` — ``start(*, user, query, rows) -> url``: an app that runs
+  exports in the background (the KPI app's export jobs) takes over a download too large for
+  one request; the page that offers the download asks ``large_export_start(kind)`` and sends
+  the person to the address it returns (None: nobody registered, the download runs at once).
 
 ``order`` places a contribution among the others (lowest first); registering the same
 callable twice keeps one entry, so a repeated ``ready()`` changes nothing."""
@@ -32,6 +36,7 @@ _sections: list[Contribution] = []
 _sweeps: list[Contribution] = []
 _demo_steps: list[Contribution] = []
 _outboxes: list = []
+_large_exports: dict[str, Callable] = {}
 
 
 def _add(entries: list[Contribution], entry: Contribution) -> None:
@@ -82,3 +87,11 @@ def outbox(model) -> None:
 
 def outboxes() -> list:
     return list(_outboxes)
+
+
+def large_export(kind: str, start: Callable) -> None:
+    _large_exports[kind] = start
+
+
+def large_export_start(kind: str) -> Callable | None:
+    return _large_exports.get(kind)

@@ -135,10 +135,48 @@ def register_heading(*, unit_name: str, period: str, day=None) -> list[str]:
     return title_block(title, unit=unit_name, period=period)
 
 
-def register_workbook_response(queryset, *, unit_name: str, period: str) -> HttpResponse:
+def register_selection(*, user, query) -> tuple:
+    """What the register download of ``query`` (the register page's filters, a QueryDict)
+    lists for ``user``: (dossiers in the order of the register, the unit named in the
+    heading, the period named in the heading). Raises Http404 for a unit the user may not
+    read, as the page does."""
+    from core import access
+    from dossiers import selectors
+    from dossiers.filters import RegisterFilter
+
+    queryset = selectors.dossier_list(user=user)
+    slug = query.get("unit")
+    unit = access.get_unit_for_user(user, slug) if slug else access.default_unit(user)
+    if slug:
+        queryset = queryset.filter(unit=unit)
+    filterset = RegisterFilter(query or None, queryset=queryset)
+    several = not (slug or user.unit_id)  # an office or an administrator, not narrowed to one unit
+    unit_name = _("every unit you read") if several or unit is None else unit.name
+    data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
+    start = data.get("received_from") or data.get("period_from") or data.get("completed_from")
+    end = data.get("received_to") or data.get("period_to") or data.get("completed_to")
+    period = (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}" if start and end
+              else f"{start:%d/%m/%Y} –" if start else f"– {end:%d/%m/%Y}" if end else _("every dossier of the filter"))
+    return filterset.qs.order_by("received_at", "id"), unit_name, period
+
+
+def register_filename(day=None) -> str:
+    return f"so-theo-doi-ho-so-{day or timezone.localdate():%Y%m%d}.xlsx"
+
+
+def write_register_file(destination, *, user, query, progress: Callable[[int], None] | None = None) -> str:
+    """The register download of ``query`` for ``user`` (``register_selection``) saved to
+    ``destination`` (a file or a response); its file name. The page writes it at once, the
+    KPI app's export job when it is long (``KPI_EXPORT_ASYNC_ROWS``, docs/interfaces.md)."""
+    queryset, unit_name, period = register_selection(user=user, query=query)
     workbook = Workbook(write_only=True)
-    write_register(workbook, queryset, heading=register_heading(unit_name=unit_name, period=period))
+    write_register(workbook, queryset, heading=register_heading(unit_name=unit_name, period=period), progress=progress)
+    workbook.save(destination)
+    return register_filename()
+
+
+def register_workbook_response(*, user, query) -> HttpResponse:
     response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="so-theo-doi-ho-so-{timezone.localdate():%Y%m%d}.xlsx"'
-    workbook.save(response)
+    name = write_register_file(response, user=user, query=query)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -1,5 +1,6 @@
 """Staff pages: work lists, register (form 07), intake (form 01), a dossier and its
 actions, the procedure catalogue. Thin: validate, call a service or selector, render."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, registry
 from core.uploads import private_upload_response
 from dossiers import documents, selectors, services, signatures, submissions
 from dossiers.filters import RegisterFilter
@@ -76,18 +77,18 @@ def register(request):
 
 @login_required
 def register_export(request):
-    from dossiers.export import register_workbook_response
+    """The register as a workbook, with the page's filters. A register longer than
+    ``KPI_EXPORT_ASYNC_ROWS`` is handed to the app that runs exports in the background
+    (core.registry.large_export), whose page shows its progress and then the download."""
+    from dossiers import export
 
-    filterset = _register_queryset(request)
-    slug = request.GET.get("unit")
-    unit = access.get_unit_for_user(request.user, slug) if slug else access.default_unit(request.user)
-    unit_name = _("every unit you read") if _several_units(request) or unit is None else unit.name
-    data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
-    start = data.get("received_from") or data.get("period_from") or data.get("completed_from")
-    end = data.get("received_to") or data.get("period_to") or data.get("completed_to")
-    period = (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}" if start and end
-              else f"{start:%d/%m/%Y} –" if start else f"– {end:%d/%m/%Y}" if end else _("every dossier of the filter"))
-    return register_workbook_response(filterset.qs.order_by("received_at", "id"), unit_name=unit_name, period=period)
+    start = registry.large_export_start("register")
+    if start is not None:
+        queryset, _unit_name, _period = export.register_selection(user=request.user, query=request.GET)
+        rows = queryset.count()
+        if rows > settings.KPI_EXPORT_ASYNC_ROWS:
+            return redirect(start(user=request.user, query=request.GET.urlencode(), rows=rows))
+    return export.register_workbook_response(user=request.user, query=request.GET)
 
 
 @login_required

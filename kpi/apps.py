@@ -27,7 +27,7 @@ class KpiConfig(AppConfig):
 
     def ready(self):
         from core import registry
-        from kpi import dashboard_cache, demo, public, receivers
+        from kpi import dashboard_cache, demo, public, receivers, services
 
         receivers.connect()
         dashboard_cache.connect()
@@ -36,3 +36,4 @@ class KpiConfig(AppConfig):
         registry.public_section(public.section, order=10, watch=public.WATCHED)
         registry.demo_step(demo.recount_rollup, order=35)
         registry.demo_step(demo.seed, order=40)
+        registry.large_export("register", services.register_export_start)

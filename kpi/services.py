@@ -155,6 +155,40 @@ def export_job_start(*, user, unit, period, rows_total: int):
     return job
 
 
+def register_export_start(*, user, query: str, rows: int) -> str:
+    """Take over the register download of ``query`` (the register page's filters, a query
+    string) that is too long for one request: record it, send it to Celery once the
+    transaction commits, and return the address of its page (core.registry.large_export)."""
+    from django.urls import reverse
+
+    from core.tasks import enqueue
+    from kpi.models import ExportJob
+    from kpi.tasks import export_report
+
+    job = ExportJob.objects.create(requested_by=user, rows_total=rows, params={"kind": "register", "query": query})
+    transaction.on_commit(lambda: enqueue(export_report, job.pk))
+    return reverse("kpi:export-job", args=[job.pk])
+
+
+def _write_export(job, destination, progress) -> str:
+    """Write the file of ``job`` (the KPI report, or the register download) to ``destination``; its name."""
+    from django.http import QueryDict
+
+    from dossiers.export import write_register_file
+    from kpi import excel
+    from kpi.indicators import Period
+    from kpi.scope import units_for
+
+    if job.params.get("kind") == "register":
+        return write_register_file(destination, user=job.requested_by, query=QueryDict(job.params["query"]),
+                                   progress=progress)
+    units, unit = units_for(job.requested_by, job.params.get("unit"))
+    period = Period(datetime.date.fromisoformat(job.params["from"]), datetime.date.fromisoformat(job.params["to"]))
+    excel.write_report(destination, units=units, period=period, office=unit is None, progress=progress,
+                       unit_name=excel.scope_name(job.requested_by, unit))
+    return excel.filename(unit, period)
+
+
 def export_job_run(*, job_id: int) -> None:
     """Run one export job, once: a second delivery of the task finds it no longer pending."""
     import tempfile
@@ -162,26 +196,19 @@ def export_job_run(*, job_id: int) -> None:
     from django.core.files import File
     from django.utils import timezone
 
-    from kpi import excel
-    from kpi.indicators import Period
     from kpi.models import ExportJob
-    from kpi.scope import units_for
 
     if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(status=ExportJob.Status.RUNNING):
         return
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
-        units, unit = units_for(job.requested_by, job.params.get("unit"))
-        period = Period(datetime.date.fromisoformat(job.params["from"]), datetime.date.fromisoformat(job.params["to"]))
-
         def progress(done):
             ExportJob.objects.filter(pk=job_id).update(rows_done=done)
 
         with tempfile.TemporaryFile() as tmp:
-            excel.write_report(tmp, units=units, period=period, office=unit is None, progress=progress,
-                               unit_name=excel.scope_name(job.requested_by, unit))
+            name = _write_export(job, tmp, progress)
             tmp.seek(0)
-            job.file.save(excel.filename(unit, period), File(tmp), save=False)
+            job.file.save(name, File(tmp), save=False)
         ExportJob.objects.filter(pk=job_id).update(
             status=ExportJob.Status.DONE, file=job.file.name, finished_at=timezone.now(),
         )
