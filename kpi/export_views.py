@@ -56,7 +56,10 @@ def _job_for(request, pk):
 
 @login_required
 def export_job(request, pk):
-    return render(request, "kpi/export_job.html", {"job": _job_for(request, pk)})
+    job = _job_for(request, pk)
+    return render(request, "kpi/export_job.html", {
+        "job": job, "section": "dossiers" if job.params.get("kind") == "register" else None,
+    })
 
 
 @login_required

@@ -39,6 +39,7 @@ def test_a_long_register_is_written_by_an_export_job_with_the_filters_kept(
     page = client.get(response["Location"]).content.decode()
     assert "<h1 class=\"h3\">Sổ theo dõi hồ sơ</h1>" in page and "Sổ có 2 hồ sơ nên tệp Excel được ghi trong nền." in page
     assert "Đang chờ đến lượt…" in page and f'href="{reverse("dossiers:register")}?q=le"' in page
+    assert 'nav-link active" href="/dossiers/">' in page  # the Dossiers menu item, not the targets'
 
     export_job_run(job_id=job.pk)
     job.refresh_from_db()
