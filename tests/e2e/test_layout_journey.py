@@ -77,6 +77,13 @@ def test_office_comparison_on_a_phone_scrolls_the_table_not_the_page(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     table = phone.locator(".table-responsive")
     assert table.evaluate("e => e.scrollWidth > e.clientWidth")  # the wide table scrolls inside its box
+    # Scrolled to its last column, the table still shows which unit each row is.
+    name = phone.locator("[data-testid=unit-row] th").first
+    left = name.bounding_box()["x"]
+    table.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    assert table.evaluate("e => e.scrollLeft") > 100 and name.bounding_box()["x"] == left
+    # Each indicator's heading keeps a few words a line (a word a line made it 300 px tall).
+    assert phone.locator(".kpi-compare thead").bounding_box()["height"] < 200
 
 
 @pytest.mark.django_db(transaction=True)
