@@ -135,6 +135,13 @@ def register_heading(*, unit_name: str, period: str, day=None) -> list[str]:
     return title_block(title, unit=unit_name, period=period)
 
 
+def several_units(*, user, query) -> bool:
+    """The register lists the dossiers of several units (an office or an administrator, not
+    narrowed to one): the page then says each dossier's unit (its download always does, in
+    the form's "handling body" column)."""
+    return not (query.get("unit") or user.unit_id)
+
+
 def register_selection(*, user, query) -> tuple:
     """What the register download of ``query`` (the register page's filters, a QueryDict)
     lists for ``user``: (dossiers in the order of the register, the unit named in the
@@ -150,8 +157,7 @@ def register_selection(*, user, query) -> tuple:
     if slug:
         queryset = queryset.filter(unit=unit)
     filterset = RegisterFilter(query or None, queryset=queryset)
-    several = not (slug or user.unit_id)  # an office or an administrator, not narrowed to one unit
-    unit_name = _("every unit you read") if several or unit is None else unit.name
+    unit_name = _("every unit you read") if several_units(user=user, query=query) or unit is None else unit.name
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
     start = data.get("received_from") or data.get("period_from") or data.get("completed_from")
     end = data.get("received_to") or data.get("period_to") or data.get("completed_to")

@@ -55,10 +55,9 @@ def _register_queryset(request):
 
 
 def _several_units(request) -> bool:
-    """The register lists the dossiers of several units (an office or an administrator, not
-    narrowed to one): the page then says each dossier's unit (its download always does, in
-    the form's "handling body" column)."""
-    return not (request.GET.get("unit") or request.user.unit_id)
+    from dossiers.export import several_units
+
+    return several_units(user=request.user, query=request.GET)
 
 
 @login_required
