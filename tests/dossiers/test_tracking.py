@@ -30,6 +30,18 @@ def test_the_qr_link_shows_status_and_initials_only(client, dossier):
     _private_data_absent(html, dossier)
 
 
+def test_the_steps_are_listed_under_their_heading_and_no_heading_without_steps(client, dossier):
+    from dossiers.models import DossierEvent
+
+    url, secret = reverse("dossiers:track-detail", args=[dossier.code]), {"s": dossier.tracking_secret}
+    html = client.get(url, secret).content.decode()
+    assert "Các bước xử lý" in html and html.count("<li>", html.index('class="track-steps"')) >= 1
+    # A dossier loaded from another system without its history: no empty heading.
+    DossierEvent.objects.filter(dossier=dossier).delete()
+    html = client.get(url, secret).content.decode()
+    assert "Các bước xử lý" not in html and 'class="track-steps"' not in html and 'id="track-status"' in html
+
+
 def test_a_wrong_secret_shows_nothing(client, dossier):
     response = client.get(reverse("dossiers:track-detail", args=[dossier.code]), {"s": "guess"})
     assert response.status_code == 404
