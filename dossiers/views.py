@@ -71,6 +71,7 @@ def register(request):
     return render(request, "dossiers/register.html", {
         "filter": filterset, "page": page, "register_form": register_form(timezone.localdate()),
         "several_units": _several_units(request),
+        "export_in_background": page.paginator.count > settings.KPI_EXPORT_ASYNC_ROWS,
     })
 
 

@@ -30,6 +30,8 @@ def test_a_long_register_is_written_by_an_export_job_with_the_filters_kept(
 ):
     sent = []
     monkeypatch.setattr("core.tasks.enqueue", lambda task, *args: sent.append((task.name, args)))
+    page = client.get(reverse("dossiers:register"), {"q": "le"}).content.decode()
+    assert 'data-testid="export-in-background"' in page and "tệp Excel được ghi trong nền" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(reverse("dossiers:register-export"), {"q": "le"})  # without marks: Lê, twice
     job = ExportJob.objects.get()
@@ -58,6 +60,8 @@ def test_a_long_register_is_written_by_an_export_job_with_the_filters_kept(
 
 @override_settings(KPI_EXPORT_ASYNC_ROWS=1)
 def test_a_register_within_the_limit_downloads_at_once(client, staff, register):
+    page = client.get(reverse("dossiers:register"), {"q": "Tuấn"}).content.decode()
+    assert 'data-testid="result-count">1<' in page and 'data-testid="export-in-background"' not in page
     response = client.get(reverse("dossiers:register-export"), {"q": "Tuấn"})
     assert response.status_code == 200 and response["Content-Disposition"].startswith('attachment; filename="so-theo-doi-ho-so-')
     _header, rows = table(load_workbook(io.BytesIO(response.content))["Sổ theo dõi hồ sơ"])
