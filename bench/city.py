@@ -1,5 +1,5 @@
 """Synthetic data for a city: 1,000 units, 1,000,000 dossiers, 200,000 survey
-responses, 50,000 feedback items, written with INSERT ... SELECT generate_series
+responses, 50,000 feedback items, 300 notices for each person of a school, written with INSERT ... SELECT generate_series
 into the real tables of a separate database (migrated first).
 
     python -m bench.city [--fresh] [--scale 1.0]
@@ -22,6 +22,7 @@ from core.text import MARKED, PLAIN
 
 UNITS, OFFICES = 1_000, 20
 DOSSIERS, RESPONSES, FEEDBACK = 1_000_000, 200_000, 50_000
+NOTICES = 300  # per person of a school: a few years of the deadline engine's notices
 BENCH_PASSWORD = "bench12345"
 LOCAL = "Asia/Ho_Chi_Minh"
 
@@ -216,6 +217,16 @@ INSERT INTO core_user (password, is_superuser, username, first_name, last_name, 
 SELECT %(password)s, false, 'office-' || o.code, 'Minh', 'Lê Văn', 'office-' || o.code || '@example.vn',
        false, true, now(), 'office', NULL, o.id
 FROM core_office o WHERE o.code = %(province)s AND NOT EXISTS (SELECT 1 FROM core_user WHERE username = 'office-' || o.code)"""),
+    # A few years of the deadline engine's notices for every person of a school (NOTICES each,
+    # all read and e-mailed but the newest three): every signed-in page counts the unread ones.
+    ("notices", """
+INSERT INTO core_notification (user_id, unit_id, kind, subject_key, title, body, link, created_at, read_at, emailed_at)
+SELECT u.id, u.unit_id, 'due_soon', 'bench:' || g, 'Hồ sơ sắp đến hạn', '', '',
+       timestamptz '2026-11-19 08:00+07' - g * interval '3 hours', CASE WHEN g > 3 THEN timestamptz '2026-11-20 08:00+07' END,
+       timestamptz '2026-11-19 08:00+07' - g * interval '3 hours'
+FROM core_user u CROSS JOIN generate_series(1, %(notices)s) g
+WHERE u.unit_id IS NOT NULL AND u.username LIKE '%%-bench-%%'
+  AND NOT EXISTS (SELECT 1 FROM core_notification WHERE subject_key LIKE 'bench:%%')"""),
 ]
 
 
@@ -245,7 +256,7 @@ def generate(url: str, *, fresh: bool = False, scale: float = 1.0, quiet: bool =
     migrate(url)
     params = {"offices": OFFICES, "units": max(2, int(UNITS * scale)), "dossiers": int(DOSSIERS * scale),
               "responses": int(RESPONSES * scale), "feedback": int(FEEDBACK * scale), "tz": LOCAL,
-              "marked": MARKED, "plain": PLAIN}
+              "marked": MARKED, "plain": PLAIN, "notices": NOTICES}
     conn = psycopg2.connect(libpq(url))
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -274,7 +285,7 @@ def generate(url: str, *, fresh: bool = False, scale: float = 1.0, quiet: bool =
 def counts(cur) -> dict:
     out = {}
     for table in ("core_unit", "dossiers_dossier", "dossiers_apology", "surveys_response", "feedback_feedback",
-                  "kpi_daycount", "kpi_monthcount"):
+                  "core_notification", "kpi_daycount", "kpi_monthcount"):
         cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - our own table names
         out[table] = cur.fetchone()[0]
     return out

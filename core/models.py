@@ -284,6 +284,9 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["emailed_at"], name="notification_unsent", condition=models.Q(emailed_at__isnull=True)),
+            # Every signed-in page counts the person's unread notices (core.context_processors):
+            # with years of read ones behind them, only the unread are in this index.
+            models.Index(fields=["user"], name="notification_unread", condition=models.Q(read_at__isnull=True)),
         ]
 
     def __str__(self):

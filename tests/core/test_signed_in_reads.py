@@ -88,6 +88,21 @@ def test_the_navbar_counts_only_the_persons_unread_notices(client):
     assert f"{BELL}</a>" in page  # the bell without a count
 
 
+@pytest.mark.postgres
+def test_the_unread_count_reads_only_the_unread_notices_of_the_person():
+    """Years of read notices behind a person must not make every page slower: the count is
+    answered from the partial index of unread notices (core 0009), not the person's rows."""
+    principal = PrincipalFactory()
+    _notify(principal, 2)
+    _notify(principal, 40, read=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN SELECT count(*) FROM core_notification WHERE user_id = %s AND read_at IS NULL",
+                       [principal.pk])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "notification_unread" in plan, plan
+
+
 def _sign_in(client, user, password="pass-12345"):
     return client.post("/accounts/login/", {"username": user.username, "password": password})
 

@@ -39,6 +39,7 @@ def test_a_tiny_city_is_generated_into_the_real_tables(tiny_city):
     url, counts = tiny_city
     assert counts["dossiers_dossier"] == 1000 and counts["surveys_response"] == 200
     assert counts["feedback_feedback"] == 50 and counts["core_unit"] == 2
+    assert counts["core_notification"] == 2 * 2 * city.NOTICES  # each school's staff member and principal
     again = city.generate(url, scale=0.001, quiet=True)  # idempotent
     assert again == counts
 
