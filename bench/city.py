@@ -1,5 +1,6 @@
 """Synthetic data for a city: 1,000 units, 1,000,000 dossiers, 200,000 survey
-responses, 50,000 feedback items, 300 notices for each person of a school, written with INSERT ... SELECT generate_series
+responses, 50,000 feedback items, 300 notices for each person of a school, about four
+history lines (events) a dossier, written with INSERT ... SELECT generate_series
 into the real tables of a separate database (migrated first).
 
     python -m bench.city [--fresh] [--scale 1.0]
@@ -227,6 +228,29 @@ SELECT u.id, u.unit_id, 'due_soon', 'bench:' || g, 'Hồ sơ sắp đến hạn'
 FROM core_user u CROSS JOIN generate_series(1, %(notices)s) g
 WHERE u.unit_id IS NOT NULL AND u.username LIKE '%%-bench-%%'
   AND NOT EXISTS (SELECT 1 FROM core_notification WHERE subject_key LIKE 'bench:%%')"""),
+    # Each dossier's history as the services write it (form 05's lines, the tracking page's
+    # steps): received, handled, then completed and returned, rejected or withdrawn, and the
+    # apology letter where there is one. About four lines a dossier.
+    ("dossier events", """
+INSERT INTO dossiers_dossierevent (dossier_id, action, from_status, to_status, at, recorded_at, actor_id, note)
+SELECT d.id, v.action, v.from_status, v.to_status, v.at, v.at, d.assigned_to_id, ''
+FROM dossiers_dossier d
+LEFT JOIN dossiers_apology a ON a.dossier_id = d.id
+CROSS JOIN LATERAL (VALUES
+    ('receive', '', 'received', d.received_at),
+    ('start', 'received', 'processing', CASE WHEN d.status NOT IN ('withdrawn') THEN d.received_at + interval '1 hour' END),
+    ('apologize', 'processing', 'processing', a.issued_at),
+    ('complete', 'processing', 'completed', d.completed_at),
+    ('return', 'completed', 'returned', d.returned_at),
+    ('reject', 'processing', 'rejected', CASE WHEN d.status = 'rejected' THEN d.received_at + interval '1 day' END),
+    ('withdraw', 'received', 'withdrawn', CASE WHEN d.status = 'withdrawn' THEN d.received_at + interval '2 hours' END),
+    ('request_supplement', 'processing', 'awaiting_supplement',
+     CASE WHEN d.status = 'awaiting_supplement' THEN d.received_at + interval '1 day' END)
+) v(action, from_status, to_status, at)
+WHERE v.at IS NOT NULL AND d.code LIKE '%%.B29-%%'
+  AND NOT EXISTS (SELECT 1 FROM dossiers_dossierevent e JOIN dossiers_dossier x ON x.id = e.dossier_id
+                  WHERE x.code LIKE '%%.B29-%%' LIMIT 1);
+ANALYZE dossiers_dossierevent"""),
 ]
 
 
@@ -285,7 +309,7 @@ def generate(url: str, *, fresh: bool = False, scale: float = 1.0, quiet: bool =
 def counts(cur) -> dict:
     out = {}
     for table in ("core_unit", "dossiers_dossier", "dossiers_apology", "surveys_response", "feedback_feedback",
-                  "core_notification", "kpi_daycount", "kpi_monthcount"):
+                  "core_notification", "dossiers_dossierevent", "kpi_daycount", "kpi_monthcount"):
         cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - our own table names
         out[table] = cur.fetchone()[0]
     return out
