@@ -58,7 +58,7 @@ def _job_for(request, pk):
 def export_job(request, pk):
     job = _job_for(request, pk)
     return render(request, "kpi/export_job.html", {
-        "job": job, "section": "dossiers" if job.params.get("kind") == "register" else None,
+        "job": job, "navbar_section": "dossiers" if job.params.get("kind") == "register" else None,
     })
 
 

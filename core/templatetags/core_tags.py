@@ -47,14 +47,14 @@ def navbar(context):
     """base.html's navbar (templates/jinja2/_navbar.html), from the page's context: the person,
     the unread count (core.context_processors), ``language_links`` for a page shared by
     anonymous visitors, and the section of the page for the active item: the namespace of
-    its URL, or ``section`` when the page names another (a register written by the KPI
+    its URL, or ``navbar_section`` when the page names another (a register written by the KPI
     app's export job belongs to the dossiers)."""
     match = getattr(context.get("request"), "resolver_match", None)
     return _jinja(
         "_navbar.html", context, user=context.get("user"), language_links=context.get("language_links"),
         unread_notifications=context.get("unread_notifications") or (lambda: 0),
         frame_csrf=context.get("frame_csrf"),
-        url_name=getattr(match, "url_name", None), namespace=context.get("section") or getattr(match, "namespace", None))
+        url_name=getattr(match, "url_name", None), namespace=context.get("navbar_section") or getattr(match, "namespace", None))
 
 
 @register.simple_tag(takes_context=True)
