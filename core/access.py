@@ -167,10 +167,14 @@ def unit_of_request(request, *, write=False, manage=False):
 def narrowed_to_unit(queryset, request, *, unit_field="unit"):
     """A list narrowed to ``?unit=<slug>`` when given (pages and API alike): 404 when the
     user may not read that unit, as for ``unit_of_request``; the whole list otherwise."""
-    slug = request.GET.get("unit")
+    return narrowed_to_slug(queryset, request.user, request.GET.get("unit"), unit_field=unit_field)
+
+
+def narrowed_to_slug(queryset, user, slug: str | None, *, unit_field="unit"):
+    """``narrowed_to_unit`` without a request (a background job keeps the query it came with)."""
     if not slug:
         return queryset
-    return queryset.filter(**{unit_field: get_unit_for_user(request.user, slug)})
+    return queryset.filter(**{unit_field: get_unit_for_user(user, slug)})
 
 
 def default_unit(user):

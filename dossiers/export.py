@@ -135,28 +135,17 @@ def register_heading(*, unit_name: str, period: str, day=None) -> list[str]:
     return title_block(title, unit=unit_name, period=period)
 
 
-def several_units(*, user, query) -> bool:
-    """The register lists the dossiers of several units (an office or an administrator, not
-    narrowed to one): the page then says each dossier's unit (its download always does, in
-    the form's "handling body" column)."""
-    return not (query.get("unit") or user.unit_id)
-
-
 def register_selection(*, user, query) -> tuple:
     """What the register download of ``query`` (the register page's filters, a QueryDict)
     lists for ``user``: (dossiers in the order of the register, the unit named in the
     heading, the period named in the heading). Raises Http404 for a unit the user may not
     read, as the page does."""
     from core import access
-    from dossiers import selectors
-    from dossiers.filters import RegisterFilter
+    from dossiers.filters import register_filterset, several_units
 
-    queryset = selectors.dossier_list(user=user)
+    filterset = register_filterset(user=user, query=query)
     slug = query.get("unit")
     unit = access.get_unit_for_user(user, slug) if slug else access.default_unit(user)
-    if slug:
-        queryset = queryset.filter(unit=unit)
-    filterset = RegisterFilter(query or None, queryset=queryset)
     unit_name = _("every unit you read") if several_units(user=user, query=query) or unit is None else unit.name
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
     start = data.get("received_from") or data.get("period_from") or data.get("completed_from")

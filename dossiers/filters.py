@@ -141,3 +141,21 @@ class RegisterFilter(django_filters.FilterSet):
     def more_active(self) -> bool:
         """Whether a filter under "More filters" is set (the section then opens)."""
         return any(self.data.get(bound.name) for bound in self.more_fields) if self.data else False
+
+
+def register_filterset(*, user, query) -> RegisterFilter:
+    """The register of ``user`` with the filters of ``query`` (a QueryDict: the page's address,
+    or the one a background export kept), narrowed to ``?unit=`` when given (404 for a unit
+    the user may not read), newest first as the page lists it. The page, its Excel download
+    and the export job all start here."""
+    from core import access
+
+    queryset = access.narrowed_to_slug(selectors.dossier_list(user=user), user, query.get("unit"))
+    return RegisterFilter(query or None, queryset=queryset.order_by("-received_at", "-id"))
+
+
+def several_units(*, user, query) -> bool:
+    """The register lists the dossiers of several units (an office or an administrator, not
+    narrowed to one): the page then says each dossier's unit (its download always does, in
+    the form's "handling body" column)."""
+    return not (query.get("unit") or user.unit_id)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core import access, registry
 from core.uploads import private_upload_response
 from dossiers import documents, selectors, services, signatures, submissions
-from dossiers.filters import RegisterFilter
+from dossiers.filters import register_filterset, several_units
 from dossiers.forms import DOCUMENT_KINDS, DOCUMENT_SOURCES, ActionForm, IntakeForm, ProcedureForm, RefuseForm, ResultForm
 from dossiers.models import Procedure, Submission, SubmissionFile
 from dossiers.qr import qr_svg, survey_url, tracking_url
@@ -50,13 +50,10 @@ def unit_worklist(request):
 
 
 def _register_queryset(request):
-    queryset = access.narrowed_to_unit(selectors.dossier_list(user=request.user), request)
-    return RegisterFilter(request.GET or None, queryset=queryset.order_by("-received_at", "-id"))
+    return register_filterset(user=request.user, query=request.GET)
 
 
 def _several_units(request) -> bool:
-    from dossiers.export import several_units
-
     return several_units(user=request.user, query=request.GET)
 
 
@@ -84,8 +81,7 @@ def register_export(request):
 
     start = registry.large_export_start("register")
     if start is not None:
-        queryset, _unit_name, _period = export.register_selection(user=request.user, query=request.GET)
-        rows = queryset.count()
+        rows = _register_queryset(request).qs.count()
         if rows > settings.KPI_EXPORT_ASYNC_ROWS:
             return redirect(start(user=request.user, query=request.GET.urlencode(), rows=rows))
     return export.register_workbook_response(user=request.user, query=request.GET)

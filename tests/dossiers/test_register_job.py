@@ -100,3 +100,13 @@ def test_a_real_worker_writes_the_long_register_and_the_page_offers_it(celery_wo
     download = client.get(f"/reports/jobs/{job.pk}/download/")
     _header, rows = table(load_workbook(io.BytesIO(b"".join(download.streaming_content)))["Sổ theo dõi hồ sơ"])
     assert sorted(row[4] for row in rows) == ["Lê Thị Hoa", "Lê Văn Cường"]
+
+
+@override_settings(KPI_EXPORT_ASYNC_ROWS=1)
+def test_another_units_register_is_refused_before_any_job(client, staff, register):
+    from tests.factories import UnitFactory
+
+    other = UnitFactory()
+    assert client.get(reverse("dossiers:register-export"), {"unit": other.slug}).status_code == 404
+    assert client.get(reverse("dossiers:register"), {"unit": other.slug}).status_code == 404
+    assert not ExportJob.objects.exists()
