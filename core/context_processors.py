@@ -15,19 +15,23 @@ def portal(request):
         # request: a public page never reads the session to learn who is there
         # (docs/decisions/web-throughput.md).
         if user is not None and user.is_authenticated:
-            return unread_count(user.pk)
+            return unread_count(user)
         return 0
 
     return {"SITE_URL": settings.SITE_URL, "unread_notifications": unread_notifications}
 
 
-def unread_count(user_id: int) -> int:
-    """The person's unread notices: one constant statement prepared once per connection
-    (core/db.py), as every signed-in page shows the count (~0.1 ms against ~0.5 through
-    the ORM; the index of notification_once, which starts with the person, finds the rows)."""
+def unread_count(user) -> int:
+    """The person's unread notices: as read with the session when it was (core/sessions.py:
+    the same statement as the session and the person), else one constant statement prepared
+    once per connection (core/db.py), using the partial index notification_unread."""
     from core.models import Notification
+    from core.sessions import UNREAD
 
+    known = getattr(user, UNREAD, None)
+    if known is not None:
+        return known
     with connections[router.db_for_read(Notification)].cursor() as cursor:
         core_db.execute(cursor, f"SELECT count(*) FROM {Notification._meta.db_table} "  # noqa: S608 - the model's table
-                                "WHERE user_id = %s AND read_at IS NULL", [user_id])
+                                "WHERE user_id = %s AND read_at IS NULL", [user.pk])
         return cursor.fetchone()[0]

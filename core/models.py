@@ -3,6 +3,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Collate, Lower
 from django.utils import timezone
@@ -291,6 +292,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Session(AbstractBaseSession):
+    """Django's database session with the id of the person signed in to it beside the data
+    (Django's "extending database-backed session engines"): every signed-in page then reads
+    its session, its person with their unit and office, and their unread count in one
+    statement (core/sessions.py, docs/decisions/prepared-statements.md). Written from the
+    session's own data each time Django saves it; ``None`` before sign-in."""
+
+    user_id = models.BigIntegerField(_("person"), null=True, blank=True, db_index=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "core_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from core.sessions import SessionStore
+
+        return SessionStore
 
 
 class EngineRun(models.Model):

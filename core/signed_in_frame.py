@@ -107,7 +107,7 @@ def render(request, template_name: str, slots: dict) -> HttpResponse:
     user = request.user
     if settings.DEBUG or not user.is_authenticated or len(get_messages(request)):
         return django_render(request, template_name, slots)
-    unread_notifications = unread_count(user.pk)
+    unread_notifications = unread_count(user)
     match = request.resolver_match
     kind = (user.is_office, user.is_administrator, _org(user), unread_notifications > 0,
             getattr(match, "url_name", None), getattr(match, "namespace", None))

@@ -40,3 +40,14 @@ def deliver_outbox_message(self, label: str, pk: int):
     delay = deliver_outbox_row(label, pk)
     if delay is not None:
         raise self.retry(countdown=delay)
+
+
+@shared_task(ignore_result=True)
+def clear_expired_sessions():
+    """Delete the sessions past their expiry (Django's ``clearsessions``, nightly from
+    django-celery-beat): nothing else removes a session nobody signed out of."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

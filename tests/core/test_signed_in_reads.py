@@ -1,19 +1,22 @@
-"""What every signed-in page reads before its own work: the session (core/sessions.py),
-the person with their unit and office (core/auth.py) and the unread-notice count of the
-navbar (core/context_processors.py), each one prepared statement (core/db.py) instead of
-ORM queries; the session table, the cookie, the password checks and the sessions of people
-already signed in are Django's."""
+"""What every signed-in page reads before its own work: the session, the person with their
+unit and office, and the unread-notice count of the navbar, in one prepared statement
+(core/sessions.py, core/auth.py, core/db.py) instead of ORM queries; the cookie, the
+password checks and the sessions of people already signed in are Django's."""
 import datetime
+import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
-from django.contrib.sessions.models import Session
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.models import Notification, User
+from core import auth, sessions
+from core import db as core_db
+from core.models import Notification, Session, User
 from tests.factories import OfficeUserFactory, PrincipalFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,22 +35,32 @@ def _notify(user, n, *, read=False):
                                     title=f"Thông báo {i}", read_at=timezone.now() if read else None)
 
 
-def test_a_session_written_by_djangos_own_store_is_read_and_the_person_stays_signed_in(client):
-    principal = PrincipalFactory()
-    # A session as the release before this one wrote it (Django's store, the ORM).
+def _name(sql: str) -> str:
+    return core_db.convert(sql)[0]
+
+
+def test_a_session_of_djangos_own_table_is_copied_by_the_upgrade_and_the_person_stays_signed_in(client):
+    principal, visitor = PrincipalFactory(), DjangoStore()
+    # Sessions as the releases before this one wrote them: Django's store and table.
     old = DjangoStore()
     old["_auth_user_id"] = str(principal.pk)
     old["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     old["_auth_user_hash"] = principal.get_session_auth_hash()
     old.create()
+    visitor["django_language"] = "en"
+    visitor.create()
+    upgrade = importlib.import_module("core.migrations.0010_session_with_person")
+    upgrade.copy_sessions(apps, SimpleNamespace(connection=connection))
+    assert dict(Session.objects.values_list("session_key", "user_id")) == {
+        old.session_key: principal.pk, visitor.session_key: None}
     client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/kpi/")
     assert page.status_code == 200
     assert (principal.get_full_name() or principal.username) in page.content.decode()
     sent = _sent(queries)
-    assert sent[0].startswith("EXECUTE ")  # the session, prepared
-    assert not any("django_session" in sql for sql in sent)
+    assert sent[0].startswith(f"EXECUTE {_name(sessions._statement())}(")  # the session with its person, prepared
+    assert not any("django_session" in sql or "core_session" in sql for sql in sent)
 
 
 def test_an_expired_or_unknown_session_is_nobody(client):
@@ -67,7 +80,7 @@ def test_signing_in_and_out_still_write_and_delete_the_row(client):
     signed_in = client.post("/accounts/login/", {"username": principal.username, "password": "pass-12345"})
     assert signed_in.status_code == 302
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    assert Session.objects.filter(session_key=key).exists()
+    assert Session.objects.get(session_key=key).user_id == principal.pk  # the person beside the data
     client.post("/accounts/logout/")
     assert not Session.objects.filter(session_key=key).exists()
     assert client.get("/kpi/").status_code == 302
@@ -117,8 +130,11 @@ def test_a_page_reads_the_person_unit_and_office_in_one_statement(client):
     html = page.content.decode()
     assert principal.get_full_name() in html and principal.unit.name in html  # the account menu
     sent = _sent(queries)
-    assert sent[1].startswith("EXECUTE ")  # after the session: the person, unit and office
-    # Neither the ORM's read of the user nor its fetch of the user's unit by id.
+    assert sent[0].startswith(f"EXECUTE {_name(sessions._statement())}(")  # session, person, unit, office, count
+    # Neither the person's own statement, nor the count's, nor the ORM's read of the user or
+    # its fetch of the user's unit by id.
+    count_alone = _name("SELECT count(*) FROM core_notification WHERE user_id = %s AND read_at IS NULL")
+    assert not any(_name(auth._statement()) in sql or count_alone in sql for sql in sent)
     assert not any('"core_user"."password"' in sql for sql in sent)
     assert not any(f'WHERE "core_unit"."id" = {principal.unit_id} LIMIT 21' in sql for sql in sent)
 
@@ -167,9 +183,51 @@ def test_no_field_of_the_person_unit_or_office_needs_the_orms_conversion():
     (a JSONField, say) would need the ORM's conversion there first."""
     from core import auth
 
-    _sql, parts = auth._statement()
+    _columns, _joins, parts = auth.person_select()
     assert [model.__name__ for model, *_rest in parts] == ["User", "Unit", "Office"]
     for model, fields, _names, _fk in parts:
         for field in fields:
             column = field.get_col(model._meta.db_table)
             assert not connection.ops.get_db_converters(column) + field.get_db_converters(connection), field
+
+
+def test_the_person_is_the_one_the_session_data_names_whatever_the_column_says(client):
+    """The column only saves a round trip: Django's decoded data decides who is signed in."""
+    principal, other = PrincipalFactory(), PrincipalFactory()
+    client.force_login(principal)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(user_id=other.pk)
+    html = client.get("/kpi/").content.decode()
+    assert principal.unit.name in html and other.unit.name not in html
+
+
+def test_a_visitors_session_names_nobody_and_the_public_page_does_not_read_it(client):
+    store = sessions.SessionStore()
+    store["django_language"] = "en"
+    store.create()
+    assert Session.objects.get(session_key=store.session_key).user_id is None
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    assert client.get("/kpi/").status_code == 302  # nobody signed in
+
+
+def test_expired_sessions_are_deleted_every_night_by_a_schedule_the_administrator_sees(client):
+    from django_celery_beat.models import PeriodicTask
+
+    from core.tasks import clear_expired_sessions
+
+    client.force_login(PrincipalFactory())
+    kept = client.cookies[settings.SESSION_COOKIE_NAME].value
+    stale = sessions.SessionStore()
+    stale["django_language"] = "vi"
+    stale.create()
+    Session.objects.filter(session_key=stale.session_key).update(expire_date=timezone.now() - datetime.timedelta(days=1))
+    clear_expired_sessions.apply()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [kept]
+    assert client.get("/kpi/").status_code == 200  # a valid session is left alone
+
+    schedule = importlib.import_module("core.migrations.0011_clear_sessions_schedule")
+    PeriodicTask.objects.filter(task=schedule.TASK).delete()
+    schedule.create(apps, None)
+    task = PeriodicTask.objects.get(task=schedule.TASK)
+    assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("2", "30")
+    assert str(task.crontab.timezone) == "Asia/Ho_Chi_Minh"

@@ -36,8 +36,9 @@ def test_inbox_takes_a_fixed_number_of_queries(client, django_assert_num_queries
         send_feedback(unit=staff.unit)
     client.force_login(staff)
     client.get(reverse("feedback:inbox"))
-    # session, user with unit and office (core/auth.py), count for the pager, totals, badge, page
-    with django_assert_num_queries(6) as captured:
+    # the session with the person, their unit and office and the badge's count (core/sessions.py),
+    # count for the pager, totals, page
+    with django_assert_num_queries(4) as captured:
         page = client.get(reverse("feedback:inbox"))
     assert page.status_code == 200 and _rows(page) == 3
     for _ in range(5):

@@ -85,14 +85,14 @@ def test_the_results_page_takes_the_same_queries_for_5_or_60_responses(client, d
             ResponseFactory(unit=principal.unit, overall=1 + i % 5, comment=f"Ý kiến {i}", submitted_at=this_year(1 + i % 12))
 
     fill(5)
-    # session, user with unit and office (core/auth.py), notifications badge, summary, fields,
-    # by area, factors, trend, comments count, comments page
-    with django_assert_num_queries(10):
+    # the session with the person, their unit and office and the badge's count (core/sessions.py),
+    # summary, fields, by area, factors, trend, comments count, comments page
+    with django_assert_num_queries(8):
         page = client.get(URL)
     assert page.status_code == 200
     assert 'data-testid="result-count">5</strong>' in page.content.decode()
     fill(60)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         page = client.get(URL)
     assert page.status_code == 200
     html = page.content.decode()
