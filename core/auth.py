@@ -6,6 +6,9 @@ and the navbar, the user's unit or office: two ORM queries of ~0.45 ms each, mos
 compiling the query and building the model, against ~0.1 ms for PostgreSQL to answer. Here
 one constant statement, prepared once per connection (core/db.py), reads the three rows,
 and the unit and office are cached on the user as ``select_related`` would cache them.
+On a page, that statement's columns are read with the session itself (core/sessions.py), and
+``AuthenticationMiddleware`` below hands that person to ``get_user``: one round trip for the
+session, the person and the navbar's count.
 
 Passwords are Django's: ``authenticate`` is ModelBackend's. ``django.contrib.auth``'s own
 ModelBackend stays in AUTHENTICATION_BACKENDS, after this one, only so that sessions signed
