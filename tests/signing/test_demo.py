@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from core import signing
 from core.models import Unit, User
@@ -15,14 +17,26 @@ from tests.signing.conftest import issue_test_document
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_keys(tmp_path, settings):
-    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
-    settings.SIGNING_KEY_SOURCE = "pkcs12"
-    settings.SIGNING_TRUST_ROOTS = []
-    settings.SIGNING_TSA_URL = ""
-    settings.SIGNING_PKCS12_PASSPHRASE = "demo-only-passphrase"
-    return settings.SIGNING_KEYS_DIR
+@pytest.fixture(scope="module")
+def demo_keys(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo run once for the module (it takes most of a minute), its keys in a temporary
+    directory; the seeded rows are flushed when the module ends, as in tests/core/test_seed_demo.py."""
+    keys = tmp_path_factory.mktemp("demo") / "keys"
+    overrides = override_settings(
+        SIGNING_KEYS_DIR=keys, SIGNING_KEY_SOURCE="pkcs12", SIGNING_TRUST_ROOTS=[], SIGNING_TSA_URL="",
+        SIGNING_PKCS12_PASSPHRASE="demo-only-passphrase")
+    overrides.enable()
+    try:
+        with django_db_blocker.unblock():
+            from tests.factories import reload_reference_data
+
+            reload_reference_data()
+            with transaction.atomic():  # one commit, not one a row
+                call_command("seed_demo", stdout=io.StringIO())
+            yield keys
+            call_command("flush", interactive=False, verbosity=0)
+    finally:
+        overrides.disable()
 
 
 def independent_check(pdf: bytes, trust_pem: str) -> list:
@@ -39,7 +53,6 @@ def independent_check(pdf: bytes, trust_pem: str) -> list:
 
 
 def test_seed_demo_signs_every_issued_document_of_a_demo_dossier(client, demo_keys):
-    call_command("seed_demo", stdout=io.StringIO())
     unit = Unit.objects.get(slug="mn-tuoi-hong")
     apology = Apology.objects.filter(unit=unit).select_related("dossier").order_by("-dossier__received_at").first()
     dossier = apology.dossier
@@ -68,10 +81,9 @@ def test_seed_demo_signs_every_issued_document_of_a_demo_dossier(client, demo_ke
         assert subject["common_name"] == expected, document.code
 
 
-def test_seed_demo_keys_are_idempotent_encrypted_and_outside_media(demo_keys, settings):
+def test_seed_demo_keys_are_idempotent_encrypted_and_outside_media(demo_keys):
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    call_command("seed_demo", stdout=io.StringIO())
     files = {p.name: p.read_bytes() for p in demo_keys.glob("*.p12")}
     principals = User.objects.filter(role=User.Role.PRINCIPAL).count()
     assert len(files) == Unit.objects.count() + principals
