@@ -59,12 +59,12 @@ class SessionStore(db.SessionStore):
 
 @functools.cache
 def _statement() -> str:
-    from core.models import Notification, Session
+    from core.context_processors import unread_count_sql
+    from core.models import Session
 
     columns, joins, _parts = auth.person_select()
     user_table = get_user_model()._meta.db_table
-    unread = (f"SELECT count(*) FROM {Notification._meta.db_table} n "  # noqa: S608 - the models' tables
-              "WHERE n.user_id = u.id AND n.read_at IS NULL")  # the partial index notification_unread
+    unread = unread_count_sql("u.id")  # its user_id is the notice's (the inner table comes first)
     return (f"SELECT s.session_data, s.expire_date, {columns}, ({unread}) "  # noqa: S608 - the models' tables and columns; values are parameters
             f"FROM {Session._meta.db_table} s LEFT JOIN {user_table} u ON u.id = s.user_id {joins} "
             "WHERE s.session_key = %s AND s.expire_date > %s")

@@ -49,25 +49,17 @@ def unit_worklist(request):
     })
 
 
-def _register_queryset(request):
-    return register_filterset(user=request.user, query=request.GET)
-
-
-def _several_units(request) -> bool:
-    return several_units(user=request.user, query=request.GET)
-
-
 @login_required
 def register(request):
     """The register (form 07 of Thông tư 03/2025, form 06 before it), filterable, searchable,
     paginated, exportable."""
     from dossiers.export import register_form
 
-    filterset = _register_queryset(request)
+    filterset = register_filterset(user=request.user, query=request.GET)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dossiers/register.html", {
         "filter": filterset, "page": page, "register_form": register_form(timezone.localdate()),
-        "several_units": _several_units(request),
+        "several_units": several_units(user=request.user, query=request.GET),
         "export_in_background": page.paginator.count > settings.KPI_EXPORT_ASYNC_ROWS,
     })
 
@@ -81,7 +73,7 @@ def register_export(request):
 
     start = registry.large_export_start("register")
     if start is not None:
-        rows = _register_queryset(request).qs.count()
+        rows = register_filterset(user=request.user, query=request.GET).qs.count()
         if rows > settings.KPI_EXPORT_ASYNC_ROWS:
             return redirect(start(user=request.user, query=request.GET.urlencode(), rows=rows))
     return export.register_workbook_response(user=request.user, query=request.GET)
