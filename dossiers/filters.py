@@ -27,6 +27,15 @@ APOLOGY_CHOICES = {"none": _("No apology letter"), "any": _("With an apology let
                    "timely": _("Apology sent in time"), "late": _("Apology sent late")}
 
 
+class YesNoAll(django_filters.widgets.BooleanWidget):
+    """django-filter's yes/no select, its empty choice named for a filter ("All"), not
+    "Unknown" ("Chưa xác định" read as if the overdue state were not known)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), *self.choices[1:]]
+
+
 class RegisterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Code or applicant"), widget=forms.TextInput(
         attrs={"placeholder": _("With or without marks"), "type": "search"}))
@@ -34,7 +43,7 @@ class RegisterFilter(django_filters.FilterSet):
         queryset=Field.objects.filter(has_procedures=True), to_field_name="key", label=_("Field"), empty_label=_("All fields"))
     status = django_filters.ChoiceFilter(choices=Dossier.Status.choices, label=_("Status"), empty_label=_("All statuses"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"),
-                                           widget=django_filters.widgets.BooleanWidget())
+                                           widget=YesNoAll())
     received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte", label=_("Received from"))
     received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte", label=_("Received to"))
     timeliness = django_filters.MultipleChoiceFilter(
@@ -51,13 +60,13 @@ class RegisterFilter(django_filters.FilterSet):
     period_from = django_filters.DateFilter(method="filter_period_from", label=_("Counted in the period from"))
     period_to = django_filters.DateFilter(method="filter_period_to", label=_("Counted in the period to"))
     late = django_filters.BooleanFilter(method="filter_late", label=_("Late or overdue"),
-                                        widget=django_filters.widgets.BooleanWidget())
+                                        widget=YesNoAll())
     channel = django_filters.ChoiceFilter(choices=Dossier.Channel.choices, label=_("Channel"), empty_label=_("Every channel"))
     # Quyết định 766 counts dossiers still open past their deadline beside the completed ones.
     settled = django_filters.BooleanFilter(method="filter_settled", label=_("Completed or overdue"),
-                                           widget=django_filters.widgets.BooleanWidget())
+                                           widget=YesNoAll())
     e_result = django_filters.BooleanFilter(method="filter_e_result", label=_("With an electronic result"),
-                                            widget=django_filters.widgets.BooleanWidget())
+                                            widget=YesNoAll())
 
     class Meta:
         model = Dossier

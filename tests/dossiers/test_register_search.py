@@ -112,3 +112,13 @@ def test_the_count_is_written_with_vietnamese_grouping(client, staff, dossiers):
     Dossier.objects.bulk_create(rows)
     html = client.get(reverse("dossiers:register")).content.decode()
     assert '<strong data-testid="result-count">1.004</strong> hồ sơ' in html
+
+
+def test_the_yes_no_filters_offer_all_not_unknown(client, staff):
+    import re
+
+    client.force_login(staff)
+    html = client.get(reverse("dossiers:register")).content.decode()
+    overdue = re.search(r'<select name="overdue"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", overdue) == ["Tất cả", "Có", "Không"]
+    assert "Chưa xác định" not in html
