@@ -60,11 +60,16 @@ def targets(base: str, db_url: str) -> list[dict]:
     connections on): issue 7 for the unit's page, issue 15 for the others."""
     found = [{"name": "unit public page", "path": "/u/bench-0001/", "goal": (0.50, 1)}]
     code, secret = _latest_code(db_url)
+    answer = {"access": 5, "procedure": 4, "staff": 5, "result": 4, "feedback_handling": 4, "overall": 5,
+              "comment": "Rất hài lòng"}
     candidates = [
         {"name": "tracking page (QR link)", "path": f"/track/{code}/?s={secret}", "goal": (0.30, 8)},
         {"name": "survey submission (POST)", "path": "/u/bench-0001/survey/cham-soc-giao-duc/", "goal": (0.30, 8),
-         "post": {"access": 5, "procedure": 4, "staff": 5, "result": 4, "feedback_handling": 4, "overall": 5,
-                  "comment": "Rất hài lòng"}},
+         "post": answer},
+        # The answer's round trips (BEGIN, INSERT, the rollup, COMMIT; the questionnaire, the flood
+        # guard, the dashboard's version) in a POST that does nothing else (bench/urls.py): the most
+        # any survey answer with those trips could reach, its own work costing nothing.
+        {"name": "floor: a POST with the answer's 4 + 3 trips", "path": "/bench/post/4/3/", "post": answer},
         {"name": "principal's dashboard", "path": "/kpi/", "who": "principal-bench-0001", "goal": (0.25, 32)},
     ]
     for target in candidates:

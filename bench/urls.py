@@ -1,7 +1,8 @@
 """The portal's URLs plus the trivial reference view (bench settings only)."""
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.urls import include, path
 
 import dossiers.tracking
@@ -36,7 +37,27 @@ def sql_reads(request, n):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+def post_floor(request, sql, redis):
+    """The floor of a public form's POST (bench/load.py): Django's request cycle, the CSRF check and
+    the parsed body, ``sql`` statements (``SELECT 1``) and ``redis`` cache reads, then a redirect,
+    and none of the form's own work. With a survey answer's 4 and 3 it is what the answer would
+    cost if validating, saving and counting it took no time at all. A GET gives the CSRF cookie
+    and token to post with."""
+    if request.method != "POST":
+        return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+    request.POST.get("overall")
+    for _ in range(redis):
+        cache.get("bench:roundtrip")
+    if sql:
+        with connection.cursor() as cursor:
+            for _ in range(sql):
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+    return HttpResponseRedirect("/bench/trivial/")
+
+
 urlpatterns = [
+    path("bench/post/<int:sql>/<int:redis>/", post_floor),
     path("bench/trivial/", trivial, name="bench-trivial"),
     path("bench/redis/<int:n>/", cache_reads),
     path("bench/sql/<int:n>/", sql_reads),
