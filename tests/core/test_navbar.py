@@ -64,10 +64,14 @@ def test_administrators_get_the_administration_link():
     assert 'href="/admin/">Quản trị</a>' in _nav(client.get("/").content.decode())
 
 
-def test_a_visitor_gets_the_login_link_and_no_account_menu():
+def test_a_visitor_gets_the_language_switch_and_login_link_in_sight_and_no_account_menu():
+    """A parent on a public page has nothing to open behind a menu button: the language switch
+    and the login link sit in the bar itself, as on the pages of public_base.html."""
     nav = _nav(Client().get("/accounts/login/").content.decode())
     assert 'href="/accounts/login/">Đăng nhập</a>' in nav
-    assert "dropdown" not in nav and "bi-bell" not in nav and _items(nav) == {"/accounts/login/": False}
+    assert 'lang="vi">VI</button>' in nav and 'lang="en">EN</button>' in nav
+    assert "navbar-toggler" not in nav and "navbar-collapse" not in nav
+    assert "dropdown" not in nav and "bi-bell" not in nav and _items(nav) == {}
 
 
 def test_the_forms_csrf_token_logs_out_and_switches_the_language():

@@ -55,6 +55,9 @@ def test_parent_phone_taps_whole_lines_on_the_feedback_form_and_procedure_list(
     assert phone.get_by_label("Kiến nghị", exact=True).is_checked()
 
     phone.goto(f"{live_server.url}/u/{staff.unit.slug}/")
+    # The language switch in sight, no menu button to find it behind (as on the tracking page).
+    assert phone.locator(".navbar-toggler").count() == 0
+    assert phone.locator("[data-testid=visitor-nav] [lang=en]").is_visible()
     summary = phone.locator("summary", has_text="Giấy tờ cần mang theo").first
     assert summary.bounding_box()["height"] >= 44
     summary.click()
