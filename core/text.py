@@ -19,6 +19,13 @@ def initials(full_name: str) -> str:
     return "".join(f"{p[0].upper()}." for p in parts)
 
 
+def sentence(text: str) -> str:
+    """What a person typed, as the end of a sentence in a printed letter: trimmed, with a full
+    stop unless it already ends with one (or ``!``, ``?``, ``…``)."""
+    text = (text or "").strip()
+    return text if not text or text[-1] in ".!?…" else f"{text}."
+
+
 # Vietnamese letters with marks and the plain letter each folds to, lower case: what a parent
 # who types without marks ("tuoi hong") means by "Tuổi Hồng". One table for the database
 # (``core.models.FoldedName``, SQL's translate()) and for Python (``fold``).

@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from core.text import initials as _initials
+from core.text import sentence as _sentence
 
 register = template.Library()
 
@@ -21,6 +22,12 @@ def query_replace(context, **kwargs):
 @register.filter
 def initials(name):
     return _initials(name)
+
+
+@register.filter
+def sentence(text):
+    """A typed reason as the end of a sentence: ``Lý do: {{ apology.reason|sentence }}``."""
+    return _sentence(text)
 
 
 @register.filter

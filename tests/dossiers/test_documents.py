@@ -180,6 +180,16 @@ def test_apology_wording_follows_the_basis_of_the_letters_date(unit, staff, prin
     assert f"Thành phố Hồ Chí Minh, {documents.date_line((AFTER + datetime.timedelta(days=2)).date())}" in new_text
     assert "HIỆU TRƯỞNG" in new_text and "Trần Thị Mỹ Hạnh" in new_text and "KT." not in new_text
     assert "Nơi nhận:" in new_text
+    # The reason as typed ends its sentence with a full stop, in both wordings.
+    assert squash("Lý do: Cần xác minh.") in squash(old_text) and squash("Lý do: Cần xác minh.") in squash(new_text)
+
+
+def test_a_reason_typed_with_its_own_full_stop_gets_no_second_one(unit, staff, principal, procedure):
+    dossier = _dossier("processing", procedure, staff, AFTER)
+    dossier_transition(dossier=dossier, action="apologize", actor=principal, reason="Chờ ý kiến phường. ",
+                       at=AFTER + datetime.timedelta(days=1), new_due_date=datetime.date(2026, 3, 20))
+    _p, text = pdf_text(documents.render_form_pdf(dossier=dossier, form="04"))
+    assert squash("Lý do: Chờ ý kiến phường.") in squash(text) and "phường.." not in squash(text)
 
 
 def test_a_deputy_signs_on_behalf_of_the_head(unit, staff, deputy, procedure):
