@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_INPUT_FORMATS
 from kpi.indicators import BY_KEY, MONTHLY_KEYS, Period
-from kpi.periods import KIND_NAMES, QUARTER, periods_of_year, report_period
+from kpi.periods import KIND_NAMES, QUARTER, QUARTER_NUMERALS, periods_of_year, report_period
 
 ISO = ["%Y-%m-%d"]
 MAX_SPAN_DAYS = 366 * 5
@@ -76,7 +76,7 @@ def report_period_presets(today: datetime.date | None = None) -> list[tuple[str,
     presets = []
     for kind, quarter, period in periods_of_year(today.year):
         if report_period(QUARTER, today.year, period.end.month // 3).start <= today:
-            label = _("Quarter %(q)s") % {"q": "I II III IV".split()[quarter - 1]} if quarter else capfirst(KIND_NAMES[kind])
+            label = _("Quarter %(q)s") % {"q": QUARTER_NUMERALS[quarter - 1]} if quarter else capfirst(KIND_NAMES[kind])
             presets.append((str(label), period.start, period.end))
     return presets
 

@@ -21,6 +21,8 @@ KIND_NAMES = {
 }
 # The last month of each kind of period (a quarter's depends on the quarter).
 LAST_MONTH = {HALF: 6, NINE_MONTHS: 9, YEAR: 12}
+# Quarters are named in Roman numerals in the reports and on their pages ("Quý IV năm 2026").
+QUARTER_NUMERALS = ("I", "II", "III", "IV")
 
 
 class PeriodError(ValueError):
@@ -43,7 +45,7 @@ def report_period(kind: str, year: int, quarter: int | None = None) -> Period:
 def period_title(kind: str, year: int, quarter: int | None = None) -> str:
     """How the report's title names its period: "quý I năm 2026", "6 tháng đầu năm 2026"…"""
     if kind == QUARTER:
-        return gettext("quarter %(q)s of %(year)s") % {"q": "I II III IV".split()[quarter - 1], "year": year}
+        return gettext("quarter %(q)s of %(year)s") % {"q": QUARTER_NUMERALS[quarter - 1], "year": year}
     if kind == HALF:
         return gettext("the first six months of %(year)s") % {"year": year}
     if kind == NINE_MONTHS:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core import access
 from kpi import consolidated, report_content, report_selectors, report_services
 from kpi.models import Report
-from kpi.periods import period_title, periods_of_year
+from kpi.periods import QUARTER_NUMERALS, period_title, periods_of_year
 from kpi.report_forms import DeadlineForm, PeriodChoiceForm, ReportTextForm
 from kpi.views import _year
 
@@ -133,6 +133,7 @@ def office_overview(request):
     return render(request, "kpi/reports/office.html", {
         "form": form, "rows": rows, "deadline": deadline, "query": query, "office": office,
         "title": period_title(kind, year, quarter), "kind": kind, "year": year, "quarter": quarter,
+        "quarters": list(enumerate(QUARTER_NUMERALS, start=1)),
         "submitted": sum(1 for r in rows if r.report), "late": sum(1 for r in rows if r.late),
         "deadline_form": DeadlineForm(initial={"kind": kind, "year": year, "quarter": quarter,
                                                "due_date": deadline.due_date if deadline else None}),

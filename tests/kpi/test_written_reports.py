@@ -202,6 +202,12 @@ def test_office_sees_who_submitted_who_is_late_and_downloads_the_period(client, 
     response = client.post("/kpi/reports/office/deadline/", {"kind": "quarter", "year": 2026, "quarter": 1,
                                                              "due_date": "20/03/2026"})
     assert response.status_code == 302
+    # Before any unit has sent its report: no ZIP to download, and the page says why.
+    page = client.get("/kpi/reports/office/", {"kind": "quarter", "year": 2026, "quarter": 1}).content.decode()
+    assert 'data-testid="download-zip"' not in page and 'data-testid="download-zip-none"' in page
+    assert "Chưa đơn vị nào gửi báo cáo kỳ này" in page
+    # Quarters are picked by the numerals their reports are named with ("quý I năm 2026").
+    assert '<option value="1" selected>I</option>' in page and '<option value="4">IV</option>' in page
     client.force_login(principal)
     submit(client, create(client, unit).json()["id"])
     Report.objects.filter(unit=unit).update(submitted_at=at(3, 18))  # as if sent two days before the deadline
@@ -210,6 +216,7 @@ def test_office_sees_who_submitted_who_is_late_and_downloads_the_period(client, 
     page = client.get("/kpi/reports/office/", {"kind": "quarter", "year": 2026, "quarter": 1}).content.decode()
     assert f'data-testid="unit-{unit.slug}" data-status="submitted"' in page
     assert f'data-testid="unit-{late_unit.slug}" data-status="late"' in page
+    assert 'data-testid="download-zip"' in page and "Chưa đơn vị nào gửi" not in page
     archive = zipfile.ZipFile(io.BytesIO(fetch(client, "/kpi/reports/office/bao-cao.zip?kind=quarter&year=2026&quarter=1")))
     assert sorted(archive.namelist()) == [f"{unit.slug}-so-1-v1.docx", f"{unit.slug}-so-1-v1.pdf"]
     assert archive.read(f"{unit.slug}-so-1-v1.pdf") == Report.objects.get(unit=unit).pdf.read()
