@@ -70,6 +70,17 @@ class UnitQuerySet(models.QuerySet):
         qs.office_scope = office_id
         return qs
 
+    def supervised_during(self, start, end):
+        """The units of an office's scope (``supervised_by``) that the office supervised on at
+        least one day from ``start`` to ``end`` (both included): a ward that handed its schools
+        over compares none of them for a period after the hand-over. Any other queryset is
+        returned as it is."""
+        if self.office_scope is None:
+            return self
+        windows = Supervision.objects.filter(office_id=self.office_scope, valid_from__lte=end).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=start))
+        return self.filter(pk__in=windows.values("unit_id"))
+
     def _clone(self):
         clone = super()._clone()
         clone.office_scope = self.office_scope

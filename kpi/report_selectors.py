@@ -41,11 +41,18 @@ class UnitStatus:
 
 
 def period_overview(*, office, units, kind: str, year: int, quarter: int | None, today: datetime.date):
-    """``(deadline or None, [UnitStatus])``: one row per unit, its latest report, and
-    whether it is late — its first version submitted after the deadline, or nothing
-    submitted and the deadline passed."""
+    """``(deadline or None, [UnitStatus])``: one row per unit the office supervised during the
+    period (every readable unit for an administrator), its latest report, and whether it is
+    late — its first version submitted after the deadline, or nothing submitted and the
+    deadline passed."""
     from django.utils import timezone
 
+    from kpi.periods import report_period
+
+    # The units the office supervised during the report's period: a ward that handed its schools
+    # over expects no report from them afterwards (docs/domain/supervision.md).
+    period = report_period(kind, year, quarter)
+    units = units.supervised_during(period.start, period.end)
     deadline = None
     if office is not None:
         deadline = ReportDeadline.objects.filter(office=office, kind=kind, year=year, quarter=quarter or 0).first()

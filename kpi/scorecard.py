@@ -178,8 +178,11 @@ def scorecard(*, units, period: Period, unit=None, now=None) -> dict:
 
 
 def office_scorecards(*, units, period: Period, now=None) -> list[dict]:
-    """One scorecard per unit of an office, for the side-by-side table."""
+    """One scorecard per unit of an office, for the side-by-side table: the units the office
+    supervised during the period, each counted for the office's days only (the unit narrowed
+    within the office's scope, not taken alone; docs/domain/supervision.md)."""
     now = now or timezone.now()
-    return [{"unit": unit, "card": scorecard(units=[unit], period=period, unit=unit, now=now)}
-            for unit in selectors._units_queryset(units).order_by(InVietnameseOrder("name"))]
+    scope = selectors._units_queryset(units).supervised_during(period.start, period.end)
+    return [{"unit": unit, "card": scorecard(units=scope.filter(pk=unit.pk), period=period, unit=unit, now=now)}
+            for unit in scope.order_by(InVietnameseOrder("name"))]
 

@@ -290,7 +290,9 @@ def unit_comparison(*, units, period: Period, now=None, keys=None, counts: dict 
     plus the dossiers due today), monthly figures, targets. ``keys``: the indicators wanted
     in ``rows`` (default every one)."""
     now = now or timezone.now()
-    scope = _units_queryset(units)
+    # An office compares the units it supervised during the period, not every one it ever did
+    # (docs/domain/supervision.md).
+    scope = _units_queryset(units).supervised_during(period.start, period.end)
     units = list(scope.order_by(InVietnameseOrder("name")))
     if counts is None:
         counts = _counts(units=scope, period=period, now=now, by="unit")

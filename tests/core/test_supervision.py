@@ -1,6 +1,7 @@
 """Supervision by date (docs/domain/supervision.md): an office sees and counts a unit only
 for the days it supervised it; a period crossing the change is split between the offices."""
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -129,6 +130,27 @@ def test_the_office_comparison_splits_too(moved, client):
         assert (row["numerator"], row["denominator"]) == expected
 
 
+def test_the_comparison_page_lists_the_units_an_office_supervised_during_the_period(moved, client):
+    """The district handed the school over on 1/7/2025: its comparison of 2025 still lists the
+    school (half a year of it is the district's), its comparison of 2026 lists none and says so
+    instead of a row of zeros; the ward's lists the school in both."""
+    other = UnitFactory(office=moved["district"].office, name="Trường mầm non Hoa Sen")  # never handed over
+
+    def listed(user, start, end):
+        client.force_login(user)
+        html = client.get("/kpi/", {"from": start, "to": end}).content.decode()
+        return sorted(re.findall(r'data-testid="unit-row" data-unit="([^"]+)"', html)), html
+
+    both = sorted([moved["unit"].slug, other.slug])
+    assert listed(moved["district"], "2025-01-01", "2025-12-31")[0] == both
+    assert listed(moved["district"], "2026-01-01", "2026-06-30")[0] == [other.slug]
+    assert listed(moved["ward"], "2026-01-01", "2026-06-30")[0] == [moved["unit"].slug]
+    other.delete()
+    units, html = listed(moved["district"], "2026-01-01", "2026-06-30")
+    assert units == [] and "Trong kỳ này, Phòng Nội vụ Quận 1 không quản lý đơn vị nào." in html
+    assert 'data-testid="missing-summary"' not in html  # no "units without targets" for units not its own
+
+
 def test_existing_links_are_carried_over_from_the_far_past():
     from importlib import import_module
 
@@ -198,6 +220,37 @@ def test_the_scorecard_splits_a_period_crossing_the_change_like_the_indicators(m
         cards[who] = {c["key"]: c for g in body["groups"] for c in g["criteria"]}
     assert (cards["district"]["dossiers_on_time"]["numerator"], cards["district"]["dossiers_on_time"]["denominator"]) == (1, 1)
     assert (cards["ward"]["dossiers_on_time"]["numerator"], cards["ward"]["dossiers_on_time"]["denominator"]) == (0, 1)
+
+
+def test_an_office_expects_reports_only_from_the_units_it_supervised_in_the_period(moved, client):
+    """Quarter I of 2026 runs from 15/12/2025: the district handed the school over on 1/7/2025,
+    so its list of the quarter's reports is empty; the ward's lists the school. Quarter II of
+    2025 (15/3–14/6/2025) is still the district's."""
+    def statuses(who, **period):
+        client.force_login(moved[who])
+        html = client.get("/kpi/reports/office/", {"kind": "quarter", **period}).content.decode()
+        return re.findall(r'data-testid="unit-([^"]+)" data-status="([a-z]+)"', html)
+
+    slug = moved["unit"].slug
+    assert statuses("district", year=2026, quarter=1) == []
+    assert statuses("ward", year=2026, quarter=1) == [(slug, "waiting")]
+    assert statuses("district", year=2025, quarter=2) == [(slug, "waiting")]
+    assert statuses("ward", year=2025, quarter=2) == []
+
+
+def test_each_units_scorecard_on_an_office_page_counts_only_that_offices_days(moved):
+    """The side-by-side scorecards of an office's page (one per unit) split a period crossing the
+    change as the office's own scorecard does."""
+    from kpi.indicators import Period
+    from kpi.scorecard import office_scorecards
+
+    period = Period(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    for who, expected in (("district", (1, 1)), ("ward", (0, 1))):
+        [entry] = office_scorecards(units=access.readable_units(moved[who]), period=period)
+        card = {c["key"]: c for g in entry["card"]["groups"] for c in g["criteria"]}
+        assert (card["dossiers_on_time"]["numerator"], card["dossiers_on_time"]["denominator"]) == expected
+    later = Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+    assert office_scorecards(units=access.readable_units(moved["district"]), period=later) == []
 
 
 def test_units_taken_over_on_the_same_day_share_one_condition():
