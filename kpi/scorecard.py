@@ -147,7 +147,9 @@ def scorecard(*, units, period: Period, unit=None, now=None) -> dict:
     score, criteria: [{key, name, points, known, numerator, denominator, rate, score,
     links}]}]}``; a criterion with no records has no rate and no score."""
     now = now or timezone.now()
-    units = selectors._units_queryset(units)
+    # An office's catalogue criteria read the procedures of the units it supervised during the
+    # period; its records are already counted by date (docs/domain/supervision.md).
+    units = selectors._units_queryset(units).supervised_during(period.start, period.end)
     measured = _measure(units, period, now)
     groups, total, total_known = [], 0.0, 0.0
     for key, name, points, criteria in GROUPS:

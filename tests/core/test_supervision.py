@@ -251,6 +251,13 @@ def test_each_units_scorecard_on_an_office_page_counts_only_that_offices_days(mo
         assert (card["dossiers_on_time"]["numerator"], card["dossiers_on_time"]["denominator"]) == expected
     later = Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
     assert office_scorecards(units=access.readable_units(moved["district"]), period=later) == []
+    # The office's own scorecard of that later period counts no procedure of the school either.
+    api = APIClient()
+    for who, active in (("district", 0), ("ward", 1)):
+        api.force_authenticate(moved[who])
+        body = api.get("/api/v1/kpi/scorecard/", {"from": "2026-01-01", "to": "2026-06-30"}).json()
+        card = {c["key"]: c for g in body["groups"] for c in g["criteria"]}
+        assert card["procedures_published"]["denominator"] == active
 
 
 def test_units_taken_over_on_the_same_day_share_one_condition():
