@@ -238,7 +238,9 @@ def indicator_rows(*, units, period: Period, now: datetime.datetime | None = Non
     units = _units_queryset(units)
     by_field = counts if counts is not None else _counts(units=units, period=period, now=now, by="field")
     monthly = {r["key"]: r for r in _monthly(units, period).values("key").annotate(n=Sum("numerator"), d=Sum("denominator"))}
-    targets = {(t["key"], t["field_key"]): t["target"] for t in _targets(units, period.year)}
+    # An office's targets are those of the units it supervised during the period (docs/domain/supervision.md).
+    targets = {(t["key"], t["field_key"]): t["target"]
+               for t in _targets(units.supervised_during(period.start, period.end), period.year)}
     fields = [] if overall_only else list(Field.objects.all())
     total = _total(by_field)
     overall = fractions(dossiers=total, responses=total, feedback=total, monthly=monthly)

@@ -238,6 +238,15 @@ def test_an_office_expects_reports_only_from_the_units_it_supervised_in_the_peri
     assert statuses("ward", year=2025, quarter=2) == []
 
 
+def test_an_offices_targets_for_a_period_are_those_of_the_units_it_supervised_then(moved):
+    from kpi.services import plan_create
+
+    plan_create(unit=moved["unit"], year=2026)
+    query = {"from": "2026-01-01", "to": "2026-06-30"}
+    assert _kpi(moved["ward"], **query)[("dossier_on_time_rate", None)]["target"] is not None
+    assert _kpi(moved["district"], **query)[("dossier_on_time_rate", None)]["target"] is None
+
+
 def test_each_units_scorecard_on_an_office_page_counts_only_that_offices_days(moved):
     """The side-by-side scorecards of an office's page (one per unit) split a period crossing the
     change as the office's own scorecard does."""
