@@ -30,10 +30,40 @@ def test_pages_need_login(client):
 
 
 @pytest.mark.django_db
-def test_office_home_lists_its_units(client):
+def test_office_home_lists_the_units_it_supervises_today_and_counts_those_handed_over(client):
+    """The ward handed one school over on 1/7/2025: its home lists the two it still supervises,
+    in Vietnamese order, and says that one more moved to another office."""
+    import datetime
+
+    from core.services import supervision_change
+    from tests.factories import OfficeFactory, UnitFactory
+
     user = OfficeUserFactory()
+    for name in ("Trường mầm non Ánh Dương", "Trường mầm non Bông Sen", "Trường mầm non An Phú"):
+        UnitFactory(office=user.office, name=name)
+    moved = Unit.objects.get(name="Trường mầm non Bông Sen")
+    supervision_change(unit=moved, office=OfficeFactory(), valid_from=datetime.date(2025, 7, 1))
     client.force_login(user)
-    assert client.get(reverse("home")).status_code == 200
+    html = client.get(reverse("home")).content.decode()
+    listed = html[html.index('data-testid="office-units"'):html.index("</ul>", html.index('data-testid="office-units"'))]
+    assert "Trường mầm non An Phú" in listed and "Trường mầm non Ánh Dương" in listed
+    assert listed.index("An Phú") < listed.index("Ánh Dương") and "Bông Sen" not in listed
+    assert "2 đơn vị trực thuộc" in html
+    assert "1 đơn vị trước đây trực thuộc nay do cơ quan khác quản lý" in html
+
+
+@pytest.mark.django_db
+def test_a_province_home_shows_its_units_a_page_at_a_time(client):
+    from tests.factories import UnitFactory
+
+    user = OfficeUserFactory()
+    UnitFactory.create_batch(51, office=user.office)
+    client.force_login(user)
+    first = client.get(reverse("home")).content.decode()
+    assert first.count('<li class="list-group-item d-flex') == 50 and "51 đơn vị trực thuộc" in first
+    assert "Trang 1/2" in first and 'href="?page=2"' in first
+    second = client.get(reverse("home"), {"page": 2}).content.decode()
+    assert second.count('<li class="list-group-item d-flex') == 1
 
 
 @pytest.mark.django_db
