@@ -103,3 +103,44 @@ def test_office_sees_its_units_side_by_side(client, unit):
     page = client.get("/kpi/scorecard/", QUERY)
     assert page.status_code == 200 and len(page.context["per_unit"]) == 2
     assert 'data-testid="scorecard-units"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_each_units_card_on_the_office_page_is_its_own_scorecard_in_a_fixed_number_of_queries(unit):
+    """The side-by-side cards are computed for every unit at once from counts grouped by unit;
+    each must equal the scorecard of that unit within the office's scope, and the number of
+    queries must not grow with the number of units (a province has a thousand)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import access
+    from kpi.indicators import Period
+    from kpi.scorecard import office_scorecards, scorecard
+
+    other = UnitFactory(office=unit.office)
+    procedure = ProcedureFactory(unit=other, field=field("tuyen-sinh"), online="full", legal_basis="Luật", fee="Không")
+    finish_dossier_for_test(receive_dossier(procedure=procedure, received_at=at(9)), completed_at=at(10),
+                            timeliness="on_time")
+    feedback_for_test(unit=other, received_at=at(11), answered_at=at(12))
+    UnitFactory(office=unit.office)  # nothing at all: every criterion without records
+    office = OfficeUserFactory(office=unit.office)
+    period = Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    scope = access.readable_units(office)
+
+    cards = office_scorecards(units=scope, period=period)
+    assert len(cards) == 3
+    for entry in cards:
+        alone = scorecard(units=scope.filter(pk=entry["unit"].pk), period=period, unit=entry["unit"])
+        for group in alone["groups"]:  # the table links each unit to its page, not each number
+            for criterion in group["criteria"]:
+                criterion["links"] = {}
+        assert entry["card"] == alone, entry["unit"].name
+    assert criteria(next(e for e in cards if e["unit"] == unit)["card"])["dossiers_on_time"]["denominator"] == 3
+
+    with CaptureQueriesContext(connection) as three:
+        office_scorecards(units=scope, period=period)
+    for _ in range(4):
+        UnitFactory(office=unit.office)
+    with CaptureQueriesContext(connection) as seven:
+        assert len(office_scorecards(units=scope, period=period)) == 7
+    assert len(seven.captured_queries) == len(three.captured_queries)
