@@ -53,6 +53,16 @@ def test_office_home_lists_the_units_it_supervises_today_and_counts_those_handed
 
 
 @pytest.mark.django_db
+def test_an_office_with_no_unit_today_says_so_once(client):
+    user = OfficeUserFactory()
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    assert "Hiện chưa có đơn vị nào trực thuộc." in html
+    assert "0 đơn vị trực thuộc" not in html and 'data-testid="office-units"' not in html
+    assert "So sánh" in html  # the comparison stays reachable for the units of its past
+
+
+@pytest.mark.django_db
 def test_a_province_home_shows_its_units_a_page_at_a_time(client):
     from tests.factories import UnitFactory
 
