@@ -42,7 +42,12 @@ LATER = [
     ("province office's register, every dossier", "/dossiers/register/", "office-bench-province"),
     ("province office's register, a common name", "/dossiers/register/?q=tran+thi+binh", "office-bench-province"),
     ("province office's register, part of a code", "/dossiers/register/?q=0999000", "office-bench-province"),
+    # The scorecard of every unit side by side (docs/legal/scorecard.md): the issue sets it no
+    # goal; printed so that its growth with the units shows.
+    ("province office's scorecard page (every unit, 2026)", "/kpi/scorecard/?from=2026-01-01&to=2026-12-31", "office-bench-province"),
 ]
+# Pages printed without a goal of their own.
+NO_GOAL = {"/kpi/scorecard/?from=2026-01-01&to=2026-12-31"}
 
 
 def median_ms(session, url: str, n: int = REQUESTS) -> tuple[float, int]:
@@ -84,7 +89,7 @@ def run(db_url: str) -> list[dict]:
                 continue  # that app's page is not there yet
             figure, status = median_ms(sessions[who], base + path)
             label = name if status == 200 else f"{name} [HTTP {status}]"
-            goal = "≤ 30 ms" if who and who.startswith("principal") else "≤ 300 ms"
+            goal = "≤ 30 ms" if who and who.startswith("principal") else "-" if path in NO_GOAL else "≤ 300 ms"
             rows.append(row(label, figure, "ms", "trivial view", trivial, goal))
     rows.append(_dashboard_computed(db_url, trivial))
     return rows

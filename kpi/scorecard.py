@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import InVietnameseOrder
 from dossiers.models import Dossier, Procedure
 from feedback import selectors as feedback_sets
 from kpi import links, selectors
@@ -121,10 +122,12 @@ def _measure(units, period: Period, now) -> dict:
     """``_measured`` for ``units`` together: the dossier, feedback and survey numbers from
     ``kpi.selectors`` (so the scorecard agrees with the dashboard and the Excel report,
     supervision dates included), the catalogue's from the procedures."""
+    # One read of the rollup for both: the overall rows take any grouping of the counts.
+    counts = selectors.period_counts(units=units, period=period, now=now)
     rows = {r["key"]: (r["numerator"], r["denominator"])
-            for r in selectors.indicator_rows(units=units, period=period, now=now, overall_only=True)}
+            for r in selectors.indicator_rows(units=units, period=period, now=now, counts=counts, overall_only=True)}
     return _measured(
-        dossiers=selectors.dossier_counts(units=units, period=period, now=now),
+        dossiers=selectors.totals(counts=counts),
         procedures=Procedure.objects.filter(unit__in=units).aggregate(**_procedure_counts(period)),
         feedback=selectors._feedback(units, period).aggregate(**FEEDBACK_COUNTS), rows=rows)
 
@@ -190,14 +193,22 @@ def scorecard(*, units, period: Period, unit=None, now=None) -> dict:
     return _card(_measure(units, period, now), period=period, unit=unit)
 
 
-def _card(measured: dict, *, period: Period, unit, with_links: bool = True) -> dict:
+def _names() -> dict:
+    """The groups' and criteria's names in the active language, by key (translated once for a
+    table of many cards, not once per card)."""
+    return {key: str(name) for key, name, _, criteria in GROUPS} | {c.key: str(c.name) for *_, criteria in GROUPS
+                                                                     for c in criteria}
+
+
+def _card(measured: dict, *, period: Period, unit, with_links: bool = True, names: dict | None = None) -> dict:
     """The scorecard's body (``scorecard``) from its measured numbers; ``with_links=False``
     leaves each criterion's links empty (the side-by-side table links to the unit's page)."""
+    names = names or _names()
     groups, total, total_known = [], 0.0, 0.0
-    for key, name, points, criteria in GROUPS:
+    for key, _name, points, criteria in GROUPS:
         rows, score, known_points = [], 0.0, 0.0
         for criterion in criteria:
-            row = {"key": criterion.key, "name": str(criterion.name), "points": round(criterion.points, 2),
+            row = {"key": criterion.key, "name": names[criterion.key], "points": round(criterion.points, 2),
                    "known": criterion.known, "numerator": None, "denominator": None, "rate": None, "score": None,
                    "links": {}}
             if criterion.known:
@@ -210,7 +221,7 @@ def _card(measured: dict, *, period: Period, unit, with_links: bool = True) -> d
                     score += row["score"]
                     known_points += criterion.points
             rows.append(row)
-        groups.append({"key": key, "name": str(name), "points": points, "known_points": round(known_points, 2),
+        groups.append({"key": key, "name": names[key], "points": points, "known_points": round(known_points, 2),
                        "score": round(score, 2), "criteria": rows})
         total += score
         total_known += known_points
@@ -221,13 +232,23 @@ def _card(measured: dict, *, period: Period, unit, with_links: bool = True) -> d
     }
 
 
-def office_scorecards(*, units, period: Period, now=None) -> list[dict]:
+def office_units(*, units, period: Period):
+    """The units an office's side-by-side table lists: those it supervised during the period,
+    in Vietnamese order (docs/decisions/vietnamese-order.md)."""
+    return selectors._units_queryset(units).supervised_during(period.start, period.end).order_by(
+        InVietnameseOrder("name"))
+
+
+def office_scorecards(*, units, period: Period, now=None, only=None) -> list[dict]:
     """One scorecard per unit of an office, for the side-by-side table: the units the office
     supervised during the period, each counted for the office's days only (the unit narrowed
     within the office's scope, not taken alone; docs/domain/supervision.md). The table shows
-    scores and links each unit to its own scorecard, so the criteria carry no links here."""
+    scores and links each unit to its own scorecard, so the criteria carry no links here.
+    ``only``: the ids of the units wanted (a page of the table), else every one."""
     now = now or timezone.now()
     scope = selectors._units_queryset(units).supervised_during(period.start, period.end)
-    return [{"unit": unit, "card": _card(measured, period=period, unit=unit, with_links=False)}
+    if only is not None:
+        scope = scope.filter(pk__in=only)
+    names = _names()
+    return [{"unit": unit, "card": _card(measured, period=period, unit=unit, with_links=False, names=names)}
             for unit, measured in _measure_by_unit(scope, period, now)]
-

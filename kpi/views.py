@@ -319,7 +319,7 @@ def evidence_delete(request, pk):
 def scorecard(request):
     """One unit's scorecard; an office account without ``unit`` gets its units side by side
     and the office's own total."""
-    from kpi.scorecard import office_scorecards
+    from kpi.scorecard import office_scorecards, office_units
     from kpi.scorecard import scorecard as compute
 
     form, data = _period_form(request)
@@ -336,6 +336,9 @@ def scorecard(request):
         "query": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "is_office_view": unit is None, "is_office_drill": request.user.is_office or request.user.is_administrator,
         "card": compute(units=units, period=period, unit=link_unit),
-        "per_unit": office_scorecards(units=units, period=period) if unit is None else None,
     }
+    if unit is None:
+        # A province's thousand units side by side, fifty to a page: only the page's are scored.
+        page = Paginator(office_units(units=units, period=period), OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, per_unit=office_scorecards(units=units, period=period, only=[u.pk for u in page]))
     return render(request, "kpi/scorecard.html", context)

@@ -13,6 +13,7 @@ from core.text import fold
 from dossiers.filters import RegisterFilter
 from dossiers.models import Dossier
 from tests.factories import ProcedureFactory, dossier_in
+from tests.plans import queryset_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -96,11 +97,7 @@ def test_the_search_reads_the_trigram_index(dossiers):
     # Unordered: in a table of four rows the planner may as well walk dossier_received for
     # the register's order and filter; the question is whether the search can use its index.
     queryset = RegisterFilter({"q": "cuong"}, queryset=Dossier.objects.all()).qs.order_by().values("pk")
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = queryset_plan(queryset)
     assert "Bitmap Index Scan on dossier_search" in plan, plan
 
 

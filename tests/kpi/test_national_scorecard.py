@@ -106,6 +106,23 @@ def test_office_sees_its_units_side_by_side(client, unit):
 
 
 @pytest.mark.django_db
+def test_a_province_sees_its_units_side_by_side_fifty_to_a_page(client, unit):
+    """A province supervises a thousand schools: the table shows fifty, in Vietnamese order, says
+    which of how many, and its pages keep the period; the office's own total counts them all."""
+    for i in range(50):
+        UnitFactory(office=unit.office, name=f"Trường mầm non Z {i:02d}")
+    client.force_login(OfficeUserFactory(office=unit.office))
+    first = client.get("/kpi/scorecard/", QUERY)
+    html = first.content.decode()
+    assert [e["unit"] for e in first.context["per_unit"]][0] == unit and len(first.context["per_unit"]) == 50
+    assert "Đơn vị 1–50 trên tổng số 51" in html and 'href="?from=2026-03-01&amp;to=2026-03-31&amp;page=2"' in html
+    second = client.get("/kpi/scorecard/", {**QUERY, "page": 2})
+    assert [e["unit"].name for e in second.context["per_unit"]] == ["Trường mầm non Z 49"]
+    # the total above the table is the office's, every unit together, on either page
+    assert criteria(second.context["card"])["dossiers_on_time"]["denominator"] == 3
+
+
+@pytest.mark.django_db
 def test_each_units_card_on_the_office_page_is_its_own_scorecard_in_a_fixed_number_of_queries(unit):
     """The side-by-side cards are computed for every unit at once from counts grouped by unit;
     each must equal the scorecard of that unit within the office's scope, and the number of
@@ -144,3 +161,23 @@ def test_each_units_card_on_the_office_page_is_its_own_scorecard_in_a_fixed_numb
     with CaptureQueriesContext(connection) as seven:
         assert len(office_scorecards(units=scope, period=period)) == 7
     assert len(seven.captured_queries) == len(three.captured_queries)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_online_services_used_reads_the_index_of_online_dossiers(unit):
+    """Whether an online service was used is asked per procedure of the online dossiers received
+    in the period; without an index for it a province's scorecard spent 0.3 s compiling the
+    query (docs/legal/scorecard.md)."""
+    from dossiers.models import Procedure
+    from kpi.indicators import Period
+    from kpi.scorecard import _procedure_counts
+    from tests.plans import queryset_plan
+
+    period = Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    queryset = Procedure.objects.filter(unit=unit).values("unit_id").annotate(**_procedure_counts(period))
+    assert queryset.get()["n_online_used"] == 1
+    plan = queryset_plan(queryset)
+    assert "dossier_online_procedure" in plan, plan
+    assert Procedure.objects.filter(unit=unit).aggregate(**_procedure_counts(
+        Period(datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))))["n_online_used"] == 0
