@@ -39,6 +39,12 @@ class UnitStatus:
     first_submitted_at: datetime.datetime | None
     late: bool
 
+    @property
+    def status(self) -> str:
+        """What the office's list filters by: "submitted" (late or not), else "late" (the
+        deadline passed with nothing submitted) or "waiting"."""
+        return "submitted" if self.report else "late" if self.late else "waiting"
+
 
 def period_overview(*, office, units, kind: str, year: int, quarter: int | None, today: datetime.date):
     """``(deadline or None, [UnitStatus])``: one row per unit the office supervised during the

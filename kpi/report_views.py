@@ -2,14 +2,18 @@
 its preview and the submit button, and the office's view of a period (who submitted,
 who is late, the ZIP and the consolidated workbook). Thin: writes in
 ``kpi.report_services``, reads in ``kpi.report_selectors``."""
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import access
@@ -17,7 +21,14 @@ from kpi import consolidated, report_content, report_selectors, report_services
 from kpi.models import Report
 from kpi.periods import QUARTER_NUMERALS, period_title, periods_of_year
 from kpi.report_forms import DeadlineForm, PeriodChoiceForm, ReportTextForm
-from kpi.views import _year
+from kpi.views import OFFICE_PAGE_SIZE, _year
+
+# The office's list of a period, by what it waits for (``UnitStatus.status``).
+OFFICE_STATUSES = {
+    "submitted": gettext_lazy("Submitted"),
+    "late": gettext_lazy("Overdue, not submitted"),
+    "waiting": gettext_lazy("Not yet submitted"),
+}
 
 
 @login_required
@@ -130,10 +141,17 @@ def office_overview(request):
     deadline, rows = report_selectors.period_overview(office=office, units=units, kind=kind, year=year, quarter=quarter,
                                                       today=timezone.localdate())
     query = f"kind={kind}&year={year}" + (f"&quarter={quarter}" if quarter else "")
+    # A province waits for a thousand reports: the list filters by status, fifty to a page.
+    counts = Counter(r.status for r in rows)
+    status = request.GET.get("status", "")
+    status = status if status in OFFICE_STATUSES else ""
+    page = Paginator([r for r in rows if r.status == status] if status else rows, OFFICE_PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "kpi/reports/office.html", {
-        "form": form, "rows": rows, "deadline": deadline, "query": query, "office": office,
+        "form": form, "rows": rows, "page": page, "deadline": deadline, "query": query, "office": office,
         "title": period_title(kind, year, quarter), "kind": kind, "year": year, "quarter": quarter,
         "quarters": list(enumerate(QUARTER_NUMERALS, start=1)),
+        "status": status, "statuses": [(key, label, counts[key]) for key, label in OFFICE_STATUSES.items()],
         "submitted": sum(1 for r in rows if r.report), "late": sum(1 for r in rows if r.late),
         "deadline_form": DeadlineForm(initial={"kind": kind, "year": year, "quarter": quarter,
                                                "due_date": deadline.due_date if deadline else None}),

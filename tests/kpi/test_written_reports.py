@@ -264,3 +264,33 @@ def test_the_database_holds_one_draft_per_period_even_without_a_quarter(unit):
     with pytest.raises(IntegrityError), transaction.atomic():
         Report.objects.create(unit=unit, kind="year", year=2026, period_start=report.period_start,
                               period_end=report.period_end, version=2)
+
+
+@pytest.mark.django_db
+def test_a_province_lists_the_reports_it_waits_for_by_status_fifty_to_a_page(client, unit, principal):
+    """A thousand schools report to a province: the list filters by status, with how many in
+    each, and shows fifty at a time; the period and the filter stay on every page."""
+    for i in range(55):
+        UnitFactory(office=unit.office, name=f"Trường mầm non Z {i:02d}")
+    office = OfficeUserFactory(office=unit.office)
+    client.force_login(principal)
+    submit(client, create(client, unit).json()["id"])
+    client.force_login(office)
+    client.post("/kpi/reports/office/deadline/", {"kind": "quarter", "year": 2026, "quarter": 1, "due_date": "20/03/2026"})
+    period = {"kind": "quarter", "year": 2026, "quarter": 1}
+
+    everyone = client.get("/kpi/reports/office/", period).content.decode()
+    assert everyone.count('<tr data-testid="unit-') == 50 and "Đơn vị 1–50 trên tổng số 56" in everyone
+    assert "Tất cả đơn vị (56)" in everyone and "Đã gửi (1)" in everyone and "Quá hạn, chưa gửi (55)" in everyone
+    assert "Chưa gửi (0)" in everyone
+    assert "1/56 đơn vị đã gửi báo cáo." in everyone  # the summary counts them all
+
+    late = client.get("/kpi/reports/office/", {**period, "status": "late", "page": 2}).content.decode()
+    assert late.count('data-status="late"') == 5 and 'data-status="submitted"' not in late
+    assert "1/56 đơn vị đã gửi báo cáo." in late
+    assert 'href="?kind=quarter&amp;year=2026&amp;quarter=1&amp;status=late&amp;page=1"' in late
+    submitted = client.get("/kpi/reports/office/", {**period, "status": "submitted"}).content.decode()
+    assert f'data-testid="unit-{unit.slug}" data-status="submitted"' in submitted
+    assert submitted.count('<tr data-testid="unit-') == 1
+    waiting = client.get("/kpi/reports/office/", {**period, "status": "waiting"}).content.decode()
+    assert "Không có đơn vị nào trong danh sách này." in waiting
