@@ -196,8 +196,8 @@ def scorecard(*, units, period: Period, unit=None, now=None) -> dict:
 def _names() -> dict:
     """The groups' and criteria's names in the active language, by key (translated once for a
     table of many cards, not once per card)."""
-    return {key: str(name) for key, name, _, criteria in GROUPS} | {c.key: str(c.name) for *_, criteria in GROUPS
-                                                                     for c in criteria}
+    groups = {key: str(name) for key, name, _points, _criteria in GROUPS}
+    return groups | {c.key: str(c.name) for *_group, criteria in GROUPS for c in criteria}
 
 
 def _card(measured: dict, *, period: Period, unit, with_links: bool = True, names: dict | None = None) -> dict:
