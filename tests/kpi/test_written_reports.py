@@ -294,3 +294,11 @@ def test_a_province_lists_the_reports_it_waits_for_by_status_fifty_to_a_page(cli
     assert submitted.count('<tr data-testid="unit-') == 1
     waiting = client.get("/kpi/reports/office/", {**period, "status": "waiting"}).content.decode()
     assert "Không có đơn vị nào trong danh sách này." in waiting
+
+
+@pytest.mark.django_db
+def test_an_office_with_no_unit_in_the_period_is_told_so_without_filters(client):
+    client.force_login(OfficeUserFactory())
+    page = client.get("/kpi/reports/office/", {"kind": "quarter", "year": 2026, "quarter": 3}).content.decode()
+    assert "Trong kỳ này, cơ quan chưa quản lý đơn vị nào." in page
+    assert 'data-testid="status-filter"' not in page and '<tr data-testid="unit-' not in page
