@@ -4,6 +4,7 @@ from django.template import engines
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core.jinja2 import date as _date
 from core.text import initials as _initials
 from core.text import sentence as _sentence
 
@@ -22,6 +23,13 @@ def query_replace(context, **kwargs):
 @register.filter
 def initials(name):
     return _initials(name)
+
+
+@register.filter
+def dmy(value):
+    """``|date:"d/m/Y"`` written directly (core/jinja2.py), for pages with many dates such as
+    the period shortcuts: Django's date filter builds a formatter for each value."""
+    return _date(value, "d/m/Y")
 
 
 @register.filter

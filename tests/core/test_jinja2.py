@@ -46,3 +46,13 @@ def test_url_without_arguments_follows_the_script_prefix():
         assert jinja2.url("kpi:dashboard") == "/cchc/kpi/"
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize("value", [datetime.date(2026, 1, 5), datetime.datetime(2026, 3, 9, 17, 5, tzinfo=UTC), None])
+def test_the_dmy_filter_of_django_templates_writes_what_the_date_filter_writes(value):
+    from django.template import engines
+
+    django_engine = engines["django"]
+    fast = django_engine.from_string("{% load core_tags %}{{ v|dmy }}").render({"v": value})
+    assert fast == django_engine.from_string('{{ v|date:"d/m/Y" }}').render({"v": value})
+    assert fast in {"05/01/2026", "10/03/2026", ""}
