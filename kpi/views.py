@@ -319,7 +319,6 @@ def evidence_delete(request, pk):
 def scorecard(request):
     """One unit's scorecard; an office account without ``unit`` gets its units side by side
     and the office's own total."""
-    from kpi.scorecard import office_scorecards, office_units
     from kpi.scorecard import scorecard as compute
 
     form, data = _period_form(request)
@@ -338,7 +337,23 @@ def scorecard(request):
         "card": compute(units=units, period=period, unit=link_unit),
     }
     if unit is None:
-        # A province's thousand units side by side, fifty to a page: only the page's are scored.
-        page = Paginator(office_units(units=units, period=period), OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(page=page, per_unit=office_scorecards(units=units, period=period, only=[u.pk for u in page]))
+        context.update(_units_side_by_side(request, units, period))
     return render(request, "kpi/scorecard.html", context)
+
+
+def _units_side_by_side(request, units, period) -> dict:
+    """The office's units side by side on the scorecard page, fifty to a page: in name order only
+    the page's units are scored; sorted by score (``?sort=score``, highest first unless
+    ``dir=asc``) every unit is, equal scores keeping name order."""
+    from kpi.scorecard import office_scorecards, office_units
+
+    number = request.GET.get("page")
+    if request.GET.get("sort") == "score":
+        direction = "asc" if request.GET.get("dir") == "asc" else "desc"
+        ranked = sorted(office_scorecards(units=units, period=period), key=lambda e: e["card"]["score"],
+                        reverse=direction == "desc")
+        page = Paginator(ranked, OFFICE_PAGE_SIZE).get_page(number)
+        return {"page": page, "per_unit": list(page), "sort": "score", "dir": direction}
+    page = Paginator(office_units(units=units, period=period), OFFICE_PAGE_SIZE).get_page(number)
+    return {"page": page, "per_unit": office_scorecards(units=units, period=period, only=[u.pk for u in page]),
+            "sort": "name", "dir": "asc"}

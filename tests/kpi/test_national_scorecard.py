@@ -123,6 +123,26 @@ def test_a_province_sees_its_units_side_by_side_fifty_to_a_page(client, unit):
 
 
 @pytest.mark.django_db
+def test_an_office_ranks_its_units_by_score_across_pages(client, unit):
+    """Sorted by score, every unit is scored and ranked, highest first (lowest with dir=asc);
+    the pages keep the sort, and equal scores keep the units' name order."""
+    for i in range(50):
+        UnitFactory(office=unit.office, name=f"Trường mầm non A {i:02d}")  # before ``unit`` by name, no records
+    client.force_login(OfficeUserFactory(office=unit.office))
+    by_name = client.get("/kpi/scorecard/", QUERY).context["per_unit"]
+    assert unit not in [e["unit"] for e in by_name]  # 51st by name: on page 2
+    best = client.get("/kpi/scorecard/", {**QUERY, "sort": "score"})
+    ranked = best.context["per_unit"]
+    assert ranked[0]["unit"] == unit and ranked[0]["card"]["score"] > 0
+    assert [e["unit"].name for e in ranked[1:3]] == ["Trường mầm non A 00", "Trường mầm non A 01"]
+    html = best.content.decode()
+    assert 'aria-sort="descending"' in html and "sort=score&amp;dir=asc" in html
+    assert 'href="?from=2026-03-01&amp;to=2026-03-31&amp;sort=score&amp;page=2"' in html
+    last = client.get("/kpi/scorecard/", {**QUERY, "sort": "score", "dir": "asc", "page": 2}).context["per_unit"]
+    assert [e["unit"] for e in last] == [unit]
+
+
+@pytest.mark.django_db
 def test_each_units_card_on_the_office_page_is_its_own_scorecard_in_a_fixed_number_of_queries(unit):
     """The side-by-side cards are computed for every unit at once from counts grouped by unit;
     each must equal the scorecard of that unit within the office's scope, and the number of
