@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import InVietnameseOrder
 from dossiers.models import Dossier, Procedure
-from feedback import selectors as feedback_sets
 from kpi import links, selectors
 from kpi.indicators import Period
 
@@ -91,25 +90,27 @@ def _procedure_counts(period: Period) -> dict:
     }
 
 
-FEEDBACK_COUNTS = {"n_received": Count("id"), "n_on_time": Count("id", filter=feedback_sets.ANSWERED_ON_TIME)}
 # The KPI rows a scorecard reads: its own criteria's indicators and the two it takes as they are.
 ROW_KEYS = ("e_payment_rate", "dossier_satisfaction_rate", *INDICATOR_OF.values())
 
 
-def _measured(*, dossiers: dict, procedures: dict, feedback: dict, rows: dict) -> dict:
-    """``{criterion key: (numerator, denominator)}`` from the dossier counts, the catalogue's
-    and the feedback's counts, and the KPI rows ``{indicator key: (numerator, denominator)}``."""
+def _measured(*, counts: dict, procedures: dict, rows: dict) -> dict:
+    """``{criterion key: (numerator, denominator)}`` from the period's counts (``kpi.selectors``:
+    dossiers and feedback, from the rollup), the catalogue's counts, and the KPI rows
+    ``{indicator key: (numerator, denominator)}``."""
     measured = {
         "procedures_published": (procedures["n_published"], procedures["n_active"]),
         "procedures_complete": (procedures["n_complete"], procedures["n_published"]),
         # Quyết định 766: dossiers still open past their deadline count against progress.
-        "dossiers_on_time": (dossiers["on_time"], dossiers["completed"] + dossiers["overdue"]),
+        "dossiers_on_time": (counts["on_time"], counts["completed"] + counts["overdue"]),
         "procedures_online": (procedures["n_online"], procedures["n_active"]),
         "online_services_used": (procedures["n_online_used"], procedures["n_online"]),
         "payments_online": rows["e_payment_rate"],
-        "feedback_on_time": (feedback["n_on_time"], feedback["n_received"]),
+        # Feedback answered by its deadline out of all received (the KPI catalogue's on-time
+        # rate counts out of those answered).
+        "feedback_on_time": (counts["fb_answered_on_time"], counts["fb_received"]),
         "dossier_satisfaction": rows["dossier_satisfaction_rate"],
-        "_overdue": (dossiers["overdue"], dossiers["completed"]),
+        "_overdue": (counts["overdue"], counts["completed"]),
     }
     # Where the KPI catalogue has the indicator itself (docs/kpi/online-services.md), its
     # row is the one number.
@@ -127,9 +128,8 @@ def _measure(units, period: Period, now) -> dict:
     rows = {r["key"]: (r["numerator"], r["denominator"])
             for r in selectors.indicator_rows(units=units, period=period, now=now, counts=counts, overall_only=True)}
     return _measured(
-        dossiers=selectors.totals(counts=counts),
-        procedures=Procedure.objects.filter(unit__in=units).aggregate(**_procedure_counts(period)),
-        feedback=selectors._feedback(units, period).aggregate(**FEEDBACK_COUNTS), rows=rows)
+        counts=selectors.totals(counts=counts),
+        procedures=Procedure.objects.filter(unit__in=units).aggregate(**_procedure_counts(period)), rows=rows)
 
 
 def _measure_by_unit(scope, period: Period, now) -> list[tuple]:
@@ -141,16 +141,13 @@ def _measure_by_unit(scope, period: Period, now) -> list[tuple]:
     no_procedures = dict.fromkeys(_procedure_counts(period), 0)
     procedures = {r["unit_id"]: r for r in Procedure.objects.filter(unit__in=scope).order_by()
                   .values("unit_id").annotate(**_procedure_counts(period))}
-    feedback = {r["unit_id"]: r for r in selectors._feedback(scope, period).order_by()
-                .values("unit_id").annotate(**FEEDBACK_COUNTS)}
     out = []
     for entry in selectors.unit_comparison(units=scope, period=period, now=now, keys=ROW_KEYS, counts=counts):
         pk = entry["unit"].pk
         rows = {key: (row["numerator"], row["denominator"]) for key, row in entry["rows"].items()}
         out.append((entry["unit"], _measured(
-            dossiers=selectors.totals(counts={pk: counts.get(pk, {})}),
-            procedures=procedures.get(pk, no_procedures), feedback=feedback.get(pk, {"n_received": 0, "n_on_time": 0}),
-            rows=rows)))
+            counts=selectors.totals(counts={pk: counts.get(pk, {})}),
+            procedures=procedures.get(pk, no_procedures), rows=rows)))
     return out
 
 
