@@ -103,7 +103,7 @@ def supervised_q(office_id, unit_field="unit", date_field: str | None = None, *,
             when = date_range_q(date_field, first, last, is_datetime=is_datetime)
         else:
             when = Q()
-        q |= Q(**{f"{unit_field}__in": unit_ids}) & when
+        q |= Q(**{f"{unit_field}__any": unit_ids}) & when
     return q
 
 

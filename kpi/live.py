@@ -31,7 +31,7 @@ def in_scope(*, units, start: datetime.date, end: datetime.date, dated) -> Q:
     wanted = set(units.order_by().values_list("pk", flat=True))
     q = Q(pk__in=[])
     for unit_ids, first, last in access.grouped_supervision_windows(office, start, end, among=wanted):
-        q |= Q(unit_id__in=unit_ids) & dated(start=first, end=last)
+        q |= Q(unit_id__any=unit_ids) & dated(start=first, end=last)
     return q
 
 

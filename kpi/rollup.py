@@ -497,7 +497,7 @@ def _due_today(windows, today, now, by) -> dict:
     q = Q(pk__in=[])
     for ids, first, last in windows:
         if first <= today <= last:
-            q |= Q(unit_id__in=ids)
+            q |= Q(unit_id__any=ids)
     apology = dossier_sets.APOLOGY
     qs = Dossier.objects.filter(q, due_date=today).filter(dossier_sets.overdue_as_of(now=now))
     aggregates = dict(

@@ -17,7 +17,7 @@ Which period a record belongs to (docs/domain/indicators.md):
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -69,7 +69,7 @@ def in_scope(*, units, period: Period, dated) -> Q:
     condition (``kpi.rollup.windows``), so a province office builds one, not a thousand."""
     q = Q(pk__in=[])
     for ids, first, last in rollup.windows(units=units, start=period.start, end=period.end):
-        q |= Q(unit_id__in=ids) & dated(start=first, end=last)
+        q |= Q(unit_id__any=ids) & dated(start=first, end=last)
     return q
 
 
@@ -284,28 +284,27 @@ def dossier_breakdown(*, units, period: Period, now=None) -> dict:
     return dossier_counts(units=units, period=period, now=now)
 
 
-def unit_comparison(*, units, period: Period, now=None, keys=None, counts: dict | None = None) -> list[dict]:
+def unit_comparison(*, units, period: Period, now=None, keys=None, counts: dict | None = None,
+                    only=None) -> list[dict]:
     """One entry per unit with its overall indicator rows, for the office's side-by-side
-    view: ``[{unit, has_targets, missing_targets: [keys], rows: {key: row}}]``.
+    view: ``[{unit, has_targets, missing_targets: [keys], rows: {key: row}}]``, the units in
+    Vietnamese order.
 
     Five queries whatever the number of units and records: units, the rollup by unit (two,
     plus the dossiers due today), monthly figures, targets. ``keys``: the indicators wanted
-    in ``rows`` (default every one)."""
+    in ``rows`` (default every one); ``only``: the ids of the units wanted (a page of the
+    table, ``comparison_order``), else every unit compared."""
     now = now or timezone.now()
     # An office compares the units it supervised during the period, not every one it ever did
     # (docs/domain/supervision.md).
     scope = _units_queryset(units).supervised_during(period.start, period.end)
+    if only is not None:
+        scope = scope.filter(pk__in=only)
     units = list(scope.order_by(InVietnameseOrder("name")))
     if counts is None:
         counts = _counts(units=scope, period=period, now=now, by="unit")
-    monthly = {}
-    for r in _monthly(scope, period).values("unit_id", "key").annotate(n=Sum("numerator"), d=Sum("denominator")):
-        monthly[(r["unit_id"], r["key"])] = r
-    targets = {}
-    # The units as a subquery: a province's thousand ids as parameters cost Django more to
-    # compile than PostgreSQL takes to answer.
-    for t in Target.objects.filter(plan__unit__in=scope, plan__year=period.year, field_key="").values("plan__unit_id", "key", "value"):
-        targets[(t["plan__unit_id"], t["key"])] = t["value"]
+    monthly = _monthly_by_unit(scope, period)
+    targets = _targets_by_unit(scope, period)
 
     wanted = keys or [i.key for i in INDICATORS]
     names = {key: str(BY_KEY[key].name) for key in wanted}
@@ -318,6 +317,53 @@ def unit_comparison(*, units, period: Period, now=None, keys=None, counts: dict 
         missing = [i.key for i in INDICATORS if (unit.pk, i.key) not in targets]
         out.append({"unit": unit, "has_targets": not missing, "missing_targets": missing, "rows": rows})
     return out
+
+
+def _monthly_by_unit(scope, period: Period) -> dict:
+    """``{(unit id, key): {"n", "d"}}``: the monthly figures of the period, by unit."""
+    rows = _monthly(scope, period).values("unit_id", "key").annotate(n=Sum("numerator"), d=Sum("denominator"))
+    return {(r["unit_id"], r["key"]): r for r in rows}
+
+
+def _targets_by_unit(scope, period: Period) -> dict:
+    """``{(unit id, key): target}``: each unit's overall targets for the period's year."""
+    # The units as a subquery: a province's thousand ids as parameters cost Django more to
+    # compile than PostgreSQL takes to answer.
+    rows = Target.objects.filter(plan__unit__in=scope, plan__year=period.year, field_key="").values_list(
+        "plan__unit_id", "key", "value")
+    return {(unit_id, key): value for unit_id, key, value in rows}
+
+
+def comparison_order(*, units, period: Period, counts: dict, key: str | None = None,
+                     descending: bool = False) -> list[int]:
+    """The ids of the units ``unit_comparison`` compares, in the table's order: by name in
+    Vietnamese order (``key`` None), else by the value of indicator ``key``, units without a
+    value last either way and equal values in name order. ``counts``: the period's counts by
+    unit. A province's thousand units are ordered from their counts alone, so that only a
+    page of them is then built (``unit_comparison(only=...)``)."""
+    scope = _units_queryset(units).supervised_during(period.start, period.end)
+    ids = list(scope.order_by(InVietnameseOrder("name")).values_list("pk", flat=True))
+    if key is None:
+        return ids[::-1] if descending else ids
+    monthly = _monthly_by_unit(scope, period) if key in MONTHLY_KEYS else {}
+    values = {}
+    for pk in ids:
+        c = counts.get(pk, {})
+        values[pk] = percent(*fractions(dossiers=c, responses=c, feedback=c, monthly={
+            key: monthly.get((pk, key), {})})[key])
+    # Stable sorts: equal values keep name order; units without a value go last.
+    ids.sort(key=lambda pk: values[pk] or 0, reverse=descending)
+    ids.sort(key=lambda pk: values[pk] is None)
+    return ids
+
+
+def units_missing_targets(*, units, period: Period) -> int:
+    """How many of the units compared have no complete plan of overall targets for the year."""
+    scope = _units_queryset(units).supervised_during(period.start, period.end)
+    complete = (Target.objects.filter(plan__unit__in=scope, plan__year=period.year, field_key="",
+                                      key__in=[i.key for i in INDICATORS])
+                .values("plan__unit_id").annotate(n=Count("key", distinct=True)).filter(n=len(INDICATORS)))
+    return scope.count() - complete.count()
 
 
 def monthly_series(*, units, period: Period, now=None, counts: dict | None = None) -> dict:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -134,39 +135,32 @@ def _office(request, units, period, context):
     keys = [i for i in INDICATORS if i.main]
     now = timezone.now()
     counts = selectors.period_counts(units=units, period=period, now=now, by="unit")
-    comparison = selectors.unit_comparison(units=units, period=period, now=now, keys=[i.key for i in keys],
-                                           counts=counts)
     sort, direction = request.GET.get("sort", "name"), request.GET.get("dir", "asc")
     if sort != "name" and sort not in {i.key for i in keys}:  # the columns shown, nothing else
         sort = "name"
-
-    # unit_comparison lists the units by name in Vietnamese order (core.models.InVietnameseOrder),
-    # which Python's comparison of strings would undo; the sorts below are stable, so units with
-    # equal values keep that order.
-    if sort == "name":
-        if direction == "desc":
-            comparison.reverse()
-    else:
-        def sort_key(entry):
-            value = entry["rows"][sort]["value"]
-            return (value is None, value if value is not None else 0)
-
-        comparison.sort(key=sort_key, reverse=direction == "desc")
-        if direction == "desc":  # units without data stay at the bottom
-            comparison.sort(key=lambda e: e["rows"][sort]["value"] is None)
-    # A province office has a thousand schools: sorted as a whole, shown a page at a time.
-    page = Paginator(comparison, OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page:
+    # A province office has a thousand schools: ordered as a whole from their counts, shown a
+    # page at a time, and only the page's units built into rows.
+    order = selectors.comparison_order(units=units, period=period, counts=counts,
+                                       key=None if sort == "name" else sort, descending=direction == "desc")
+    page = Paginator(order, OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
+    by_id = {e["unit"].pk: e for e in selectors.unit_comparison(
+        units=units, period=period, now=now, keys=[i.key for i in keys], counts=counts, only=list(page))}
+    comparison = [by_id[pk] for pk in page]
+    for entry in comparison:
         entry["cells"] = [dict(entry["rows"][i.key], status=_status(entry["rows"][i.key])) for i in keys]
     total = selectors.indicator_rows(units=units, period=period, now=now, counts=counts, overall_only=True)
     context.update({
         "presets": period_presets(), "report_presets": report_period_presets(),
-        "comparison": page,
+        "comparison": comparison,
         "page": page,
         "columns": keys,
         "total_cells": [dict(r, status=_status(r)) for i in keys for r in total if r["key"] == i.key],
         "sort": sort, "dir": direction,
-        "missing": sum(1 for e in comparison if not e["has_targets"]),
+        "missing": selectors.units_missing_targets(units=units, period=period),
+        # The table's rows in Jinja2 (templates/jinja2/kpi/_office_rows.html); escaped there.
+        "rows": mark_safe(render_to_string(  # noqa: S308
+            "kpi/_office_rows.html", {"comparison": comparison, "columns": keys, "query": context["query"]},
+            using="jinja2")),
     })
     return render(request, "kpi/office.html", context)
 

@@ -5,6 +5,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from core.jinja2 import date as _date
+from core.jinja2 import grouped as _grouped
+from core.jinja2 import percent as _percent
 from core.text import initials as _initials
 from core.text import sentence as _sentence
 
@@ -33,6 +35,12 @@ def dmy(value):
 
 
 @register.filter
+def grouped(value):
+    """``|intcomma`` for whole numbers, written directly (core/jinja2.py)."""
+    return _grouped(value)
+
+
+@register.filter
 def sentence(text):
     """A typed reason as the end of a sentence: ``Lý do: {{ apology.reason|sentence }}``."""
     return _sentence(text)
@@ -40,10 +48,8 @@ def sentence(text):
 
 @register.filter
 def percent(value, digits=2):
-    """12.5 -> '12,50%' ; None -> '—'."""
-    if value is None:
-        return "—"
-    return f"{float(value):.{int(digits)}f}".replace(".", ",") + "%"
+    """12.5 -> '12,50%' ; None -> '—' (core/jinja2.py)."""
+    return _percent(value, digits)
 
 
 # --- the navbar, in Jinja2 (docs/decisions/signed-in-frame.md) ----------------------------------

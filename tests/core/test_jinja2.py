@@ -56,3 +56,17 @@ def test_the_dmy_filter_of_django_templates_writes_what_the_date_filter_writes(v
     fast = django_engine.from_string("{% load core_tags %}{{ v|dmy }}").render({"v": value})
     assert fast == django_engine.from_string('{{ v|date:"d/m/Y" }}').render({"v": value})
     assert fast in {"05/01/2026", "10/03/2026", ""}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("value", [0, 7, 999, 1000, 12345, 1000000, -4321, 2.5, None, "1234"])
+def test_the_grouped_filter_writes_what_intcomma_writes(language, value):
+    from django.template import engines
+    from django.utils import translation
+
+    django_engine = engines["django"]
+    with translation.override(language):
+        fast = django_engine.from_string("{% load core_tags %}{{ v|grouped }}").render({"v": value})
+        assert fast == django_engine.from_string("{% load humanize %}{{ v|intcomma }}").render({"v": value})
+    if value == 1000000:
+        assert fast == {"vi": "1.000.000", "en": "1,000,000"}[language]

@@ -270,7 +270,7 @@ def test_each_units_scorecard_on_an_office_page_counts_only_that_offices_days(mo
 
 
 def test_units_taken_over_on_the_same_day_share_one_condition():
-    """The province takes over every school on one day: its scope is one `unit IN (...)`
+    """The province takes over every school on one day: its scope is one `unit = ANY(ids)`
     term per window, not a term per school (a thousand ORed terms took the province's
     register 10 s), and it still reads each unit within its own days."""
     province, ward = OfficeFactory(), OfficeFactory()
@@ -287,6 +287,6 @@ def test_units_taken_over_on_the_same_day_share_one_condition():
         june = receive_dossier(procedure=procedure, received_at=at(2025, 6, 5))  # the ward's
         finish_dossier_for_test(june, completed_at=at(2025, 6, 20), timeliness="on_time")
     queryset = dossier_selectors.dossier_list(user=OfficeUserFactory(office=province))
-    assert str(queryset.query).count('"unit_id" IN (') == 2  # two windows, two terms
+    assert str(queryset.query).count('"unit_id" = ANY(') == 2  # two windows, two terms
     # August's dossiers of the three, not the fourth's (received and completed before 1/9)
     assert set(queryset.values_list("code", flat=True)) == {august[unit].code for unit in together}

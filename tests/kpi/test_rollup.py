@@ -115,6 +115,51 @@ def test_a_large_office_sees_its_units_a_page_at_a_time(client):
     assert Unit.objects.supervised_by(office.pk).count() == 60
 
 
+def test_a_large_office_sorted_by_a_column_sees_one_order_across_its_pages(client):
+    """The table is ordered over every unit before it is cut into pages, though only the
+    page's units are built into rows; and the count of units without targets covers them all."""
+    from decimal import Decimal
+
+    from kpi.indicators import INDICATORS
+    from kpi.services import plan_create, plan_update
+
+    office = OfficeFactory()
+    units = [UnitFactory(office=office, name=f"Trường mầm non số {i + 1:02d}") for i in range(60)]
+    field_ = ProcedureFactory(unit=units[0]).field
+    # On time: number 55 the best (10/10), number 03 the worst (1/10), the others 5/10; number 60 none.
+    for i, unit in enumerate(units[:59]):
+        counts = {"unit": unit, "field": field_, "completed": 10, "on_time": {54: 10, 2: 1}.get(i, 5)}
+        DayCount.objects.create(day=datetime.date(2025, 3, 10), **counts)
+        MonthCount.objects.create(month=datetime.date(2025, 3, 1), **counts)
+    plan = plan_create(unit=units[59], year=2025)
+    plan_update(plan=plan, number="", title="", targets={(i.key, ""): Decimal(90) for i in INDICATORS})
+    plan = plan_create(unit=units[58], year=2025)  # number 59: one target of them all
+    plan_update(plan=plan, number="", title="", targets={
+        (i.key, ""): Decimal(90) if i.key == "dossier_on_time_rate" else None for i in INDICATORS})
+    client.force_login(OfficeUserFactory(office=office))
+    query = {"from": "2025-01-01", "to": "2025-12-31", "sort": "dossier_on_time_rate"}
+
+    def names(**extra):
+        page = client.get("/kpi/", {**query, **extra})
+        return [e["unit"].name for e in page.context["comparison"]], page.content.decode()
+
+    first, html = names(dir="desc")
+    assert len(first) == 50 and first[:3] == ["Trường mầm non số 55", "Trường mầm non số 01", "Trường mầm non số 02"]
+    assert "59 đơn vị chưa có đủ chỉ tiêu kế hoạch năm nay." in html
+    second, html = names(dir="desc", page=2)
+    assert len(second) == 10 and second[-2:] == ["Trường mầm non số 03", "Trường mầm non số 60"]
+    row = html[html.index(f'data-unit="{units[58].slug}"'):]
+    row = row[:row.index("</tr>")]
+    assert f"Thiếu {len(INDICATORS) - 1} chỉ tiêu" in row and "kpi-cell-missed" in row and "5/10" in row
+    row = html[html.index(f'data-unit="{units[2].slug}"'):]
+    assert "Chưa có kế hoạch chỉ tiêu" in row[:row.index("</tr>")]
+    ascending, _ = names(dir="asc")
+    assert ascending[:2] == ["Trường mầm non số 03", "Trường mầm non số 01"]
+    assert names(dir="asc", page=2)[0][-2:] == ["Trường mầm non số 55", "Trường mầm non số 60"]  # no value: last
+    by_name, _ = names(sort="name", dir="desc")
+    assert by_name[:2] == ["Trường mầm non số 60", "Trường mầm non số 59"]
+
+
 def test_the_comparison_groups_each_units_counts_by_thousands(client):
     """A school of a province receives thousands of dossiers a year: 1.234/1.500, as the
     totals row writes them, not 1234/1500."""
