@@ -398,9 +398,10 @@ def _rows_sql(model, *, ranges, cap, by, after_cap: bool = False) -> tuple[str, 
     where = []
     for n, (ids, a, b) in enumerate(ranges):
         params.update({f"u{n}": ids, f"a{n}": a, f"b{n}": b})
-        # A few units: their key; many (a province): a hash join with the list, not a search of it per row.
-        units = f"= ANY(%(u{n})s)" if len(ids) <= 20 else f"IN (SELECT unnest(%(u{n})s::bigint[]))"
-        where.append(f"(unit_id {units} AND {when} BETWEEN %(a{n})s AND %(b{n})s)")
+        # One array however many units: PostgreSQL (14 and later) searches a long constant array
+        # through a hash, and unlike a join with the list it can then add a province's rows up in
+        # parallel (docs/decisions/long-id-lists.md).
+        where.append(f"(unit_id = ANY(%(u{n})s::bigint[]) AND {when} BETWEEN %(a{n})s AND %(b{n})s)")
     if after_cap:
         sums = [f"SUM({c}) AS s_{c}" for c in RUNNING_COLUMNS]
     else:
