@@ -4,8 +4,9 @@ most of the request (docs/decisions/public-frame.md). Everything else stays on D
 
 What the templates have, each doing what the Django tag or filter of the same name does:
 ``_()`` (gettext, output escaped like ``{% translate %}``), ``url(name, *args)``,
-``static(path)``, the filters ``date`` (local time, Django's formats), ``urlencode``, and the
-project's ``percent`` and ``grouped`` (core_tags), and
+``static(path)``, the filters ``date`` (local time, Django's formats), ``urlencode``,
+``capfirst``, ``truncatechars``, ``json_script`` and the project's ``percent`` and ``grouped``
+(core_tags), and
 ``public_frame(request)`` (core/public_frame.py) for templates/jinja2/public_base.html.
 Autoescape is on (Django's backend turns it on)."""
 import datetime
@@ -17,6 +18,7 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import get_format
+from django.utils.html import json_script
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment
@@ -81,5 +83,7 @@ def environment(**options) -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals["_"] = gettext  # not the extension's alias, which looks gettext up again on every call
     env.globals.update(url=url, static=static, public_frame=public_frame.pieces)
-    env.filters.update(date=date, urlencode=defaultfilters.urlencode, percent=percent, grouped=grouped)
+    env.filters.update(date=date, urlencode=defaultfilters.urlencode, percent=percent, grouped=grouped,
+                       capfirst=defaultfilters.capfirst, truncatechars=defaultfilters.truncatechars,
+                       json_script=json_script)
     return env

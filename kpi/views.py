@@ -124,8 +124,18 @@ def _unit_body(request, units, unit, period, context, viewer, now) -> str:
         "can_manage": viewer.can_manage,
         "can_write": viewer.can_write,
     }
-    # ``request`` only for its path (the period picker); nothing of the person is read.
-    return render_to_string("kpi/_dashboard_body.html", context, request=request)
+    # Only the request's path (the period picker); nothing of the person is read. Jinja2: Django's
+    # engine took 8-12 ms of a computed body, Jinja2 3-6 ms (docs/decisions/dashboard-cache.md).
+    return mark_safe(render_to_string(  # noqa: S308 - Jinja2 escapes what it writes
+        "kpi/_dashboard_body.html", {**context, "path": request.path}, using="jinja2"))
+
+
+def _picker(request, context) -> str:
+    """The period picker (templates/jinja2/kpi/_period_picker.html), also on the pages of
+    Django's engine: ``context`` names the period, the unit, the viewer's kind and the shortcuts."""
+    names = ("period", "unit", "is_office_drill", "presets", "report_presets")
+    return mark_safe(render_to_string(  # noqa: S308 - Jinja2 escapes what it writes
+        "kpi/_period_picker.html", {**{n: context.get(n) for n in names}, "path": request.path}, using="jinja2"))
 
 
 OFFICE_PAGE_SIZE = 50
@@ -149,8 +159,9 @@ def _office(request, units, period, context):
     for entry in comparison:
         entry["cells"] = [dict(entry["rows"][i.key], status=_status(entry["rows"][i.key])) for i in keys]
     total = selectors.indicator_rows(units=units, period=period, now=now, counts=counts, overall_only=True)
+    context.update({"presets": period_presets(), "report_presets": report_period_presets()})
     context.update({
-        "presets": period_presets(), "report_presets": report_period_presets(),
+        "picker": _picker(request, context),
         "comparison": comparison,
         "page": page,
         "columns": keys,
@@ -332,6 +343,7 @@ def scorecard(request):
     }
     if unit is None:
         context.update(_units_side_by_side(request, units, period))
+    context["picker"] = _picker(request, context)
     return render(request, "kpi/scorecard.html", context)
 
 

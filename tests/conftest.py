@@ -14,6 +14,25 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def _instrument_jinja2() -> None:
+    """Django's test environment sends ``template_rendered`` for its own engine's templates,
+    which gives the test client's ``response.context``; the same for the Jinja2 templates
+    (the KPI dashboard's body, the office's table rows, the public frame)."""
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    original = backend.Template.render
+
+    def render(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return original(self, context, request)
+
+    backend.Template.render = render
+
+
+_instrument_jinja2()
+
+
 def _is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
