@@ -155,7 +155,7 @@ def _office(request, units, period, context):
     page = Paginator(order, OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
     by_id = {e["unit"].pk: e for e in selectors.unit_comparison(
         units=units, period=period, now=now, keys=[i.key for i in keys], counts=counts, only=list(page))}
-    comparison = [by_id[pk] for pk in page]
+    comparison = [by_id[pk] for pk in page if pk in by_id]  # a unit gone since it was ordered: left out
     for entry in comparison:
         entry["cells"] = [dict(entry["rows"][i.key], status=_status(entry["rows"][i.key])) for i in keys]
     total = selectors.indicator_rows(units=units, period=period, now=now, counts=counts, overall_only=True)

@@ -290,3 +290,26 @@ def test_units_taken_over_on_the_same_day_share_one_condition():
     assert str(queryset.query).count('"unit_id" = ANY(') == 2  # two windows, two terms
     # August's dossiers of the three, not the fourth's (received and completed before 1/9)
     assert set(queryset.values_list("code", flat=True)) == {august[unit].code for unit in together}
+
+
+def test_an_offices_register_is_counted_from_one_index():
+    """The count under a province's register (760,000 dossiers on the bench city) reads the
+    index of dossiers by unit and receipt, which carries the completion time and the status,
+    instead of every row of the table (dossiers/migrations/0012)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import plans
+
+    province = OfficeFactory()
+    for _ in range(2):
+        unit = UnitFactory()
+        supervision_change(unit=unit, office=province, valid_from=CHANGE)
+        receive_dossier(procedure=ProcedureFactory(unit=unit), received_at=at(2025, 8, 5))
+    queryset = dossier_selectors.dossier_list(user=OfficeUserFactory(office=province))
+    with CaptureQueriesContext(connection) as captured:
+        assert queryset.count() == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    plan = plans.plan(captured[-1]["sql"])
+    assert "Index Only Scan using dossier_unit_received_cov" in plan, plan
