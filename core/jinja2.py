@@ -1,6 +1,8 @@
 """The Jinja2 environment of the pages rendered with Jinja2 (templates/jinja2/, the second engine in
 settings.TEMPLATES): public pages opened by many people at once, where Django's engine cost
-most of the request (docs/decisions/public-frame.md). Everything else stays on Django's engine.
+most of the request (docs/decisions/public-frame.md), the navbar, and the KPI parts with many
+cells (the dashboard's body and period picker, docs/decisions/dashboard-cache.md; the rows of
+the units side by side, docs/kpi/rollup.md). Everything else stays on Django's engine.
 
 What the templates have, each doing what the Django tag or filter of the same name does:
 ``_()`` (gettext, output escaped like ``{% translate %}``), ``url(name, *args)``,
