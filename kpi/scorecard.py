@@ -17,7 +17,6 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import InVietnameseOrder
 from dossiers.models import Dossier, Procedure
 from kpi import links, selectors
 from kpi.indicators import Period
@@ -186,7 +185,7 @@ def scorecard(*, units, period: Period, unit=None, now=None) -> dict:
     now = now or timezone.now()
     # An office's catalogue criteria read the procedures of the units it supervised during the
     # period; its records are already counted by date (docs/domain/supervision.md).
-    units = selectors._units_queryset(units).supervised_during(period.start, period.end)
+    units = selectors.compared_units(units=units, period=period)
     return _card(_measure(units, period, now), period=period, unit=unit)
 
 
@@ -229,13 +228,6 @@ def _card(measured: dict, *, period: Period, unit, with_links: bool = True, name
     }
 
 
-def office_units(*, units, period: Period):
-    """The units an office's side-by-side table lists: those it supervised during the period,
-    in Vietnamese order (docs/decisions/vietnamese-order.md)."""
-    return selectors._units_queryset(units).supervised_during(period.start, period.end).order_by(
-        InVietnameseOrder("name"))
-
-
 def office_scorecards(*, units, period: Period, now=None, only=None) -> list[dict]:
     """One scorecard per unit of an office, for the side-by-side table: the units the office
     supervised during the period, each counted for the office's days only (the unit narrowed
@@ -243,7 +235,7 @@ def office_scorecards(*, units, period: Period, now=None, only=None) -> list[dic
     scores and links each unit to its own scorecard, so the criteria carry no links here.
     ``only``: the ids of the units wanted (a page of the table), else every one."""
     now = now or timezone.now()
-    scope = selectors._units_queryset(units).supervised_during(period.start, period.end)
+    scope = selectors.compared_units(units=units, period=period)
     if only is not None:
         scope = scope.filter(pk__in=only)
     names = _names()

@@ -284,6 +284,14 @@ def dossier_breakdown(*, units, period: Period, now=None) -> dict:
     return dossier_counts(units=units, period=period, now=now)
 
 
+def compared_units(*, units, period: Period):
+    """The units an office's side-by-side tables list (comparison, scorecards): those it
+    supervised on at least one day of the period, not every one it ever did
+    (docs/domain/supervision.md); unordered, ``.order_by(InVietnameseOrder("name"))`` for the
+    table (docs/decisions/vietnamese-order.md)."""
+    return _units_queryset(units).supervised_during(period.start, period.end)
+
+
 def unit_comparison(*, units, period: Period, now=None, keys=None, counts: dict | None = None,
                     only=None) -> list[dict]:
     """One entry per unit with its overall indicator rows, for the office's side-by-side
@@ -295,9 +303,7 @@ def unit_comparison(*, units, period: Period, now=None, keys=None, counts: dict 
     in ``rows`` (default every one); ``only``: the ids of the units wanted (a page of the
     table, ``comparison_order``), else every unit compared."""
     now = now or timezone.now()
-    # An office compares the units it supervised during the period, not every one it ever did
-    # (docs/domain/supervision.md).
-    scope = _units_queryset(units).supervised_during(period.start, period.end)
+    scope = compared_units(units=units, period=period)
     if only is not None:
         scope = scope.filter(pk__in=only)
     units = list(scope.order_by(InVietnameseOrder("name")))
@@ -341,7 +347,7 @@ def comparison_order(*, units, period: Period, counts: dict, key: str | None = N
     value last either way and equal values in name order. ``counts``: the period's counts by
     unit. A province's thousand units are ordered from their counts alone, so that only a
     page of them is then built (``unit_comparison(only=...)``)."""
-    scope = _units_queryset(units).supervised_during(period.start, period.end)
+    scope = compared_units(units=units, period=period)
     ids = list(scope.order_by(InVietnameseOrder("name")).values_list("pk", flat=True))
     if key is None:
         return ids[::-1] if descending else ids
@@ -357,13 +363,12 @@ def comparison_order(*, units, period: Period, counts: dict, key: str | None = N
     return ids
 
 
-def units_missing_targets(*, units, period: Period) -> int:
-    """How many of the units compared have no complete plan of overall targets for the year."""
-    scope = _units_queryset(units).supervised_during(period.start, period.end)
-    complete = (Target.objects.filter(plan__unit__in=scope, plan__year=period.year, field_key="",
-                                      key__in=[i.key for i in INDICATORS])
-                .values("plan__unit_id").annotate(n=Count("key", distinct=True)).filter(n=len(INDICATORS)))
-    return scope.count() - complete.count()
+def units_with_all_targets(*, units, period: Period) -> int:
+    """How many of the units compared have an overall target for every indicator in their plan
+    of the period's year (``unit_comparison``'s ``has_targets``, counted in the database)."""
+    return (Target.objects.filter(plan__unit__in=compared_units(units=units, period=period), plan__year=period.year,
+                                  field_key="", key__in=[i.key for i in INDICATORS])
+            .values("plan__unit_id").annotate(n=Count("key", distinct=True)).filter(n=len(INDICATORS)).count())
 
 
 def monthly_series(*, units, period: Period, now=None, counts: dict | None = None) -> dict:

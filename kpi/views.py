@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access, signed_in_frame
-from core.models import Field
+from core.models import Field, InVietnameseOrder
 from core.replica import reads_from_replica
 from kpi import dashboard_cache, links, selectors, services
 from kpi.forms import MonthlyFigureForm, PeriodForm, PlanForm, PlanTaskForm, period_presets, report_period_presets
@@ -167,7 +167,7 @@ def _office(request, units, period, context):
         "columns": keys,
         "total_cells": [dict(r, status=_status(r)) for i in keys for r in total if r["key"] == i.key],
         "sort": sort, "dir": direction,
-        "missing": selectors.units_missing_targets(units=units, period=period),
+        "missing": len(order) - selectors.units_with_all_targets(units=units, period=period),
         # The table's rows in Jinja2 (templates/jinja2/kpi/_office_rows.html); escaped there.
         "rows": mark_safe(render_to_string(  # noqa: S308
             "kpi/_office_rows.html", {"comparison": comparison, "columns": keys, "query": context["query"]},
@@ -351,7 +351,7 @@ def _units_side_by_side(request, units, period) -> dict:
     """The office's units side by side on the scorecard page, fifty to a page: in name order only
     the page's units are scored; sorted by score (``?sort=score``, highest first unless
     ``dir=asc``) every unit is, equal scores keeping name order."""
-    from kpi.scorecard import office_scorecards, office_units
+    from kpi.scorecard import office_scorecards
 
     number = request.GET.get("page")
     if request.GET.get("sort") == "score":
@@ -360,6 +360,7 @@ def _units_side_by_side(request, units, period) -> dict:
                         reverse=direction == "desc")
         page = Paginator(ranked, OFFICE_PAGE_SIZE).get_page(number)
         return {"page": page, "per_unit": list(page), "sort": "score", "dir": direction}
-    page = Paginator(office_units(units=units, period=period), OFFICE_PAGE_SIZE).get_page(number)
+    page = Paginator(selectors.compared_units(units=units, period=period).order_by(InVietnameseOrder("name")),
+                     OFFICE_PAGE_SIZE).get_page(number)
     return {"page": page, "per_unit": office_scorecards(units=units, period=period, only=[u.pk for u in page]),
             "sort": "name", "dir": "asc"}
