@@ -201,3 +201,20 @@ def test_online_services_used_reads_the_index_of_online_dossiers(unit):
     assert "dossier_online_procedure" in plan, plan
     assert Procedure.objects.filter(unit=unit).aggregate(**_procedure_counts(
         Period(datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))))["n_online_used"] == 0
+
+
+@pytest.mark.django_db
+def test_the_scorecards_counts_are_grouped_by_thousands(client):
+    """A province's scorecard counts hundreds of thousands of dossiers: 1.234 / 1.500, as the
+    side-by-side tables write them, not 1234 / 1500."""
+    from kpi.models import DayCount, MonthCount
+
+    unit = UnitFactory()
+    counts = {"unit": unit, "field": ProcedureFactory(unit=unit).field, "completed": 1500, "on_time": 1234}
+    DayCount.objects.create(day=datetime.date(2026, 3, 10), **counts)
+    MonthCount.objects.create(month=datetime.date(2026, 3, 1), **counts)
+    client.force_login(PrincipalFactory(unit=unit))
+    html = client.get("/kpi/scorecard/", QUERY).content.decode()
+    row = html[html.index('data-testid="criterion-dossiers_on_time"'):]
+    row = row[:row.index("</tr>")]
+    assert ">1.234</a>" in row and ">1.500</a>" in row and "1234" not in row
