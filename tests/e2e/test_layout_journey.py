@@ -9,6 +9,8 @@ from tests.dossiers.conftest import reference_fields  # noqa: F401 - fixture
 from tests.e2e.test_kpi_journey import _activity
 from tests.factories import (
     OfficeUserFactory,
+    apologise_for_test,
+    finish_dossier_for_test,
     PrincipalFactory,
     ProcedureFactory,
     StaffFactory,
@@ -37,6 +39,38 @@ def test_register_shows_every_column_on_a_desktop_without_sideways_scrolling(
     )
     assert table <= wrapper
     assert desktop.locator(".table-register thead th", has_text="Tình trạng").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_offices_register_with_its_unit_column_and_two_badges_fits_a_desktop(
+    live_server, desktop, login, screenshot, reference_fields
+):
+    """The office's register adds the unit column, and a dossier may carry two badges (an
+    apology and late, or overdue and an apology): the badges stack in their cell instead of
+    pushing the table past a 1366-pixel screen."""
+    office = OfficeUserFactory()
+    for name in ("Trường Trung học cơ sở Nguyễn Thái Bình", "Trường mầm non Tuổi Hồng"):
+        unit = UnitFactory(office=office.office, name=name)
+        procedure = ProcedureFactory(unit=unit, name="Miễn, giảm học phí đối với trẻ mầm non", field=field("hoc-phi"))
+        late = receive_dossier(procedure=procedure, applicant_name="Trần Thị Ngọc Bảo Quyên",
+                               received_at=timezone.now() - timezone.timedelta(days=30))
+        finish_dossier_for_test(late, completed_at=timezone.now(), timeliness="late")
+        apologise_for_test(late, timely=False)
+        overdue = receive_dossier(procedure=procedure, applicant_name="Nguyễn Hoài Hòa",
+                                  received_at=timezone.now() - timezone.timedelta(days=30))
+        apologise_for_test(overdue)
+
+    login(desktop, office)
+    desktop.goto(f"{live_server.url}/dossiers/register/")
+    screenshot(desktop, "register-office-desktop")
+    assert desktop.locator(".table-register thead th", has_text="Đơn vị").is_visible()
+    assert desktop.locator(".table-register .badge", has_text="Xin lỗi").count() == 4
+    assert desktop.locator(".table-register .badge-overdue").count() == 2  # open and past due
+    assert desktop.locator(".table-register .badge.text-bg-danger").count() == 2  # returned late
+    wrapper, table = desktop.evaluate(
+        "[document.querySelector('.table-responsive').clientWidth, document.querySelector('.table-register').scrollWidth]"
+    )
+    assert table <= wrapper
 
 
 @pytest.mark.django_db(transaction=True)
