@@ -162,3 +162,19 @@ def test_feedback_inbox_on_a_phone_keeps_room_for_the_subject(live_server, phone
     assert subject.get_by_text("Nguyễn Thị Lan").is_visible()  # who handles it, under the subject
     assert not phone.locator("[data-testid=inbox] th", has_text="Cán bộ xử lý").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.django_db(transaction=True)
+def test_office_comparison_on_a_desktop_uses_the_screens_width(live_server, desktop, login, reference_fields):
+    """A dozen indicators side by side: the comparison takes the whole width of a 1366-pixel
+    screen (as the register does), not the 1,140 pixels of the portal's reading column."""
+    unit = UnitFactory(name="Trường mầm non Tuổi Hồng")
+    plan_create(unit=unit, year=timezone.localdate().year)
+    _activity(unit)
+    office = OfficeUserFactory(office=unit.office)
+
+    login(desktop, office)
+    desktop.goto(f"{live_server.url}/kpi/")
+    assert desktop.locator("[data-testid=unit-row]").count() == 1
+    assert desktop.evaluate("document.querySelector('.kpi-compare').closest('.table-responsive').clientWidth") >= 1300
+    assert desktop.evaluate("document.documentElement.scrollWidth") <= 1366
