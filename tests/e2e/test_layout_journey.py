@@ -1,6 +1,7 @@
-"""What desk staff and parents see fits their screens: the register on a 1366-pixel
-desktop shows every column without scrolling sideways; on a parent's phone whole lines
-are tap targets, not 16-pixel boxes."""
+"""What desk staff, offices and parents see fits their screens: the register on a
+1366-pixel desktop shows every column without scrolling sideways, an office's comparison
+takes the screen's width; on a parent's phone whole lines are tap targets, not 16-pixel
+boxes."""
 import pytest
 from django.utils import timezone
 
@@ -9,13 +10,13 @@ from tests.dossiers.conftest import reference_fields  # noqa: F401 - fixture
 from tests.e2e.test_kpi_journey import _activity
 from tests.factories import (
     OfficeUserFactory,
-    apologise_for_test,
-    finish_dossier_for_test,
     PrincipalFactory,
     ProcedureFactory,
     StaffFactory,
     UnitFactory,
+    apologise_for_test,
     field,
+    finish_dossier_for_test,
     receive_dossier,
 )
 
