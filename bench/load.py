@@ -164,6 +164,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="1,8,32", help="concurrent connections, rising")
     parser.add_argument("--duration", type=int, default=5, help="seconds per step (bounded)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="pairs (trivial view, page) per page and level; the median pair's ratio is shown, "
+                             "with the spread of the rounds")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py's)")
     parser.add_argument("--skip-city", action="store_true")
@@ -195,37 +198,51 @@ def main():
             # median of those runs.
             references, page_rows = [], []
             for page in measured:
-                trivial = wrk_cpu(base + reference["path"], connections=level, duration=args.duration)
-                with answers_taken_back(db_url):
-                    result = wrk_cpu(base + page["path"], connections=level, duration=args.duration,
-                                     cookie=page.get("cookie", ""), post=page.get("post_args"))
-                references.append(trivial)
-                page_rows.append({"page": page["name"], "c": level, **result, "ratio": result["rps"] / trivial["rps"],
-                                  "goal": page.get("goal")})
-                print(f"  c={level:<3} {page['name']:<34} {result['rps']:8.0f} req/s "
-                      f"(trivial {trivial['rps']:.0f})", file=sys.stderr)
+                # --rounds N: N pairs (trivial, page) in a row; the round of the median ratio stands
+                # for the page, and the table shows the spread of the rounds.
+                pairs = []
+                for _ in range(args.rounds):
+                    trivial = wrk_cpu(base + reference["path"], connections=level, duration=args.duration)
+                    with answers_taken_back(db_url):
+                        result = wrk_cpu(base + page["path"], connections=level, duration=args.duration,
+                                         cookie=page.get("cookie", ""), post=page.get("post_args"))
+                    pairs.append((trivial, result))
+                    print(f"  c={level:<3} {page['name']:<34} {result['rps']:8.0f} req/s "
+                          f"(trivial {trivial['rps']:.0f})", file=sys.stderr)
+                references.extend(trivial for trivial, _result in pairs)
+                page_rows.append({"page": page["name"], "c": level, "goal": page.get("goal"), "pairs": pairs})
             middle = sorted(references, key=lambda r: r["rps"])[len(references) // 2]
             rows.append({"page": reference["name"], "c": level, **middle, "ratio": 1.0, "goal": None,
                          "cpu_reference": middle["cpu"]})
             # A page's ratio is to the higher of its own reference run and the level's median: a
             # reference run slowed by a neighbour must not make a page look faster than it is.
-            for page_row, trivial in zip(page_rows, references, strict=True):
-                page_row["ratio"] = page_row["rps"] / max(trivial["rps"], middle["rps"])
+            for page_row in page_rows:
+                pairs = page_row.pop("pairs")
+                rated = sorted(((result["rps"] / max(trivial["rps"], middle["rps"]), trivial, result)
+                                for trivial, result in pairs), key=lambda rated_pair: rated_pair[0])
+                ratio, trivial, result = rated[len(rated) // 2]
+                page_row.update(result)
+                page_row["ratio"] = ratio
+                page_row["errors"] = sum(result["errors"] for _t, result in pairs)  # of every round
                 page_row["cpu_reference"] = max(trivial, middle, key=lambda r: r["rps"])["cpu"]  # the same rule
+                if len(rated) > 1:
+                    page_row["spread"] = (rated[0][0], rated[-1][0])
             rows.extend(page_rows)
         trips = roundtrips.measure_all(base, connections=32, duration=min(args.duration, 4))
     take_back_answers(after=first)  # any a stopped gunicorn still saved
     load_after = os.getloadavg()
     lines = [f"gunicorn {server['workers']} {server['worker_class']} workers × {server['threads']} threads "
-             f"(gunicorn.conf.py); wrk on the same machine; {args.duration} s per step; each page's ratio is to the "
+             f"(gunicorn.conf.py); wrk on the same machine; {args.duration} s per step, {args.rounds} round(s) per page "
+             "(the median shown); each page's ratio is to the "
              "trivial view measured just before it, or to their median (the reference row) when that is higher; load average "
              f"{load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} CPUs)",
              "", "| page | connections | req/s | median | p95 | errors | throughput vs trivial | goal | met |",
              "|---|---:|---:|---:|---:|---:|---:|---|---|"]
     for r in rows:
         goal, met = goal_of(r)
+        spread = f" (rounds {r['spread'][0]:.2f}–{r['spread'][1]:.2f}×)" if r.get("spread") else ""
         lines.append(f"| {r['page']} | {r['c']} | {r['rps']:,.0f} | {r['p50_us'] / 1000:.1f} ms | "
-                     f"{r['p95_us'] / 1000:.1f} ms | {r['errors']} | {r['ratio']:.2f}× | {goal} | {met} |")
+                     f"{r['p95_us'] / 1000:.1f} ms | {r['errors']} | {r['ratio']:.2f}×{spread} | {goal} | {met} |")
     lines += ["", "CPU per request (bench/cpu.py): the web server's processes, PostgreSQL's, Redis and the whole "
               "machine (wrk's share is in the last); a page's \"vs trivial\" is its machine time over that of the "
               "trivial run its ratio is to:", "", *cpu.table(rows)]
