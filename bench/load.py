@@ -89,6 +89,29 @@ def targets(base: str, db_url: str) -> list[dict]:
     return found
 
 
+def rated_level(reference_name: str, level: int, references: list[dict], page_rows: list[dict]) -> list[dict]:
+    """The rows of one level: the reference row (the median of the level's trivial runs), then
+    each page's row from its rounds (``"pairs"``: (trivial run, page run)). A round's ratio is
+    the page's throughput over the higher of its own trivial run and that median: a reference
+    run slowed by a neighbour must not make a page look faster than it is. The round of the
+    median ratio stands for the page, with the rounds' spread and the errors of every round."""
+    middle = sorted(references, key=lambda r: r["rps"])[len(references) // 2]
+    rows = [{"page": reference_name, "c": level, **middle, "ratio": 1.0, "goal": None, "cpu_reference": middle["cpu"]}]
+    for page_row in page_rows:
+        pairs = page_row.pop("pairs")
+        rated = sorted(((result["rps"] / max(trivial["rps"], middle["rps"]), trivial, result)
+                        for trivial, result in pairs), key=lambda rated_pair: rated_pair[0])
+        ratio, trivial, result = rated[len(rated) // 2]
+        page_row.update(result)
+        page_row["ratio"] = ratio
+        page_row["errors"] = sum(result["errors"] for _t, result in pairs)
+        page_row["cpu_reference"] = max(trivial, middle, key=lambda r: r["rps"])["cpu"]  # the same rule
+        if len(rated) > 1:
+            page_row["spread"] = (rated[0][0], rated[-1][0])
+        rows.append(page_row)
+    return rows
+
+
 def goal_of(row: dict) -> tuple[str, str]:
     """The goal of a table row and whether it was met: no errors, and from the page's number
     of connections on, at least its ratio to the trivial view."""
@@ -211,23 +234,7 @@ def main():
                           f"(trivial {trivial['rps']:.0f})", file=sys.stderr)
                 references.extend(trivial for trivial, _result in pairs)
                 page_rows.append({"page": page["name"], "c": level, "goal": page.get("goal"), "pairs": pairs})
-            middle = sorted(references, key=lambda r: r["rps"])[len(references) // 2]
-            rows.append({"page": reference["name"], "c": level, **middle, "ratio": 1.0, "goal": None,
-                         "cpu_reference": middle["cpu"]})
-            # A page's ratio is to the higher of its own reference run and the level's median: a
-            # reference run slowed by a neighbour must not make a page look faster than it is.
-            for page_row in page_rows:
-                pairs = page_row.pop("pairs")
-                rated = sorted(((result["rps"] / max(trivial["rps"], middle["rps"]), trivial, result)
-                                for trivial, result in pairs), key=lambda rated_pair: rated_pair[0])
-                ratio, trivial, result = rated[len(rated) // 2]
-                page_row.update(result)
-                page_row["ratio"] = ratio
-                page_row["errors"] = sum(result["errors"] for _t, result in pairs)  # of every round
-                page_row["cpu_reference"] = max(trivial, middle, key=lambda r: r["rps"])["cpu"]  # the same rule
-                if len(rated) > 1:
-                    page_row["spread"] = (rated[0][0], rated[-1][0])
-            rows.extend(page_rows)
+            rows.extend(rated_level(reference["name"], level, references, page_rows))
         trips = roundtrips.measure_all(base, connections=32, duration=min(args.duration, 4))
     take_back_answers(after=first)  # any a stopped gunicorn still saved
     load_after = os.getloadavg()

@@ -86,6 +86,30 @@ def test_the_table_shows_each_figure_beside_its_reference():
     assert table[3] == "| m | page | 5.00 ms | trivial view | 2.50× | < 300 ms |"
 
 
+
+def test_load_rounds_stand_for_a_page_by_their_median_ratio_to_an_unflattering_reference():
+    """make load --rounds: each round's ratio is to the higher of its own trivial run and the
+    level's median; the median round stands for the page, with the spread and every error."""
+    from bench.load import goal_of, rated_level
+
+    def run(rps, errors=0):
+        return {"rps": rps, "errors": errors, "cpu": {"web": 1000 / rps}, "p50_us": 1000, "p95_us": 2000}
+
+    # Trivial runs 1,000, 1,100 and 500 (a neighbour slowed the last): the level's median is 1,000.
+    pairs = [(run(1000), run(240)), (run(1100), run(330, errors=2)), (run(500), run(260))]
+    rows = rated_level("trivial", 32, [t for t, _r in pairs], [
+        {"page": "dashboard", "c": 32, "goal": (0.25, 32), "pairs": pairs}])
+    reference, page = rows
+    assert (reference["page"], reference["rps"], reference["ratio"]) == ("trivial", 1000, 1.0)
+    # 240/1000, 330/1100 and 260/1000 (not 260/500 = 0.52): the median round is 260 at 0.26×.
+    assert page["rps"] == 260 and page["ratio"] == pytest.approx(0.26)
+    assert page["spread"] == pytest.approx((0.24, 0.30))
+    assert page["errors"] == 2  # of every round, not only the median one
+    assert page["cpu_reference"] == reference["cpu"]
+    assert goal_of(page) == ("no errors, ≥ 0.25×", "**no**")  # an error in any round misses the goal
+    single = rated_level("trivial", 8, [run(1000)], [{"page": "p", "c": 8, "goal": None, "pairs": [(run(1000), run(300))]}])
+    assert single[1]["ratio"] == pytest.approx(0.30) and "spread" not in single[1]
+
 def test_cpu_per_request_is_each_groups_time_between_the_readings_per_request():
     from bench import cpu
 
