@@ -2,7 +2,8 @@
 the real tables, so a new NOT NULL column would break `make bench` silently. A tiny
 city (0.1 %) is generated into a scratch database and the one-table printer runs. `make
 load`'s CPU per request (bench/cpu.py) counts a PostgreSQL backend that ended between its
-readings. bench/survey_write.py's pgbench scripts run on the tiny city and leave it as built."""
+readings. bench/survey_write.py's pgbench scripts and bench/inprocess.py run on the tiny city and
+leave it as built."""
 import os
 import re
 import shutil
@@ -75,6 +76,21 @@ def test_the_database_share_of_a_survey_answer_is_measured_and_taken_back(tiny_c
     assert "INSERT + rollup, one unit and area, 2 connections" in lines[1]
     assert _answers_and_their_counts(url) == before  # every answer deleted, every count taken back
 
+
+
+def test_cpu_per_request_in_process_is_printed_for_each_page_and_the_answers_are_taken_back(tiny_city):
+    url, _counts = tiny_city
+    before = _answers_and_their_counts(url)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.inprocess", "--n", "10"],
+        env={**os.environ, "BENCH_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = dict(re.findall(r"^(\w+)\s+([\d.]+) ms CPU a request", done.stdout, re.M))
+    assert set(figures) == {"trivial", "tracking", "dashboard", "survey"}
+    assert all(float(ms) > 0 for ms in figures.values())
+    assert _answers_and_their_counts(url) == before  # every answer POSTed deleted, its counts taken back
 
 def test_the_table_shows_each_figure_beside_its_reference():
     rows = [{"module": "m", "name": "reference", "figure": 2.0, "unit": "ms", "reference": "-", "ratio": None,
