@@ -7,9 +7,12 @@ the cache is down (public pages fail OPEN: a parent's answer matters more than a
 count). The address is ``client_address`` (TRUSTED_PROXY_COUNT), kept only as a keyed hash.
 
 ``count`` adds one hit to each key — a fixed window that starts with the key's first
-hit — and returns the new totals. On Django's Redis backend every key costs one
-``SET NX EX`` and one ``INCR`` sent together in a single round trip (``cache.add`` then
-``cache.incr`` would take three). Any other backend gets ``add``/``incr``.
+hit — and returns the new totals. On Django's Redis backend all the keys take one
+command, a small Lua script run by ``EVALSHA``: ``INCR`` each key and give a new key its
+window with ``EXPIRE``, atomically in Redis, so a key never lives without its window. It is
+one round trip, as the ``SET NX EX`` + ``INCR`` pipeline it replaced, with 29 % fewer
+instructions in the web process (one command to send and one reply to parse, not two
+of each; docs/decisions/web-throughput.md). Any other backend gets ``add``/``incr``.
 
 Callers decide what a cache error means; the public pages fail OPEN (see callers)."""
 import hashlib
@@ -20,8 +23,19 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import NoScriptError
 
 log = logging.getLogger(__name__)
+
+# KEYS: the counters; ARGV: their windows in seconds, in the same order. Returns the totals.
+_COUNT = """local totals = {}
+for i, key in ipairs(KEYS) do
+  local total = redis.call('INCR', key)
+  if total == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+  totals[i] = total
+end
+return totals"""
+_COUNT_SHA = hashlib.sha1(_COUNT.encode()).hexdigest()  # noqa: S324 - Redis names its scripts by SHA-1
 
 
 def client_address(request) -> str:
@@ -51,11 +65,12 @@ def count(*keys: tuple[str, int]) -> list[int]:
     client_of = getattr(getattr(backend, "_cache", None), "get_client", None)
     if isinstance(backend, RedisCache) and client_of is not None:
         names = [backend.make_and_validate_key(key) for key, _window in keys]
-        pipe = client_of(names[0], write=True).pipeline(transaction=False)
-        for name, (_key, window) in zip(names, keys, strict=True):
-            pipe.set(name, 0, ex=window, nx=True)
-            pipe.incr(name)
-        return pipe.execute()[1::2]
+        client = client_of(names[0], write=True)
+        windows = [window for _key, window in keys]
+        try:
+            return client.evalsha(_COUNT_SHA, len(names), *names, *windows)
+        except NoScriptError:  # the first count since Redis started (or SCRIPT FLUSH): EVAL loads it
+            return client.eval(_COUNT, len(names), *names, *windows)
     totals = []
     for key, window in keys:
         totals.append(1 if backend.add(key, 1, window) else backend.incr(key))

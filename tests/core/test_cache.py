@@ -47,3 +47,25 @@ def test_a_stopped_redis_still_fails_open(rf, settings):
                                    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
     request = rf.get("/", REMOTE_ADDR="10.0.0.2")
     assert all(ratelimit.allows(request, scope="test", limits=[(60, 0)]) for _ in range(2))
+
+
+@pytest.mark.redis
+def test_a_counter_gets_its_window_at_its_first_hit_and_keeps_it(settings):
+    """``count`` is one Lua script (EVALSHA): INCR, and EXPIRE only on the first hit, so a
+    window is fixed from its first hit and no counter is ever left without one; after a
+    SCRIPT FLUSH (a restarted Redis) it loads the script again."""
+    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": settings.REDIS_URL,
+                                   "KEY_PREFIX": "test-cache-window"}}
+    cache = caches["default"]
+    client = cache._cache.get_client(write=True)
+    try:
+        assert ratelimit.count(("a", 60), ("b", 600)) == [1, 1]
+        name_a, name_b = cache.make_key("a"), cache.make_key("b")
+        assert 0 < client.ttl(name_a) <= 60 and 540 < client.ttl(name_b) <= 600
+        client.expire(name_a, 30)  # as if 30 s of the window had gone by
+        assert ratelimit.count(("a", 60)) == [2]
+        assert client.ttl(name_a) <= 30  # a later hit does not start the window again
+        client.script_flush()
+        assert ratelimit.count(("a", 60), ("b", 600)) == [3, 2]
+    finally:
+        cache.clear()
