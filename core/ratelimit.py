@@ -10,7 +10,7 @@ count). The address is ``client_address`` (TRUSTED_PROXY_COUNT), kept only as a 
 hit — and returns the new totals. On Django's Redis backend all the keys take one
 command, a small Lua script run by ``EVALSHA``: ``INCR`` each key and give a new key its
 window with ``EXPIRE``, atomically in Redis, so a key never lives without its window. It is
-one round trip, as the ``SET NX EX`` + ``INCR`` pipeline it replaced, with 29 % fewer
+one round trip, as the ``SET NX EX`` + ``INCR`` pipeline it replaced, with a third fewer
 instructions in the web process (one command to send and one reply to parse, not two
 of each; docs/decisions/web-throughput.md). Any other backend gets ``add``/``incr``.
 
