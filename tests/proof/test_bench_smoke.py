@@ -77,7 +77,6 @@ def test_the_database_share_of_a_survey_answer_is_measured_and_taken_back(tiny_c
     assert _answers_and_their_counts(url) == before  # every answer deleted, every count taken back
 
 
-
 def test_cpu_per_request_in_process_is_printed_for_each_page_and_the_answers_are_taken_back(tiny_city):
     url, _counts = tiny_city
     before = _answers_and_their_counts(url)
@@ -92,6 +91,7 @@ def test_cpu_per_request_in_process_is_printed_for_each_page_and_the_answers_are
     assert all(float(ms) > 0 for ms in figures.values())
     assert _answers_and_their_counts(url) == before  # every answer POSTed deleted, its counts taken back
 
+
 def test_the_table_shows_each_figure_beside_its_reference():
     rows = [{"module": "m", "name": "reference", "figure": 2.0, "unit": "ms", "reference": "-", "ratio": None,
              "goal": "-"},
@@ -100,7 +100,6 @@ def test_the_table_shows_each_figure_beside_its_reference():
     table = run.table(rows).splitlines()
     assert table[0].startswith("| module | benchmark | figure | reference | ratio | goal |")
     assert table[3] == "| m | page | 5.00 ms | trivial view | 2.50× | < 300 ms |"
-
 
 
 def test_load_rounds_stand_for_a_page_by_their_median_ratio_to_an_unflattering_reference():
@@ -125,6 +124,7 @@ def test_load_rounds_stand_for_a_page_by_their_median_ratio_to_an_unflattering_r
     assert goal_of(page) == ("no errors, ≥ 0.25×", "**no**")  # an error in any round misses the goal
     single = rated_level("trivial", 8, [run(1000)], [{"page": "p", "c": 8, "goal": None, "pairs": [(run(1000), run(300))]}])
     assert single[1]["ratio"] == pytest.approx(0.30) and "spread" not in single[1]
+
 
 def test_cpu_per_request_is_each_groups_time_between_the_readings_per_request():
     from bench import cpu
