@@ -17,10 +17,13 @@ run: venv
 	./scripts/run.sh
 
 ## Check the walls between the apps (.importlinter), then run the whole test suite
-## (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
+## (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set) in one process per CPU, at most
+## four (pytest-xdist, a test file to a process; docs/testing.md). TEST_WORKERS=0 runs it
+## in this process alone.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 4 ] && n=4; echo $$n)
 test: venv
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## Extract and compile the Vietnamese translations.
 messages: venv

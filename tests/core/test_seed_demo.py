@@ -6,6 +6,7 @@ signed, as an independent validator (pyHanko's own validation, fed only the PEM 
 /api/v1/trust/) sees it. Both in one module, so the suite seeds once."""
 import datetime
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
@@ -100,8 +101,16 @@ def independent_check(pdf: bytes, trust_pem: str) -> list:
 
     roots = [x509.Certificate.load(der) for _t, _h, der in pem.unarmor(trust_pem.encode(), multiple=True)]
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-    reader = PdfFileReader(io.BytesIO(pdf))
-    return [validate_pdf_signature(sig, context) for sig in reader.embedded_signatures]
+
+    def validate():
+        reader = PdfFileReader(io.BytesIO(pdf))
+        return [validate_pdf_signature(sig, context) for sig in reader.embedded_signatures]
+
+    # pyHanko's synchronous API runs an event loop of its own: in a thread, since a browser
+    # journey's driver (Playwright) keeps one running in this thread once a worker of the
+    # suite has run one.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(validate).result()
 
 
 def test_seed_demo_signs_every_issued_document_of_a_demo_dossier(client, demo_keys):

@@ -102,7 +102,8 @@ def test_each_dossier_rule_runs_on_its_partial_index(action, index):
     _dossiers(2)
     rule = next(r for r in deadlines.rules() if r.action == action)
     params = {**sweeps.params_for(OVERDUE_AT), **rule.params}
-    plan = plans.plan(f"UPDATE dossiers_dossier SET {rule.flag} = %(now)s WHERE {rule.condition}", params)
+    plan = plans.plan(f"UPDATE dossiers_dossier SET {rule.flag} = %(now)s WHERE {rule.condition}", params,
+                      only_index=index)
     # "Index Scan using <index>" or "Bitmap Index Scan on <index>"
     assert re.search(rf"(using|Scan on) {index} ", plan), plan
 
