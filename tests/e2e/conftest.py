@@ -26,12 +26,20 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # While Playwright's event loop runs in this thread, Django keeps its connections per
+    # context (asgiref's Local) instead of per thread: a connection opened before the loop
+    # started would stay open, out of reach, until it stops (and one opened while it runs,
+    # after). Such a connection keeps PostgreSQL from copying or dropping the test database.
+    # Close them on both sides.
+    connections.close_all()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 def _page(browser, viewport, **extra):

@@ -59,13 +59,6 @@ def copy_of_test_database(name: str) -> str:
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        # A template must have no other session. The test database is this test process's
-        # own (docs/testing.md), but once a browser journey ran in this process, Playwright's
-        # event loop in the main thread makes Django keep connections per context, and one
-        # opened in an earlier test's context stays open, idle, where connection.close()
-        # above does not see it. End such leftovers.
-        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = %s AND pid <> pg_backend_pid()", [source])
         cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
     admin.close()
     return db_url(name)
