@@ -31,9 +31,9 @@ def browser():
 
     # While Playwright's event loop runs in this thread, Django keeps its connections per
     # context (asgiref's Local) instead of per thread: a connection opened before the loop
-    # started would stay open, out of reach, until it stops (and one opened while it runs,
-    # after). Such a connection keeps PostgreSQL from copying or dropping the test database.
-    # Close them on both sides.
+    # starts is out of reach while it runs, and one opened while it runs is out of reach once
+    # it stops; either stays open and keeps PostgreSQL from copying or dropping the test
+    # database (docs/testing.md). Close them before starting and before stopping.
     connections.close_all()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
