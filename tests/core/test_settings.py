@@ -26,3 +26,25 @@ def test_check_deploy_reports_no_warning():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_each_test_worker_moves_the_redis_database_it_is_given():
+    from cchc_portal.test_settings import _worker_redis_url
+
+    assert _worker_redis_url("redis://127.0.0.1:6379/0", 1) == "redis://127.0.0.1:6379/1"
+    assert _worker_redis_url("redis://127.0.0.1:6379/15", 1) == "redis://127.0.0.1:6379/14"
+    assert _worker_redis_url("redis://127.0.0.1:6379", 3) == "redis://127.0.0.1:6379/3"
+    assert _worker_redis_url("redis://:secret@cache:6379/2?socket_timeout=1", 1) == \
+        "redis://:secret@cache:6379/1?socket_timeout=1"
+
+
+def test_this_worker_uses_its_redis_database_for_cache_and_broker_and_its_own_folders(settings):
+    """Under `make test` (pytest-xdist) a worker's cache.clear() and files never reach another's."""
+    from cchc_portal.test_settings import WORKER
+
+    if settings.REDIS_URL:
+        assert settings.CACHES["default"]["LOCATION"] == settings.REDIS_URL == settings.CELERY_BROKER_URL
+    if WORKER:
+        assert settings.MEDIA_ROOT.name == WORKER and settings.SIGNING_KEYS_DIR.name == WORKER
+    if WORKER not in ("", "gw0") and settings.REDIS_URL:
+        assert settings.REDIS_URL != os.environ["REDIS_URL"]
